@@ -1,0 +1,252 @@
+"""The command line: `aigeo` launches the dashboard; subcommands work headless.
+
+Every listing command takes `--json` and then prints exactly one JSON document.
+Nothing here imports Textual unless the dashboard is launched.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+import click
+
+from tui import __version__
+from tui.config import resolve_db_path
+from tui.model import Classification, ItemRow
+from tui.store import ItemQuery, Store, StoreError
+from tui.text import terminal_safe
+
+
+class Context:
+    """What every subcommand shares: the database path, opened on demand."""
+
+    def __init__(self, db: str | None) -> None:
+        self.db_path = resolve_db_path(db)
+        self._store: Store | None = None
+
+    def store(self) -> Store:
+        """The open store, with the seed corpus loaded on first use."""
+        if self._store is None:
+            from tui.ingest import load_seed_corpus
+
+            try:
+                self._store = Store.open(self.db_path)
+            except StoreError as exc:
+                raise click.ClickException(str(exc)) from exc
+            load_seed_corpus(self._store)
+        return self._store
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def emit_json(document: Any) -> None:
+    """Print one JSON document (UTF-8, not ASCII-escaped: JSON strings escape controls)."""
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def item_to_json(item: ItemRow) -> dict[str, Any]:
+    """The `items --json` shape of one item."""
+    return {
+        "id": item.id,
+        "source": item.source,
+        "source_id": item.source_id,
+        "title": item.title,
+        "url": item.url,
+        "published": item.published,
+        "read": item.read,
+        "starred": item.starred,
+        "tags": list(item.tags),
+        "themes": [{"id": t.id, "score": t.score, "origin": t.origin} for t in item.themes],
+        "actors": list(item.actors),
+    }
+
+
+def classification_to_json(item_id: Any, result: Classification) -> dict[str, Any]:
+    """The `classify` output line for one input."""
+    return {
+        "id": item_id,
+        "themes": [{"id": t.id, "score": t.score} for t in result.themes],
+        "actors": list(result.actors),
+    }
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db",
+    metavar="PATH",
+    envvar=None,
+    help="Database file (default: $AIGEO_DB, else the user data dir).",
+)
+@click.version_option(__version__, prog_name="aigeo")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """aigeo: track the geopolitics of AI from the terminal.
+
+    Run without a command to open the dashboard.
+    """
+    ctx.obj = Context(db)
+    if ctx.invoked_subcommand is None:
+        launch_dashboard(ctx.obj)
+
+
+def launch_dashboard(context: Context) -> None:
+    """Open the store (loading the seed corpus on first run) and run the Textual app."""
+    store = context.store()
+    store.close()
+    from tui.ui.app import make_app
+
+    make_app(context.db_path).run()
+
+
+@main.command()
+@click.option("--theme", "theme", metavar="ID", help="Only items with this theme id.")
+@click.option(
+    "--source", "source", metavar="ID", help="Only items of this source (id, URL, title)."
+)
+@click.option("--search", "search", metavar="QUERY", help="Full-text search over title and text.")
+@click.option("--tag", "tag", metavar="TAG", help="Only items with this tag.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@pass_ctx
+def items(
+    context: Context,
+    theme: str | None,
+    source: str | None,
+    search: str | None,
+    tag: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List items, newest first."""
+    store = context.store()
+    source_id = None
+    if source is not None:
+        found = store.find_source(source)
+        if found is None:
+            raise click.ClickException(f"no source {source!r} (see `aigeo sources`)")
+        source_id = found.id
+    if theme is not None:
+        _check_theme(theme)
+    rows = store.list_items(
+        ItemQuery(theme=theme, source_id=source_id, search=search, tag=tag, limit=limit)
+    )
+    if as_json:
+        emit_json([item_to_json(row) for row in rows])
+        return
+    for row in rows:
+        date = (row.published or "")[:10].ljust(10)
+        themes = ",".join(t.id for t in row.themes)
+        mark = "*" if row.starred else " "
+        title = terminal_safe(row.title, multiline=False)
+        source_title = terminal_safe(row.source, multiline=False)[:18]
+        click.echo(f"{row.id:>6} {mark} {date}  {source_title:<18}  {title}  [{themes}]")
+
+
+def _check_theme(theme: str) -> None:
+    from tui.themes import load_lexicon
+
+    known = load_lexicon().theme_ids
+    if theme not in known:
+        raise click.ClickException(f"unknown theme {theme!r}; known: {', '.join(known)}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@pass_ctx
+def themes(context: Context, as_json: bool) -> None:
+    """List the themes with their item counts."""
+    from tui.themes import load_lexicon
+
+    counts = context.store().theme_counts()
+    rows = [
+        {
+            "id": theme.id,
+            "name": theme.name,
+            "count": counts.get(theme.id, (0, 0))[0],
+            "unread": counts.get(theme.id, (0, 0))[1],
+        }
+        for theme in load_lexicon().themes
+    ]
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['id']:<20} {row['count']:>6}  {row['name']}")
+
+
+def _read_json_lines(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, object or error message) for each non-blank input line."""
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, f"line {number}: invalid JSON ({exc.msg})"
+            continue
+        if not isinstance(value, dict):
+            yield number, f"line {number}: expected a JSON object"
+            continue
+        yield number, value
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON lines out (the default and only form).")
+def classify(as_json: bool) -> None:
+    """Classify JSON lines from stdin: {"id", "title", "summary" | "text"} → themes, actors.
+
+    Touches no database. A line that is not a JSON object yields {"id": null, "error": …}
+    and the exit status is 1.
+    """
+    from tui.themes import load_lexicon
+
+    lexicon = load_lexicon()
+    failed = False
+    out = sys.stdout
+    for _number, value in _read_json_lines(sys.stdin):
+        if isinstance(value, str):
+            failed = True
+            out.write(json.dumps({"id": None, "error": value}, ensure_ascii=False) + "\n")
+            continue
+        title = value.get("title") or ""
+        body = value.get("text") or value.get("summary") or ""
+        if not isinstance(title, str) or not isinstance(body, str):
+            failed = True
+            error = "title, summary and text must be strings"
+            out.write(json.dumps({"id": value.get("id"), "error": error}) + "\n")
+            continue
+        result = lexicon.classify(title, body)
+        out.write(
+            json.dumps(classification_to_json(value.get("id"), result), ensure_ascii=False) + "\n"
+        )
+    out.flush()
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+@pass_ctx
+def retheme(context: Context, as_json: bool) -> None:
+    """Re-score every stored item with the current lexicon (user decisions are kept)."""
+    import time
+
+    from tui.ingest import retheme as run_retheme
+
+    started = time.perf_counter()
+    count = run_retheme(context.store())
+    seconds = time.perf_counter() - started
+    if as_json:
+        emit_json({"items": count, "seconds": round(seconds, 3)})
+    else:
+        click.echo(f"re-themed {count} items in {seconds:.2f} s")
+
+
+def run() -> None:
+    """Entry point for `python -m tui`."""
+    main(prog_name="aigeo")

@@ -1,0 +1,810 @@
+"""The SQLite store: the only module that speaks SQL.
+
+Schema creation and migrations go through sqlite-utils; hot paths use plain SQL on
+the same connection. The connection runs in autocommit mode and every write is an
+explicit ``BEGIN IMMEDIATE`` transaction, so a UI and a cron refresh writing to one
+file wait for each other (busy timeout) instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from tui.model import (
+    Classification,
+    ItemDetail,
+    ItemRow,
+    NewItem,
+    Source,
+    SourceSummary,
+    ThemeScore,
+)
+
+BUSY_TIMEOUT_MS = 15_000
+SEED_SOURCE_URL = "aigeo:seed-corpus"
+SEED_SOURCE_TITLE = "Seed corpus"
+REQUIRED_TABLES = frozenset({"sources", "items", "item_themes", "item_actors", "tags", "fetches"})
+
+
+class StoreError(Exception):
+    """A database that cannot be used as it is; the message says why and what to do."""
+
+
+def utc_now() -> str:
+    """The current time as a UTC ISO 8601 string with seconds precision."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def _migrate_v1(db: sqlite_utils.Database) -> None:
+    """The schema of DESIGN.md: sources, items (+FTS5), themes, actors, tags, fetches."""
+    db["sources"].create(
+        {
+            "id": int,
+            "url": str,
+            "title": str,
+            "site_url": str,
+            "category": str,
+            "kind": str,
+            "etag": str,
+            "last_modified": str,
+            "checked_at": str,
+            "ok_at": str,
+            "status": int,
+            "error": str,
+            "error_count": int,
+            "next_check_at": str,
+            "disabled": int,
+        },
+        pk="id",
+        not_null={"url", "title", "kind", "error_count", "disabled"},
+        defaults={"kind": "feed", "error_count": 0, "disabled": 0},
+    )
+    db["sources"].create_index(["url"], unique=True)
+    db["items"].create(
+        {
+            "id": int,
+            "source_id": int,
+            "guid": str,
+            "url": str,
+            "title": str,
+            "author": str,
+            "published": str,
+            "fetched_at": str,
+            "summary": str,
+            "content": str,
+            "text": str,
+            "content_hash": str,
+            "read": int,
+            "starred": int,
+        },
+        pk="id",
+        foreign_keys=[("source_id", "sources", "id")],
+        not_null={"source_id", "guid", "title", "text", "read", "starred"},
+        defaults={"read": 0, "starred": 0, "text": "", "title": ""},
+    )
+    db["items"].create_index(["source_id", "guid"], unique=True)
+    db["items"].create_index(["published"])
+    db["items"].create_index(["content_hash"])
+    db["items"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+    for table, column in (("item_themes", "theme"), ("item_actors", "actor"), ("tags", "tag")):
+        columns: dict[str, type] = {"item_id": int, column: str}
+        if table == "item_themes":
+            columns |= {"score": float, "origin": str}
+        if table == "tags":
+            columns |= {"created_at": str}
+        db[table].create(
+            columns,
+            pk=("item_id", column),
+            foreign_keys=[("item_id", "items", "id")],
+            not_null=set(columns),
+        )
+        db[table].create_index([column, "item_id"])
+    db["fetches"].create(
+        {
+            "id": int,
+            "source_id": int,
+            "at": str,
+            "status": int,
+            "bytes": int,
+            "duration_ms": int,
+            "new_items": int,
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[("source_id", "sources", "id")],
+        not_null={"source_id", "at"},
+    )
+    db["fetches"].create_index(["source_id", "at"])
+
+
+def _migrate_v2(db: sqlite_utils.Database) -> None:
+    """What the poller and the list need: a sort key, story keys, body hashes, meta."""
+    items = db["items"]
+    items.add_column("sort_at", str)
+    items.add_column("lang", str)
+    items.add_column("canonical_url", str)
+    items.add_column("story_key", str)
+    db.execute("UPDATE items SET sort_at = COALESCE(published, fetched_at, '')")
+    items.create_index(["sort_at"])
+    items.create_index(["source_id", "sort_at"])
+    items.create_index(["story_key"])
+    sources = db["sources"]
+    sources.add_column("disabled_reason", str)
+    sources.add_column("body_hash", str)
+    sources.add_column("added_at", str)
+    db["meta"].create({"key": str, "value": str}, pk="key")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_v1, _migrate_v2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --------------------------------------------------------------------------- queries
+
+
+@dataclass(slots=True)
+class ItemQuery:
+    """A filter over items; every field narrows the result."""
+
+    theme: str | None = None
+    source_id: int | None = None
+    search: str | None = None
+    tag: str | None = None
+    actor: str | None = None
+    unread: bool | None = None
+    starred: bool | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+@dataclass(slots=True)
+class SaveResult:
+    """What storing one feed's items did."""
+
+    new_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def fts_query(text: str) -> str:
+    """Turn free user text into a safe FTS5 query: every word a quoted term, all required.
+
+    A trailing `*` on a word keeps prefix search; every other FTS5 operator character is
+    treated as text, so no user input can raise an FTS5 syntax error.
+    """
+    terms = []
+    for raw in text.split():
+        prefix = raw.endswith("*")
+        word = raw.rstrip("*").replace('"', '""')
+        if not word.strip('"'):
+            continue
+        terms.append(f'"{word}"' + ("*" if prefix else ""))
+    return " ".join(terms)
+
+
+def _build_where(query: ItemQuery) -> tuple[str, list[object]]:
+    """SQL conditions and parameters for an ItemQuery (items aliased as i)."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if query.source_id is not None:
+        clauses.append("i.source_id = ?")
+        params.append(query.source_id)
+    if query.theme:
+        clauses.append("i.id IN (SELECT item_id FROM item_themes WHERE theme = ? AND score > 0)")
+        params.append(query.theme)
+    if query.tag:
+        clauses.append("i.id IN (SELECT item_id FROM tags WHERE tag = ?)")
+        params.append(query.tag)
+    if query.actor:
+        clauses.append("i.id IN (SELECT item_id FROM item_actors WHERE actor = ?)")
+        params.append(query.actor)
+    if query.unread is not None:
+        clauses.append("i.read = ?")
+        params.append(0 if query.unread else 1)
+    if query.starred is not None:
+        clauses.append("i.starred = ?")
+        params.append(1 if query.starred else 0)
+    if query.search and (match := fts_query(query.search)):
+        clauses.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+        params.append(match)
+    where = " AND ".join(clauses) if clauses else "1"
+    return where, params
+
+
+def _source_from_row(row: sqlite3.Row) -> Source:
+    keys = row.keys()
+    return Source(
+        id=row["id"],
+        url=row["url"],
+        title=row["title"],
+        kind=row["kind"],
+        site_url=row["site_url"],
+        category=row["category"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        checked_at=row["checked_at"],
+        ok_at=row["ok_at"],
+        status=row["status"],
+        error=row["error"],
+        error_count=row["error_count"],
+        next_check_at=row["next_check_at"],
+        disabled=bool(row["disabled"]),
+        disabled_reason=row["disabled_reason"] if "disabled_reason" in keys else None,
+        body_hash=row["body_hash"] if "body_hash" in keys else None,
+    )
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class Store:
+    """One open aigeo database. Not shared between threads: open one per thread."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self.conn = conn
+        self.path = path
+        self.db = sqlite_utils.Database(conn)
+
+    # ----------------------------------------------------------------- opening
+
+    @classmethod
+    def open(cls, path: str | Path, *, migrate: bool = True) -> Store:
+        """Open (creating if needed) the database at `path` and bring its schema up to date."""
+        path = Path(path)
+        if path.exists() and path.is_dir():
+            raise StoreError(f"{path} is a directory, not a database file")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {path}: {exc}") from exc
+        store = cls(conn, path)
+        try:
+            store._configure()
+            store._check_and_migrate(migrate)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{path} is not a usable aigeo database: {exc}") from exc
+        except StoreError:
+            conn.close()
+            raise
+        return store
+
+    @classmethod
+    def memory(cls) -> Store:
+        """An in-memory store with the full schema (for `classify`-like dry runs and tests)."""
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        store = cls(conn, None)
+        store._configure()
+        store._check_and_migrate(True)
+        return store
+
+    def _configure(self) -> None:
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if self.path is not None:
+            mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StoreError(f"{self.path}: cannot switch to WAL journal mode ({mode})")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version recorded in PRAGMA user_version."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _check_and_migrate(self, migrate: bool, target: int = SCHEMA_VERSION) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has schema version {version}, newer than this aigeo "
+                f"understands ({SCHEMA_VERSION}); upgrade aigeo. Nothing was changed."
+            )
+        tables = set(self.db.table_names())
+        if version == 0 and tables:
+            raise StoreError(
+                f"{self.path} is an SQLite database but not an aigeo one "
+                f"(it has tables {', '.join(sorted(tables)[:5])}). Nothing was changed."
+            )
+        if version > 0 and not tables >= REQUIRED_TABLES:
+            missing = ", ".join(sorted(REQUIRED_TABLES - tables))
+            raise StoreError(f"{self.path} is missing aigeo tables ({missing}).")
+        if not migrate or version >= target:
+            return
+        for number in range(version + 1, target + 1):
+            with self.write():
+                MIGRATIONS[number - 1](self.db)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+    def close(self) -> None:
+        """Close the connection (checkpointing WAL if this is the last one)."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction taken at once (BEGIN IMMEDIATE), committed or rolled back."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ----------------------------------------------------------------- meta
+
+    def get_meta(self, key: str) -> str | None:
+        """A value from the meta table, or None."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a value in the meta table."""
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # ----------------------------------------------------------------- sources
+
+    def add_source(
+        self,
+        url: str,
+        title: str | None = None,
+        *,
+        kind: str = "feed",
+        site_url: str | None = None,
+        category: str | None = None,
+    ) -> tuple[int, bool]:
+        """Add a source (or find it by URL). Returns (id, created)."""
+        row = self.conn.execute("SELECT id FROM sources WHERE url = ?", (url,)).fetchone()
+        if row:
+            return int(row[0]), False
+        with self.write():
+            cur = self.conn.execute(
+                "INSERT INTO sources(url, title, kind, site_url, category, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (url, title or url, kind, site_url, category, utc_now()),
+            )
+        return int(cur.lastrowid or 0), True
+
+    def seed_source_id(self) -> int:
+        """The id of the "Seed corpus" source, created on first use."""
+        source_id, _ = self.add_source(SEED_SOURCE_URL, SEED_SOURCE_TITLE, kind="seed")
+        return source_id
+
+    def get_source(self, source_id: int) -> Source | None:
+        """One source by id."""
+        row = self.conn.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return _source_from_row(row) if row else None
+
+    def find_source(self, key: str) -> Source | None:
+        """A source by id (digits), exact URL or case-insensitive title."""
+        if key.isdigit():
+            return self.get_source(int(key))
+        row = self.conn.execute(
+            "SELECT * FROM sources WHERE url = ? OR lower(title) = lower(?) ORDER BY id LIMIT 1",
+            (key, key),
+        ).fetchone()
+        return _source_from_row(row) if row else None
+
+    def sources(self) -> list[Source]:
+        """All sources, seed corpus first, then by title."""
+        rows = self.conn.execute(
+            "SELECT * FROM sources ORDER BY kind = 'seed' DESC, lower(title), id"
+        ).fetchall()
+        return [_source_from_row(r) for r in rows]
+
+    def source_summaries(self) -> list[SourceSummary]:
+        """All sources with item and unread counts."""
+        counts = {
+            row[0]: (row[1], row[2])
+            for row in self.conn.execute(
+                "SELECT source_id, COUNT(*), SUM(read = 0) FROM items GROUP BY source_id"
+            )
+        }
+        return [
+            SourceSummary(
+                source=s, total=counts.get(s.id, (0, 0))[0], unread=counts.get(s.id, (0, 0))[1] or 0
+            )
+            for s in self.sources()
+        ]
+
+    def remove_source(self, source_id: int) -> int:
+        """Delete a source with its items and their user state. Returns items removed."""
+        with self.write():
+            ids = "SELECT id FROM items WHERE source_id = ?"
+            for table in ("item_themes", "item_actors", "tags"):
+                self.conn.execute(f"DELETE FROM {table} WHERE item_id IN ({ids})", (source_id,))
+            removed = self.conn.execute(
+                "DELETE FROM items WHERE source_id = ?", (source_id,)
+            ).rowcount
+            self.conn.execute("DELETE FROM fetches WHERE source_id = ?", (source_id,))
+            self.conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+        return removed
+
+    def update_source(self, source_id: int, **fields: object) -> None:
+        """Set health/conditional-GET fields on a source (only known columns)."""
+        allowed = set(self.db["sources"].columns_dict) - {"id"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"unknown source fields: {', '.join(sorted(unknown))}")
+        if not fields:
+            return
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self.write():
+            self.conn.execute(
+                f"UPDATE sources SET {assignments} WHERE id = ?", (*fields.values(), source_id)
+            )
+
+    def record_fetch(
+        self,
+        source_id: int,
+        *,
+        status: int | None,
+        nbytes: int,
+        duration_ms: int,
+        new_items: int,
+        error: str | None,
+        at: str | None = None,
+    ) -> None:
+        """Log one fetch attempt."""
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO fetches(source_id, at, status, bytes, duration_ms, new_items, error) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (source_id, at or utc_now(), status, nbytes, duration_ms, new_items, error),
+            )
+
+    def fetches(self, source_id: int, limit: int = 20) -> list[dict[str, object]]:
+        """The latest fetch attempts of a source, newest first."""
+        rows = self.conn.execute(
+            "SELECT * FROM fetches WHERE source_id = ? ORDER BY id DESC LIMIT ?",
+            (source_id, limit),
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    # ----------------------------------------------------------------- items: writing
+
+    def save_items(
+        self,
+        source_id: int,
+        entries: Sequence[tuple[NewItem, Classification]],
+        *,
+        fetched_at: str | None = None,
+    ) -> SaveResult:
+        """Insert new items and refresh changed ones of one source, in one transaction.
+
+        Keyed by (source, guid): a re-fetch is idempotent. An existing item whose
+        content hash and title are unchanged is left alone. User state (read, starred,
+        tags, user theme decisions) is never touched.
+        """
+        result = SaveResult()
+        if not entries:
+            return result
+        now = fetched_at or utc_now()
+        with self.write():
+            existing = self._existing_items(source_id, [item.guid for item, _ in entries])
+            for item, classification in entries:
+                known = existing.get(item.guid)
+                if known is None:
+                    item_id = self._insert_item(source_id, item, now)
+                    existing[item.guid] = (item_id, item.content_hash, item.title)
+                    result.new_ids.append(item_id)
+                elif (known[1], known[2]) != (item.content_hash, item.title):
+                    item_id = known[0]
+                    self._update_item(item_id, item)
+                    result.updated_ids.append(item_id)
+                else:
+                    result.unchanged += 1
+                    continue
+                self._replace_rule_classification(item_id, classification)
+        return result
+
+    def _existing_items(
+        self, source_id: int, guids: list[str]
+    ) -> dict[str, tuple[int, str | None, str]]:
+        found: dict[str, tuple[int, str | None, str]] = {}
+        for start in range(0, len(guids), 500):
+            chunk = guids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT id, guid, content_hash, title FROM items "
+                f"WHERE source_id = ? AND guid IN ({marks})",
+                (source_id, *chunk),
+            ):
+                found[row["guid"]] = (row["id"], row["content_hash"], row["title"])
+        return found
+
+    def _insert_item(self, source_id: int, item: NewItem, now: str) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO items(source_id, guid, url, title, author, published, fetched_at, "
+            "summary, content, text, content_hash, lang, canonical_url, sort_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                source_id,
+                item.guid,
+                item.url,
+                item.title,
+                item.author,
+                item.published,
+                now,
+                item.summary,
+                item.content,
+                item.text,
+                item.content_hash,
+                item.lang,
+                item.canonical_url,
+                item.published or now,
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    def _update_item(self, item_id: int, item: NewItem) -> None:
+        self.conn.execute(
+            "UPDATE items SET url = ?, title = ?, author = ?, "
+            "published = COALESCE(?, published), summary = ?, content = ?, text = ?, "
+            "content_hash = ?, lang = ?, canonical_url = ?, "
+            "sort_at = COALESCE(?, sort_at) WHERE id = ?",
+            (
+                item.url,
+                item.title,
+                item.author,
+                item.published,
+                item.summary,
+                item.content,
+                item.text,
+                item.content_hash,
+                item.lang,
+                item.canonical_url,
+                item.published,
+                item_id,
+            ),
+        )
+
+    def _replace_rule_classification(self, item_id: int, classification: Classification) -> None:
+        """Swap the classifier's themes and the actors of an item; user decisions stay."""
+        self.conn.execute(
+            "DELETE FROM item_themes WHERE item_id = ? AND origin = 'rule'", (item_id,)
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO item_themes(item_id, theme, score, origin) "
+            "VALUES (?, ?, ?, 'rule')",
+            [(item_id, t.id, t.score) for t in classification.themes],
+        )
+        self.conn.execute("DELETE FROM item_actors WHERE item_id = ?", (item_id,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO item_actors(item_id, actor) VALUES (?, ?)",
+            [(item_id, actor) for actor in classification.actors],
+        )
+
+    def set_rule_classifications(self, batch: Iterable[tuple[int, Classification]]) -> int:
+        """Re-theme many items in one transaction. Returns how many were written."""
+        count = 0
+        with self.write():
+            for item_id, classification in batch:
+                self._replace_rule_classification(item_id, classification)
+                count += 1
+        return count
+
+    def iter_item_texts(self, batch_size: int = 2000) -> Iterator[list[tuple[int, str, str]]]:
+        """Every item's (id, title, text), in batches of ids, for re-theming."""
+        last_id = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT id, title, text FROM items WHERE id > ? ORDER BY id LIMIT ?",
+                (last_id, batch_size),
+            ).fetchall()
+            if not rows:
+                return
+            last_id = rows[-1][0]
+            yield [(r[0], r[1], r[2]) for r in rows]
+
+    # ----------------------------------------------------------------- items: user state
+
+    def set_read(self, item_ids: Iterable[int], read: bool = True) -> int:
+        """Mark items read or unread. Returns rows changed."""
+        ids = list(item_ids)
+        with self.write():
+            return self._update_flag("read", ids, read)
+
+    def set_starred(self, item_ids: Iterable[int], starred: bool = True) -> int:
+        """Star or unstar items. Returns rows changed."""
+        ids = list(item_ids)
+        with self.write():
+            return self._update_flag("starred", ids, starred)
+
+    def _update_flag(self, column: str, ids: list[int], value: bool) -> int:
+        changed = 0
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            changed += self.conn.execute(
+                f"UPDATE items SET {column} = ? WHERE id IN ({marks}) AND {column} != ?",
+                (int(value), *chunk, int(value)),
+            ).rowcount
+        return changed
+
+    def add_tags(self, item_ids: Iterable[int], tags: Iterable[str]) -> int:
+        """Attach tags to items (existing pairs are kept). Returns pairs added."""
+        pairs = [(i, t) for i in item_ids for t in tags]
+        now = utc_now()
+        with self.write():
+            before = self.conn.total_changes
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO tags(item_id, tag, created_at) VALUES (?, ?, ?)",
+                [(i, t, now) for i, t in pairs],
+            )
+            return self.conn.total_changes - before
+
+    def remove_tags(self, item_ids: Iterable[int], tags: Iterable[str]) -> int:
+        """Detach tags from items. Returns pairs removed."""
+        pairs = [(i, t) for i in item_ids for t in tags]
+        with self.write():
+            before = self.conn.total_changes
+            self.conn.executemany("DELETE FROM tags WHERE item_id = ? AND tag = ?", pairs)
+            return self.conn.total_changes - before
+
+    def set_user_theme(self, item_id: int, theme: str, accepted: bool | None) -> None:
+        """Record a user's theme decision: True adds/accepts, False rejects, None forgets it."""
+        with self.write():
+            if accepted is None:
+                self.conn.execute(
+                    "DELETE FROM item_themes WHERE item_id = ? AND theme = ? AND origin = 'user'",
+                    (item_id, theme),
+                )
+                return
+            self.conn.execute(
+                "INSERT INTO item_themes(item_id, theme, score, origin) VALUES (?, ?, ?, 'user') "
+                "ON CONFLICT(item_id, theme) DO UPDATE SET score = excluded.score, origin = 'user'",
+                (item_id, theme, 1.0 if accepted else 0.0),
+            )
+
+    # ----------------------------------------------------------------- items: reading
+
+    def count_items(self, query: ItemQuery | None = None) -> int:
+        """How many items match a query."""
+        where, params = _build_where(query or ItemQuery())
+        return int(
+            self.conn.execute(f"SELECT COUNT(*) FROM items i WHERE {where}", params).fetchone()[0]
+        )
+
+    def list_items(self, query: ItemQuery | None = None) -> list[ItemRow]:
+        """One page of items, newest first, with their tags, themes and actors."""
+        query = query or ItemQuery()
+        where, params = _build_where(query)
+        rows = self.conn.execute(
+            "SELECT i.id, i.source_id, s.title AS source, i.title, i.url, i.published, "
+            "i.read, i.starred FROM items i JOIN sources s ON s.id = i.source_id "
+            f"WHERE {where} ORDER BY i.sort_at DESC, i.id DESC LIMIT ? OFFSET ?",
+            (*params, query.limit, query.offset),
+        ).fetchall()
+        items = [
+            ItemRow(
+                id=r["id"],
+                source_id=r["source_id"],
+                source=r["source"],
+                title=r["title"],
+                url=r["url"],
+                published=r["published"],
+                read=bool(r["read"]),
+                starred=bool(r["starred"]),
+            )
+            for r in rows
+        ]
+        self._attach_labels(items)
+        return items
+
+    def _attach_labels(self, items: Sequence[ItemRow]) -> None:
+        if not items:
+            return
+        by_id = {item.id: item for item in items}
+        marks = ",".join("?" * len(by_id))
+        ids = tuple(by_id)
+        for row in self.conn.execute(
+            f"SELECT item_id, tag FROM tags WHERE item_id IN ({marks}) ORDER BY tag", ids
+        ):
+            by_id[row[0]].tags.append(row[1])
+        for row in self.conn.execute(
+            f"SELECT item_id, theme, score, origin FROM item_themes "
+            f"WHERE item_id IN ({marks}) AND score > 0 ORDER BY score DESC, theme",
+            ids,
+        ):
+            by_id[row[0]].themes.append(ThemeScore(row[1], row[2], row[3]))
+        for row in self.conn.execute(
+            f"SELECT item_id, actor FROM item_actors WHERE item_id IN ({marks}) ORDER BY rowid",
+            ids,
+        ):
+            by_id[row[0]].actors.append(row[1])
+
+    def get_item(self, item_id: int) -> ItemDetail | None:
+        """One item with everything the reading pane shows."""
+        r = self.conn.execute(
+            "SELECT i.*, s.title AS source FROM items i JOIN sources s ON s.id = i.source_id "
+            "WHERE i.id = ?",
+            (item_id,),
+        ).fetchone()
+        if r is None:
+            return None
+        item = ItemDetail(
+            id=r["id"],
+            source_id=r["source_id"],
+            source=r["source"],
+            title=r["title"],
+            url=r["url"],
+            published=r["published"],
+            read=bool(r["read"]),
+            starred=bool(r["starred"]),
+            author=r["author"],
+            summary=r["summary"],
+            content=r["content"],
+            text=r["text"],
+            fetched_at=r["fetched_at"],
+            lang=r["lang"],
+        )
+        self._attach_labels([item])
+        return item
+
+    def user_theme_decisions(self, item_id: int) -> dict[str, bool]:
+        """The user's theme decisions on an item: theme id → accepted."""
+        return {
+            row[0]: row[1] > 0
+            for row in self.conn.execute(
+                "SELECT theme, score FROM item_themes WHERE item_id = ? AND origin = 'user'",
+                (item_id,),
+            )
+        }
+
+    def theme_counts(self) -> dict[str, tuple[int, int]]:
+        """Theme id → (items, unread items) for every theme with at least one item."""
+        return {
+            row[0]: (row[1], row[2] or 0)
+            for row in self.conn.execute(
+                "SELECT t.theme, COUNT(*), SUM(i.read = 0) FROM item_themes t "
+                "JOIN items i ON i.id = t.item_id WHERE t.score > 0 GROUP BY t.theme"
+            )
+        }
+
+    def tag_counts(self) -> dict[str, int]:
+        """Tag → number of items carrying it."""
+        return {
+            row[0]: row[1]
+            for row in self.conn.execute("SELECT tag, COUNT(*) FROM tags GROUP BY tag ORDER BY tag")
+        }
+
+    def actor_counts(self, limit: int = 50) -> list[tuple[str, int]]:
+        """The most-named actors with their item counts."""
+        return [
+            (row[0], row[1])
+            for row in self.conn.execute(
+                "SELECT actor, COUNT(*) AS n FROM item_actors GROUP BY actor "
+                "ORDER BY n DESC, actor LIMIT ?",
+                (limit,),
+            )
+        ]
+
+    def integrity_check(self) -> str:
+        """SQLite's own integrity check ("ok" when healthy)."""
+        return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
