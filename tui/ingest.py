@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from tui.corpus import SeedDocument, read_seed_documents
 from tui.model import Classification, NewItem
@@ -49,8 +49,7 @@ def seed_to_item(doc: SeedDocument) -> NewItem:
 def _seed_digest(docs: Sequence[SeedDocument], lexicon: Lexicon) -> str:
     digest = hashlib.sha256(lexicon.version.encode())
     for doc in docs:
-        digest.update(doc.guid.encode())
-        digest.update(content_hash(doc.title, doc.body).encode())
+        digest.update(repr(astuple(doc)).encode())
     return digest.hexdigest()[:16]
 
 
