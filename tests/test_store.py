@@ -27,7 +27,15 @@ def test_new_database_has_schema_wal_and_pragmas(store: Store) -> None:
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     tables = set(store.db.table_names())
-    assert {"sources", "items", "items_fts", "item_themes", "item_actors", "tags", "fetches"} <= tables
+    assert {
+        "sources",
+        "items",
+        "items_fts",
+        "item_themes",
+        "item_actors",
+        "tags",
+        "fetches",
+    } <= tables
 
 
 def test_v1_database_opens_under_current_code_without_loss(tmp_path: Path) -> None:
@@ -36,10 +44,13 @@ def test_v1_database_opens_under_current_code_without_loss(tmp_path: Path) -> No
     db = sqlite_utils.Database(conn)
     MIGRATIONS[0](db)
     conn.execute("PRAGMA user_version = 1")
-    conn.execute("INSERT INTO sources(url, title, kind) VALUES ('https://x.test/feed', 'X', 'feed')")
+    conn.execute(
+        "INSERT INTO sources(url, title, kind) VALUES ('https://x.test/feed', 'X', 'feed')"
+    )
     conn.execute(
         "INSERT INTO items(source_id, guid, title, text, published, read, starred) "
-        "VALUES (1, 'g1', 'Old item', 'export controls on chips', '2024-05-01T00:00:00+00:00', 1, 1)"
+        "VALUES (1, 'g1', 'Old item', 'export controls on chips', "
+        "'2024-05-01T00:00:00+00:00', 1, 1)"
     )
     conn.execute("INSERT INTO tags(item_id, tag, created_at) VALUES (1, 'brief', 'now')")
     conn.execute(
@@ -51,7 +62,12 @@ def test_v1_database_opens_under_current_code_without_loss(tmp_path: Path) -> No
         assert store.schema_version == SCHEMA_VERSION
         item = store.get_item(1)
         assert item is not None
-        assert (item.title, item.read, item.starred, item.tags) == ("Old item", True, True, ["brief"])
+        assert (item.title, item.read, item.starred, item.tags) == (
+            "Old item",
+            True,
+            True,
+            ["brief"],
+        )
         assert [t.id for t in item.themes] == ["chips"]
         assert store.list_items(ItemQuery(search="export"))[0].id == 1
         sort_at = store.conn.execute("SELECT sort_at FROM items WHERE id = 1").fetchone()[0]
@@ -119,13 +135,22 @@ def test_changed_item_is_updated_but_user_state_survives(store: Store) -> None:
 def test_listing_is_newest_first_and_filters(store: Store) -> None:
     a, _ = store.add_source("https://a.test/feed", "A")
     b, _ = store.add_source("https://b.test/feed", "B")
-    store.save_items(a, [
-        (make_item("old", published="2024-01-01T00:00:00+00:00"), classified(("chips", 0.5))),
-        (make_item("new", published="2025-01-01T00:00:00+00:00"), classified(("safety", 0.5))),
-    ])
-    store.save_items(b, [(make_item("mid", title="Nvidia H20 rules",
-                                    published="2024-06-01T00:00:00+00:00"),
-                          classified(("chips", 0.7), actors=("Nvidia",)))])
+    store.save_items(
+        a,
+        [
+            (make_item("old", published="2024-01-01T00:00:00+00:00"), classified(("chips", 0.5))),
+            (make_item("new", published="2025-01-01T00:00:00+00:00"), classified(("safety", 0.5))),
+        ],
+    )
+    store.save_items(
+        b,
+        [
+            (
+                make_item("mid", title="Nvidia H20 rules", published="2024-06-01T00:00:00+00:00"),
+                classified(("chips", 0.7), actors=("Nvidia",)),
+            )
+        ],
+    )
     guids = [r.title for r in store.list_items()]
     assert len(guids) == 3
     dates = [r.published for r in store.list_items()]
@@ -149,10 +174,16 @@ def test_hostile_search_text_never_raises(store: Store, query: str) -> None:
 
 def test_search_matches_title_and_text_with_stemming_and_prefix(store: Store) -> None:
     source_id, _ = store.add_source("https://a.test/feed", "A")
-    store.save_items(source_id, [
-        (make_item("1", title="Export controls tighten", text="on advanced chips"), classified()),
-        (make_item("2", title="Weather", text="sunny"), classified()),
-    ])
+    store.save_items(
+        source_id,
+        [
+            (
+                make_item("1", title="Export controls tighten", text="on advanced chips"),
+                classified(),
+            ),
+            (make_item("2", title="Weather", text="sunny"), classified()),
+        ],
+    )
     assert [r.id for r in store.list_items(ItemQuery(search="control"))] == [1]
     assert [r.id for r in store.list_items(ItemQuery(search="chip"))] == [1]
     assert [r.id for r in store.list_items(ItemQuery(search="adv*"))] == [1]
@@ -182,7 +213,7 @@ def test_two_connections_writing_at_once_do_not_lock(db_path: Path) -> None:
                 for n in range(60):
                     own.save_items(source_id, [(make_item(f"{prefix}{n}"), classified())])
                     own.set_read([1], n % 2 == 0)
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer, args=(p,)) for p in "ab"]
