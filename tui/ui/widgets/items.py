@@ -62,8 +62,15 @@ class ItemList(ScrollView, can_focus=True):
     }
     DEFAULT_CSS = """
     ItemList { overflow-x: hidden; padding: 0 0 0 1; }
-    ItemList > .item-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
-    ItemList:blur > .item-list--cursor { background: $block-cursor-blurred-background; text-style: none; }
+    ItemList > .item-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    ItemList:blur > .item-list--cursor {
+        background: $block-cursor-blurred-background;
+        text-style: none;
+    }
     ItemList > .item-list--unread { text-style: bold; }
     ItemList > .item-list--read { color: $text-muted; }
     ItemList > .item-list--dim { color: $text-muted; }
