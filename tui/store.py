@@ -668,6 +668,44 @@ class Store:
             self.conn.executemany("DELETE FROM tags WHERE item_id = ? AND tag = ?", pairs)
             return self.conn.total_changes - before
 
+    def item_ids(self, query: ItemQuery | None = None) -> list[int]:
+        """Every item id matching a query (no paging), newest first."""
+        where, params = _build_where(query or ItemQuery())
+        return [
+            row[0]
+            for row in self.conn.execute(
+                f"SELECT i.id FROM items i WHERE {where} ORDER BY i.sort_at DESC, i.id DESC",
+                params,
+            )
+        ]
+
+    def mark_read_where(self, query: ItemQuery, read: bool = True) -> list[int]:
+        """Mark every matching item read (or unread); returns the ids that changed."""
+        where, params = _build_where(query)
+        with self.write():
+            ids = [
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT i.id FROM items i WHERE {where} AND i.read = ?",
+                    (*params, 0 if read else 1),
+                )
+            ]
+            self._update_flag("read", ids, read)
+        return ids
+
+    def tags_of(self, item_ids: Iterable[int]) -> dict[int, set[str]]:
+        """Item id → its tags, for the given items."""
+        ids = list(item_ids)
+        found: dict[int, set[str]] = {i: set() for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT item_id, tag FROM tags WHERE item_id IN ({marks})", chunk
+            ):
+                found[row[0]].add(row[1])
+        return found
+
     def set_user_theme(self, item_id: int, theme: str, accepted: bool | None) -> None:
         """Record a user's theme decision: True adds/accepts, False rejects, None forgets it."""
         with self.write():
