@@ -6,7 +6,9 @@ Removes ANSI/VT escape sequences (CSI, OSC, DCS, …), C0 and C1 control charact
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 
 # ESC-introduced sequences: CSI (ESC [ … final), OSC/DCS/SOS/PM/APC (ESC ] … BEL or ST),
 # and two-byte escapes (ESC + one char). Also the 8-bit C1 forms (CSI = 0x9b, OSC = 0x9d …).
@@ -45,3 +47,14 @@ def terminal_safe(text: str | None, *, multiline: bool = True) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         return _CONTROLS_KEEP_NL.sub("", text)
     return " ".join(_CONTROLS_ALL.sub(" ", text).split())
+
+
+def content_hash(title: str, text: str) -> str:
+    """A stable digest of an article's title and text, blind to case and spacing.
+
+    Lives here (a leaf module) so the parser, which runs in worker processes, can use
+    the one definition without importing the store; `tui.ingest` re-exports it.
+    """
+    normal = unicodedata.normalize("NFKC", f"{title}\n{text}").casefold()
+    folded = " ".join(normal.split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:32]
