@@ -18,6 +18,7 @@ import pytest
 from tui.model import Classification
 from tui.parse import EMPTY_ERROR, INTERNAL_ERROR, ParsedFeed, parse_feed
 from tui.store import Store
+from tui.text import html_to_text
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 MANIFEST = CORPUS / "MANIFEST.tsv"
@@ -182,6 +183,13 @@ def test_every_entry_is_clean() -> None:
             assert "<script" not in html.lower()
             for link in link_attributes(html):
                 assert link.startswith(("http://", "https://", "mailto:")), (row.path, link)
+
+
+def test_text_comes_from_the_content() -> None:
+    """entry.text (the fast tokeniser over sanitised HTML) = the full html_to_text."""
+    for row in rows():
+        for entry in parsed(row.path).entries:
+            assert entry.text == html_to_text(entry.content), row.path
 
 
 def test_corpus_entries_store_idempotently() -> None:

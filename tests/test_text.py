@@ -214,3 +214,19 @@ def test_text_to_html_escapes_and_paragraphs() -> None:
     html = text_to_html("a < b & c\nline\n\n<script>x</script>")
     assert html == "<p>a &lt; b &amp; c<br>line</p><p>&lt;script&gt;x&lt;/script&gt;</p>"
     assert html_to_text(html) == "a < b & c\nline\n\n<script>x</script>"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p title="a>b">x <a href="https://e.com/?a=1&amp;b=2" title=\'q"uote\'>y</a></p>',
+        "<ul><li>one<li>two</ul><table><tr><td>a<td>b</table>",
+        "<pre>  keep\n   this</pre><p>and &lt;this&gt; &amp; &nbsp; that</p>",
+        '<img alt="<p>not a block</p>" src="https://e.com/i.png">after',
+        "<div><p>nested <b>bold <i>both</i></b></p></div><br/>tail",
+        "<p>&#27;[31m &#x202e; \x1b[1m</p>",
+    ],
+)
+def test_html_to_text_fast_path_for_sanitized_html_agrees(html: str) -> None:
+    clean = sanitize_html(html, "https://e.com/")
+    assert html_to_text(clean, sanitized=True) == html_to_text(clean)

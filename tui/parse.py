@@ -638,7 +638,7 @@ def _build_item(
     content = _safe_html(draft.content, draft.content_is_html, base)
     summary = _safe_html(draft.summary, draft.summary_is_html, base)
     content = content or summary
-    text = html_to_text(content) if content else ""
+    text = html_to_text(content, sanitized=True) if content else ""
     digest = content_hash(title, text)
     return NewItem(
         guid=_guid(draft.id, link, digest),
