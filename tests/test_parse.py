@@ -262,6 +262,18 @@ def test_ill_formed_xml_with_entries_is_a_warning() -> None:
     assert result.warning.endswith("2 entries recovered")
 
 
+def test_html_entities_undefined_in_xml_still_decode() -> None:
+    body = rss(
+        item(title="5&euro; &mdash; wait&hellip; it&rsquo;s&nbsp;here", guid="1")
+        + item(title="&amp;amp; &#8364; &#x20AC;", guid="2")
+    )
+    result = parse(body)
+    # "&amp;amp;" is "&amp;" in the XML; feedparser types this recovered RSS title as
+    # HTML (RSS never said), so it decodes once more to "&".
+    assert [e.title for e in result.entries] == ["5€ — wait… it’s here", "& € €"]
+    assert result.warning and "entries recovered" in result.warning
+
+
 def test_ill_formed_xml_without_entries_is_an_error() -> None:
     result = parse(b"<rss><channel><title>x</title><<<</rss>")
     assert result.error and result.error.startswith("not a feed: ill-formed XML")

@@ -230,3 +230,11 @@ def test_text_to_html_escapes_and_paragraphs() -> None:
 def test_html_to_text_fast_path_for_sanitized_html_agrees(html: str) -> None:
     clean = sanitize_html(html, "https://e.com/")
     assert html_to_text(clean, sanitized=True) == html_to_text(clean)
+
+
+def test_text_module_does_not_import_feedparser() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, tui.text; sys.exit('feedparser' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
