@@ -650,6 +650,7 @@ def test_json_feed_is_detected_by_content_not_name_or_type() -> None:
         (json_feed(items={"not": "a list"}), "items is missing or not a list"),
         (b'{"version": "https://jsonfeed.org/version/1"}', "items is missing"),
         (b"{" * 100_000, "JSON"),
+        (b'{"version": "1", "items": [' + b"9" * 5000 + b"]}", "limit"),
         (b'{"version": "https://jsonfeed.org/version/1234", "items": []}', "unknown version"),
         (b'\xef\xbb\xbf{"items": [\xff]}', "JSON"),
         (b"\xff\xfe{\x00}\x00", "JSON"),

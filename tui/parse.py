@@ -496,6 +496,8 @@ def _read_json(body: bytes) -> _Feed:
             f"invalid JSON Feed: malformed or truncated JSON "
             f"({exc.msg} at line {exc.lineno} column {exc.colno})"
         )
+    except ValueError as exc:  # e.g. an integer longer than Python's 4,300-digit limit
+        feed.error = f"invalid JSON Feed: {str(exc).split(';')[0]}"
     except RecursionError:
         feed.error = "invalid JSON Feed: nested too deeply"
     if feed.error:
