@@ -11,6 +11,9 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 
+HEADING = "heading:"  # option ids of section headings, which cannot be selected
+
+
 @dataclass(slots=True)
 class CountedRow:
     """One row: an option id, a label (already inert Text) and its counts."""
@@ -62,7 +65,12 @@ class CountedList(OptionList):
         keep = self.highlighted_id
         width = max(8, self.scrollable_content_region.width - 1)
         self.set_options(
-            Option(fit_row(row.label, _counts(row), width), row.option_id) for row in self._rows
+            Option(
+                fit_row(row.label, _counts(row), width),
+                row.option_id,
+                disabled=row.option_id.startswith(HEADING),
+            )
+            for row in self._rows
         )
         if not self._rows:
             return
