@@ -10,7 +10,6 @@ from textual.events import Resize
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-
 HEADING = "heading:"  # option ids of section headings, which cannot be selected
 
 
