@@ -826,6 +826,18 @@ class Store:
             )
         }
 
+    def theme_daily_counts(self, since: str) -> dict[str, dict[str, int]]:
+        """Theme id → {ISO day → items} for items dated on or after `since` (ISO)."""
+        result: dict[str, dict[str, int]] = {}
+        for theme, day, count in self.conn.execute(
+            "SELECT t.theme, substr(i.sort_at, 1, 10) AS day, COUNT(*) FROM items i "
+            "JOIN item_themes t ON t.item_id = i.id "
+            "WHERE i.sort_at >= ? AND t.score > 0 GROUP BY t.theme, day",
+            (since,),
+        ):
+            result.setdefault(theme, {})[day] = count
+        return result
+
     def tag_counts(self) -> dict[str, int]:
         """Tag → number of items carrying it."""
         return {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.app import App, ComposeResult, SystemCommand
@@ -16,6 +16,7 @@ from tui.config import Settings, load_settings, save_setting
 from tui.model import ItemDetail, ThemeDef
 from tui.store import ItemQuery, Store
 from tui.themes import load_lexicon
+from tui.trends import daily_series
 from tui.ui.screens.confirm import Confirm
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.tag_prompt import TagPrompt
@@ -25,7 +26,7 @@ from tui.ui.widgets.counted import CountedList
 from tui.ui.widgets.items import ItemList
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.sources import SourcesPanel, parse_source_option
-from tui.ui.widgets.themes import ThemesPanel, parse_theme_option
+from tui.ui.widgets.themes import TREND_DAYS, ThemesPanel, parse_theme_option
 
 Clock = Callable[[], datetime]
 
@@ -112,7 +113,16 @@ class AigeoApp(App[None]):
         self.query_one(SourcesPanel).show_sources(
             self.store.source_summaries(), self.store.tag_counts()
         )
-        self.query_one(ThemesPanel).show_themes(self.lexicon.themes, self.store.theme_counts())
+        self.query_one(ThemesPanel).show_themes(
+            self.lexicon.themes, self.store.theme_counts(), self._theme_series()
+        )
+
+    def _theme_series(self) -> dict[str, list[int]]:
+        """Each theme's items per day over the last TREND_DAYS days."""
+        today = self.clock().date()
+        since = (today - timedelta(days=TREND_DAYS - 1)).isoformat()
+        daily = self.store.theme_daily_counts(since)
+        return {t: daily_series(daily.get(t, {}), today, TREND_DAYS) for t in self.theme_defs}
 
     def apply_filter(self) -> None:
         """Reload the item list for the current filter and say what it is."""
