@@ -781,7 +781,8 @@ class Store:
     def get_item(self, item_id: int) -> ItemDetail | None:
         """One item with everything the reading pane shows."""
         r = self.conn.execute(
-            "SELECT i.*, s.title AS source FROM items i JOIN sources s ON s.id = i.source_id "
+            "SELECT i.*, s.title AS source, s.kind AS source_kind FROM items i "
+            "JOIN sources s ON s.id = i.source_id "
             "WHERE i.id = ?",
             (item_id,),
         ).fetchone()
@@ -802,6 +803,7 @@ class Store:
             text=r["text"],
             fetched_at=r["fetched_at"],
             lang=r["lang"],
+            source_kind=r["source_kind"],
         )
         self._attach_labels([item])
         return item
