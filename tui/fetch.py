@@ -277,6 +277,9 @@ async def _fetch(
         except httpx.HTTPError as exc:
             result.error = _describe_http_error(exc)
             return
+        except httpx.InvalidURL as exc:  # httpx pre-builds the redirect; a bad Location fails
+            result.error = f"redirect refused: invalid URL ({exc})"
+            return
         result.redirects += 1
         if result.redirects > max_redirects:
             result.error = f"too many redirects (more than {max_redirects})"
