@@ -44,7 +44,8 @@ from tui.schedule import (
 from tui.store import Store, utc_now
 
 DEFAULT_USER_AGENT = f"aigeo/{__version__} (+terminal feed reader)"
-HOLD_STATUSES = frozenset({429, 503})  # the server asked us to wait (Retry-After)
+HOLD_STATUSES = frozenset({429, 503})
+POLL_RETRY_S = 5.0  # the server asked us to wait (Retry-After)
 
 Outcome = Literal["updated", "unchanged", "not_modified", "error", "gone", "skipped"]
 OK_OUTCOMES: frozenset[str] = frozenset({"updated", "unchanged", "not_modified"})
@@ -92,6 +93,7 @@ class FeedResult:
     warning: str | None = None
     moved_to: str | None = None
     next_check_at: str | None = None
+    error_count: int = 0  # failures in a row, this one included (0 after a success)
 
     @property
     def ok(self) -> bool:
@@ -267,6 +269,16 @@ class Poller:
             self._store.close()
             self._store = None
 
+    async def has_feeds(self) -> bool:
+        """True when there is at least one enabled feed source."""
+        assert self._store is not None
+        return await self._store.call(lambda st: st.has_feed_sources())
+
+    async def next_check_at(self) -> str | None:
+        """The earliest next check time of the enabled feeds (None when one is due now)."""
+        assert self._store is not None
+        return await self._store.call(lambda st: st.next_check_at())
+
     # ----------------------------------------------------------------- choosing sources
 
     async def _select(self, source_ids: Sequence[int] | None, due_only: bool) -> list[Source]:
@@ -323,6 +335,7 @@ class Poller:
                     outcome="skipped",
                     status=source.status,
                     next_check_at=source.next_check_at,
+                    error_count=source.error_count,
                     warning=f"the server asked to wait until {source.next_check_at}",
                 )
             else:
@@ -492,7 +505,8 @@ class Poller:
             if source.disabled:
                 fields |= {"disabled": 0, "disabled_reason": None}
         else:
-            fields |= {"error": result.error, "error_count": source.error_count + 1}
+            result.error_count = source.error_count + 1
+            fields |= {"error": result.error, "error_count": result.error_count}
             if result.outcome == "gone":
                 fields |= {
                     "disabled": 1,
@@ -570,3 +584,35 @@ def refresh_sources(
             parser=parser,
         )
     )
+
+
+async def poll_forever(
+    db_path: str | Path,
+    settings: PollSettings | None = None,
+    *,
+    on_result: Callable[[FeedResult], None] | None = None,
+    max_sleep_s: float = 60.0,
+    stop: asyncio.Event | None = None,
+    parser: ParseFunction = parse_and_classify,
+) -> None:
+    """Refresh each source as it comes due, until cancelled (Ctrl+C) or `stop` is set.
+
+    Sleeps until the earliest next check time, but at most `max_sleep_s`, so sources
+    added meanwhile (by the UI or `aigeo add`) are picked up.
+    """
+    stop = stop or asyncio.Event()
+    async with Poller(db_path, settings, parser=parser) as poller:
+        while not stop.is_set():
+            await poller.refresh(
+                due_only=True,
+                on_progress=(lambda _d, _t, result: on_result(result)) if on_result else None,
+            )
+            wait = max_sleep_s
+            upcoming = await poller.next_check_at()
+            if upcoming is not None and (when := parse_time(upcoming)) is not None:
+                wait = (when - datetime.now(UTC)).total_seconds()
+            elif upcoming is None and await poller.has_feeds():
+                wait = POLL_RETRY_S  # a source never checked (just added): soon
+            wait = min(max_sleep_s, max(1.0, wait))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), wait)
