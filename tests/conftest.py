@@ -8,6 +8,12 @@ from pathlib import Path
 import pytest
 from feedserver import FeedServer
 
+import tui.parsework
+
+# Parse workers re-run the main script, here pytest's: preload pytest in the fork server
+# so each test's new pool starts in milliseconds (see FORKSERVER_PRELOAD).
+tui.parsework.FORKSERVER_PRELOAD.append("pytest")
+
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 

@@ -107,8 +107,11 @@ class FeedServer:
                     self.wfile.flush()
                     time.sleep(reply.drip)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.httpd.daemon_threads = True
+        class _Server(ThreadingHTTPServer):
+            request_queue_size = 256  # the default 5 drops bursts of connects (1 s SYN retry)
+            daemon_threads = True
+
+        self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.port = self.httpd.server_address[1]
         self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()

@@ -23,6 +23,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
 INFLATE_STEP = 64 * 1024  # the most one inflate call may produce
 MAX_HEADER_VALUE = 512
+DRAIN_LIMIT = 64 * 1024  # an error page or redirect body up to this is read to keep the connection
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
     "application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -262,7 +263,7 @@ async def _fetch(
                 result.status = response.status_code
                 location = response.headers.get("location")
                 if response.status_code in REDIRECT_STATUSES and location:
-                    result.nbytes += _approx_header_bytes(response)
+                    result.nbytes += _approx_header_bytes(response) + await _drain(response)
                     try:
                         next_url = str(response.url.join(location))
                     except (httpx.InvalidURL, ValueError):
@@ -301,6 +302,7 @@ async def _take_response(response: httpx.Response, result: FetchResponse, max_by
     result.retry_after_s = parse_retry_after(headers.get("retry-after"))
     result.nbytes += _approx_header_bytes(response)
     if response.status_code != 200:
+        result.nbytes += await _drain(response)
         return
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
@@ -319,6 +321,22 @@ async def _take_response(response: httpx.Response, result: FetchResponse, max_by
         return
     result.nbytes += raw
     result.body = body
+
+
+async def _drain(response: httpx.Response, limit: int = DRAIN_LIMIT) -> int:
+    """Read (and drop) a small unwanted body so the connection can be kept alive.
+
+    A body larger than `limit` is left unread: the connection is closed instead.
+    """
+    declared = response.headers.get("content-length", "")
+    if not declared.isdigit() or int(declared) > limit:
+        return 0
+    seen = 0
+    async for chunk in response.aiter_raw():
+        seen += len(chunk)
+        if seen > limit:
+            break
+    return seen
 
 
 def _approx_header_bytes(response: httpx.Response) -> int:

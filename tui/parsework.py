@@ -73,7 +73,6 @@ def parse_and_classify(job: ParseJob) -> ParseOutcome:
     """The default worker function: tui.parse.parse_feed, then the lexicon on every entry."""
     from tui.parse import parse_feed
 
-    started = time.process_time()
     parsed = parse_feed(
         job.body, url=job.url, content_type=job.content_type, max_items=job.max_items
     )
@@ -88,7 +87,6 @@ def parse_and_classify(job: ParseJob) -> ParseOutcome:
         error=parsed.error,
         ttl_minutes=parsed.ttl_minutes,
         truncated=parsed.truncated,
-        cpu_ms=int((time.process_time() - started) * 1000),
     )
 
 
@@ -99,10 +97,13 @@ def _worker_init() -> None:
 
 def _run_job(parser: ParseFunction, job: ParseJob) -> ParseOutcome:
     """Run the parser, turning any exception into an error outcome (pickling-safe)."""
+    started = time.process_time()
     try:
-        return parser(job)
+        outcome = parser(job)
     except Exception as exc:  # a parser bug must not look like a dead worker
-        return ParseOutcome.failed(f"parser error: {type(exc).__name__}: {exc}"[:500])
+        outcome = ParseOutcome.failed(f"parser error: {type(exc).__name__}: {exc}"[:500])
+    outcome.cpu_ms = int((time.process_time() - started) * 1000)
+    return outcome
 
 
 def _warm_worker() -> int:
@@ -114,9 +115,19 @@ def _warm_worker() -> int:
     return os.getpid()
 
 
-# Imported once by the fork server; every worker forked from it starts with them loaded
-# (including the main module, which a worker would otherwise import again).
-FORKSERVER_PRELOAD = ["__main__", "tui.parsework", "feedparser", "tui.parse", "tui.themes"]
+# Imported once by the fork server; every worker forked from it starts with them loaded.
+# A new worker also re-runs the main script (as __mp_main__); on 3.11 the fork server
+# does not preload it, so what the `aigeo` script imports (tui.cli) is preloaded here,
+# which makes starting a worker take milliseconds instead of a few hundred.
+FORKSERVER_PRELOAD = [
+    "__main__",
+    "tui.cli",
+    "tui.poller",
+    "tui.parsework",
+    "feedparser",
+    "tui.parse",
+    "tui.themes",
+]
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
@@ -152,6 +163,7 @@ class ParsePool:
         self._inflight = 0
         self._warm = False
         self._warming = asyncio.Lock()
+        self._warm_task: asyncio.Task[None] | None = None
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -160,6 +172,11 @@ class ParsePool:
             )
             self._warm = False
         return self._executor
+
+    def start_warming(self) -> None:
+        """Start the workers in the background now (when parsing is sure to follow)."""
+        if self._warm_task is None and not self._warm:
+            self._warm_task = asyncio.get_running_loop().create_task(self._warm_up())
 
     async def _warm_up(self) -> None:
         """Start every worker before the first job, so no deadline pays for process start."""
@@ -217,6 +234,9 @@ class ParsePool:
 
     def close(self) -> None:
         """Stop the workers; a job still running (a cancelled refresh) is killed, not awaited."""
+        if self._warm_task is not None:
+            self._warm_task.cancel()
+            self._warm_task = None
         if self._executor is None:
             return
         executor, self._executor = self._executor, None

@@ -320,6 +320,8 @@ class Poller:
         """
         started = time.perf_counter()
         sources = await self._select(source_ids, due_only)
+        if self._pool is not None and any(s.body_hash is None for s in sources):
+            self._pool.start_warming()  # a never-parsed feed: start workers while fetching
         now = datetime.now(UTC)
         summary = RefreshSummary()
         total = len(sources)
@@ -365,7 +367,7 @@ class Poller:
         result = FeedResult(source.id, source.title, source.url)
         started = time.perf_counter()
         try:
-            response = await self._fetch(source)
+            response, started = await self._fetch(source)
             entries, fields, ttl = await self._interpret(source, response, result)
         except Exception as exc:  # a bug here must cost one feed, not the refresh
             response = FetchResponse(url=source.url)
@@ -379,11 +381,13 @@ class Poller:
             result.error = f"could not store the result: {type(exc).__name__}: {exc}"
         return result
 
-    async def _fetch(self, source: Source) -> FetchResponse:
+    async def _fetch(self, source: Source) -> tuple[FetchResponse, float]:
+        """Fetch within the concurrency limits; also returns when the fetch really started."""
         assert self._client is not None and self._slots is not None
         s = self.settings
         async with self._host_slot(source.url), self._slots:
-            return await fetch_feed(
+            started = time.perf_counter()
+            response = await fetch_feed(
                 self._client,
                 source.url,
                 etag=source.etag,
@@ -392,6 +396,7 @@ class Poller:
                 max_redirects=s.max_redirects,
                 deadline_s=s.deadline_s,
             )
+        return response, started
 
     async def _interpret(
         self, source: Source, response: FetchResponse, result: FeedResult

@@ -8,6 +8,7 @@ file wait for each other (busy timeout) instead of failing with "database is loc
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -149,11 +150,14 @@ def _migrate_v3(db: sqlite_utils.Database) -> None:
     """Story keys for the items stored before the poller assigned them at save time."""
     db["items"].create_index(["canonical_url"])
     rows = db.execute(
-        "SELECT id, canonical_url, content_hash, text FROM items "
+        "SELECT id, source_id, guid, canonical_url, content_hash, text FROM items "
         "WHERE story_key IS NULL ORDER BY id"
     ).fetchall()
-    for item_id, canonical, digest, text in rows:
-        key = _find_story_key(db.conn, canonical, digest, text or "") or str(item_id)
+    # Triggers re-index FTS on any UPDATE of items; this is a one-off over existing rows.
+    for item_id, source_id, guid, canonical, digest, text in rows:
+        key = _find_story_key(db.conn, canonical, digest, text or "") or new_story_key(
+            source_id, guid
+        )
         db.execute("UPDATE items SET story_key = ? WHERE id = ?", (key, item_id))
 
 
@@ -170,6 +174,15 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # Below this much text a content hash says little (a bare title such as "Weekly update"
 # repeats across unrelated feeds), so only the canonical URL can join such items.
 STORY_MIN_TEXT = 80
+
+
+def new_story_key(source_id: int, guid: str) -> str:
+    """The story key of an article seen for the first time: opaque, unique per item.
+
+    Known before the INSERT (an UPDATE afterwards would make the FTS triggers index
+    the item's text twice).
+    """
+    return hashlib.sha1(f"{source_id}\n{guid}".encode(), usedforsecurity=False).hexdigest()[:20]
 
 
 def _find_story_key(
@@ -704,7 +717,9 @@ class Store:
 
     def _insert_item(self, source_id: int, item: NewItem, now: str) -> int:
         """Insert one item; it joins the story of a stored copy, else starts its own."""
-        story_key = _find_story_key(self.conn, item.canonical_url, item.content_hash, item.text)
+        story_key = _find_story_key(
+            self.conn, item.canonical_url, item.content_hash, item.text
+        ) or new_story_key(source_id, item.guid)
         cur = self.conn.execute(
             "INSERT INTO items(source_id, guid, url, title, author, published, fetched_at, "
             "summary, content, text, content_hash, lang, canonical_url, sort_at, story_key) "
@@ -727,12 +742,7 @@ class Store:
                 story_key,
             ),
         )
-        item_id = int(cur.lastrowid or 0)
-        if story_key is None:
-            self.conn.execute(
-                "UPDATE items SET story_key = ? WHERE id = ?", (str(item_id), item_id)
-            )
-        return item_id
+        return int(cur.lastrowid or 0)
 
     def _update_item(self, item_id: int, item: NewItem) -> None:
         self.conn.execute(
