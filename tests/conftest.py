@@ -1,4 +1,4 @@
-"""Shared fixtures: a temporary database and a local feed server on 127.0.0.1."""
+"""Shared fixtures: a temporary database, a store on it, and a local feed server."""
 
 from __future__ import annotations
 
@@ -6,15 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from feedserver import FeedServer
 
 import tui.parsework
+from tests.feedserver import FeedServer
+from tui.store import Store
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 # Parse workers re-run the main script, here pytest's: preload pytest in the fork server
 # so each test's new pool starts in milliseconds (see FORKSERVER_PRELOAD).
 tui.parsework.FORKSERVER_PRELOAD.append("pytest")
-
-PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 
 @pytest.fixture(autouse=True)
@@ -26,14 +28,23 @@ def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """A path for a fresh aigeo database."""
-    return tmp_path / "aigeo.db"
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh database path; AIGEO_DB points at it so nothing touches the user's data."""
+    path = tmp_path / "aigeo.db"
+    monkeypatch.setenv("AIGEO_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    """An open store on a fresh file."""
+    with Store.open(db_path) as opened:
+        yield opened
 
 
 @pytest.fixture
 def feed_server() -> Iterator[FeedServer]:
-    """A running FeedServer, stopped after the test."""
+    """A running FeedServer on 127.0.0.1, stopped after the test."""
     server = FeedServer()
     try:
         yield server

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from feedserver import FeedServer, Reply, rss
-from parsehooks import real_or_standin
 
 import tui.poller
+from tests.feedserver import FeedServer, Reply, rss
+from tests.parsehooks import real_or_standin
 from tui.cli import main
 from tui.config import seeds_dir
 from tui.store import Store

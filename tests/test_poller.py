@@ -15,9 +15,9 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
-from feedserver import FeedServer, Reply, Seen, rss
-from parsehooks import HANG_MARKER, exploding_parse, hanging_parse, real_or_standin
 
+from tests.feedserver import FeedServer, Reply, Seen, rss
+from tests.parsehooks import HANG_MARKER, exploding_parse, hanging_parse, real_or_standin
 from tui.poller import FeedResult, PollSettings, refresh_sources
 from tui.schedule import parse_time
 from tui.store import ItemQuery, Store

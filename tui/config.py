@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -39,3 +41,80 @@ def seeds_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return here.parent / "seeds"
+
+
+SETTINGS_FILENAME = "config.toml"
+
+
+def settings_path() -> Path:
+    """The settings file: `$AIGEO_CONFIG`, else config.toml in the user config dir."""
+    env = os.environ.get("AIGEO_CONFIG")
+    return Path(env).expanduser() if env else default_config_dir() / SETTINGS_FILENAME
+
+
+@dataclass(slots=True)
+class Settings:
+    """User settings from config.toml; unknown keys are kept and reported, never fatal."""
+
+    ui_theme: str = "textual-dark"
+    auto_refresh_minutes: int = 0  # 0 = off: nothing is fetched unless the user asks
+    keys: dict[str, str] = field(default_factory=dict)  # action → key(s), e.g. {"star": "S"}
+    problems: list[str] = field(default_factory=list)
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read settings; a missing file gives defaults, a broken one defaults plus a problem."""
+    path = path or settings_path()
+    settings = Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return settings
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        settings.problems.append(f"{path}: {exc}; using defaults")
+        return settings
+    ui = data.get("ui", {})
+    if isinstance(ui.get("theme"), str):
+        settings.ui_theme = ui["theme"]
+    minutes = data.get("refresh", {}).get("auto_minutes", 0)
+    if isinstance(minutes, int) and minutes >= 0:
+        settings.auto_refresh_minutes = minutes
+    else:
+        settings.problems.append(f"{path}: refresh.auto_minutes must be a whole number >= 0")
+    keys = data.get("keys", {})
+    if isinstance(keys, dict):
+        settings.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
+    return settings
+
+
+def save_setting(section: str, key: str, value: str | int, path: Path | None = None) -> None:
+    """Set one `[section] key = value` in config.toml, keeping every other line as it is."""
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    rendered = f"{key} = {_toml_value(value)}"
+    current = None
+    insert_at = None
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            if current == section and insert_at is None:
+                insert_at = index
+            current = stripped[1:-1].strip()
+        elif current == section and stripped.split("=", 1)[0].strip() == key:
+            lines[index] = rendered
+            break
+    else:
+        if current == section and insert_at is None:
+            lines.append(rendered)
+        elif insert_at is not None:
+            lines.insert(insert_at, rendered)
+        else:
+            lines += ([""] if lines else []) + [f"[{section}]", rendered]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _toml_value(value: str | int) -> str:
+    if isinstance(value, int):
+        return str(value)
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from tui.corpus import SeedDocument, read_seed_documents
 from tui.model import Classification, NewItem
@@ -30,8 +30,18 @@ def classify_items(
     return [(item, lexicon.classify(item.title, item.text)) for item in items]
 
 
-def seed_to_item(doc: SeedDocument) -> NewItem:
-    """A seed document as a storable item (its file stem is its guid)."""
+UNDATED_SORT_AT = "0001-01-01T00:00:00+00:00"  # undated seeds sort after everything dated
+
+
+def seed_to_item(doc: SeedDocument, page_dates: dict[str, str | None] | None = None) -> NewItem:
+    """A seed document as a storable item (its file stem is its guid).
+
+    An undated "related" item sorts with the page it was found on; other undated seeds
+    sort last rather than posing as the newest articles.
+    """
+    sort_at = None
+    if doc.published is None:
+        sort_at = (page_dates or {}).get(doc.page or "") or UNDATED_SORT_AT
     return NewItem(
         guid=doc.guid,
         title=doc.title,
@@ -43,14 +53,14 @@ def seed_to_item(doc: SeedDocument) -> NewItem:
         text=doc.text,
         content_hash=content_hash(doc.title, doc.text),
         lang=doc.lang,
+        sort_at=sort_at,
     )
 
 
 def _seed_digest(docs: Sequence[SeedDocument], lexicon: Lexicon) -> str:
     digest = hashlib.sha256(lexicon.version.encode())
     for doc in docs:
-        digest.update(doc.guid.encode())
-        digest.update(content_hash(doc.title, doc.body).encode())
+        digest.update(repr(astuple(doc)).encode())
     return digest.hexdigest()[:16]
 
 
@@ -71,7 +81,9 @@ def load_seed_corpus(store: Store, lexicon: Lexicon | None = None) -> SeedLoad:
     digest = _seed_digest(docs, lexicon)
     if store.get_meta(SEEDS_META_KEY) == digest:
         return SeedLoad(source_id, len(docs), None)
-    result = store.save_items(source_id, classify_items(lexicon, map(seed_to_item, docs)))
+    page_dates = {doc.guid: doc.published for doc in docs}
+    items = [seed_to_item(doc, page_dates) for doc in docs]
+    result = store.save_items(source_id, classify_items(lexicon, items))
     store.set_meta(SEEDS_META_KEY, digest)
     if store.get_meta(LEXICON_META_KEY) is None:
         store.set_meta(LEXICON_META_KEY, lexicon.version)

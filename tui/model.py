@@ -50,6 +50,7 @@ class NewItem:
     content_hash: str | None = None
     lang: str | None = None
     canonical_url: str | None = None
+    sort_at: str | None = None  # where an undated item sorts (default: published, else fetch time)
 
 
 @dataclass(slots=True)

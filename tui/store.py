@@ -738,7 +738,7 @@ class Store:
                 item.content_hash,
                 item.lang,
                 item.canonical_url,
-                item.published or now,
+                item.sort_at or item.published or now,
                 story_key,
             ),
         )
@@ -749,7 +749,7 @@ class Store:
             "UPDATE items SET url = ?, title = ?, author = ?, "
             "published = COALESCE(?, published), summary = ?, content = ?, text = ?, "
             "content_hash = ?, lang = ?, canonical_url = ?, "
-            "sort_at = COALESCE(?, sort_at) WHERE id = ?",
+            "sort_at = COALESCE(?, ?, sort_at) WHERE id = ?",
             (
                 item.url,
                 item.title,
@@ -761,6 +761,7 @@ class Store:
                 item.content_hash,
                 item.lang,
                 item.canonical_url,
+                item.sort_at,
                 item.published,
                 item_id,
             ),

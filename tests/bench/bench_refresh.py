@@ -15,20 +15,20 @@ import tempfile
 import time
 from pathlib import Path
 
-TESTS = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(TESTS))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
 
 import feedparser  # noqa: E402
 import httpx  # noqa: E402
-from parsehooks import integrated, real_or_standin  # noqa: E402
 
+from tests.parsehooks import integrated, real_or_standin  # noqa: E402
 from tui.poller import PollSettings, refresh_sources  # noqa: E402
 from tui.store import Store  # noqa: E402
 
 SERVER = """
 import sys, time
-sys.path.insert(0, {tests!r})
-from feedserver import FeedServer, Reply, rss
+sys.path.insert(0, {root!r})
+from tests.feedserver import FeedServer, Reply, rss
 PARAGRAPH = (
     "<p>Export controls on advanced semiconductors shape the balance of compute between "
     "the United States and China; <a href='https://example.org/x'>analysis</a> of the "
@@ -56,7 +56,7 @@ time.sleep(3600)
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER.format(tests=str(TESTS), count=count)],
+        [sys.executable, "-c", SERVER.format(root=str(ROOT), count=count)],
         stdout=subprocess.PIPE,
         text=True,
     )

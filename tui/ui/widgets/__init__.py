@@ -1,0 +1,1 @@
+"""Dashboard panels: sources, themes, the item list and the reading pane."""

@@ -1,0 +1,78 @@
+"""A list of labelled rows with right-aligned counts (base of the Sources and Themes panels)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Resize
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+
+@dataclass(slots=True)
+class CountedRow:
+    """One row: an option id, a label (already inert Text) and its counts."""
+
+    option_id: str
+    label: Text
+    total: int | None  # None: a row without counts
+    unread: int = 0
+
+
+def fit_row(label: Text, counts: str, width: int) -> Text:
+    """The label cut to fit `width` with the counts right-aligned after it."""
+    room = max(1, width - len(counts) - 1)
+    row = label.copy()
+    if row.cell_len > room:
+        row.truncate(room - 1)
+        row.append("…")
+    row.pad_right(room - row.cell_len)
+    row.append(" ")
+    row.append(counts, style="dim")
+    return row
+
+
+class CountedList(OptionList):
+    """An OptionList whose rows keep their counts aligned at any width."""
+
+    BINDINGS = [Binding("enter", "select", "Filter")]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._rows: list[CountedRow] = []
+
+    def show_rows(self, rows: list[CountedRow]) -> None:
+        """Replace the rows, keeping the highlighted one where it still exists."""
+        self._rows = rows
+        self._render_rows()
+
+    def on_resize(self, event: Resize) -> None:
+        self._render_rows()
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """The option id under the cursor."""
+        if self.highlighted is None:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def _render_rows(self) -> None:
+        keep = self.highlighted_id
+        width = max(8, self.scrollable_content_region.width - 1)
+        self.set_options(
+            Option(fit_row(row.label, _counts(row), width), row.option_id) for row in self._rows
+        )
+        if not self._rows:
+            return
+        try:
+            self.highlighted = self.get_option_index(keep) if keep else 0
+        except OptionDoesNotExist:  # the row is gone: back to the first one
+            self.highlighted = 0
+
+
+def _counts(row: CountedRow) -> str:
+    if row.total is None:
+        return ""
+    return f"{row.unread}/{row.total}" if row.unread else str(row.total)
