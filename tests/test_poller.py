@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import tui.parsework
 from tests.feedserver import FeedServer, Reply, Seen, rss
 from tests.parsehooks import HANG_MARKER, exploding_parse, hanging_parse, real_or_standin
 from tui.poller import FeedResult, PollSettings, refresh_sources
@@ -499,3 +500,15 @@ def test_two_processes_write_one_database(db_path: Path, feed_server: FeedServer
         out, err = other.communicate(timeout=30)
     assert other.returncode == 0, err
     assert int(out) > 10
+
+
+def test_parsing_falls_back_to_a_thread_without_processes(
+    db_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_processes(*args: object, **kwargs: object) -> None:
+        raise OSError("sem_open is not available")
+
+    monkeypatch.setattr(tui.parsework, "ProcessPoolExecutor", no_processes)
+    sid = add(db_path, feed_server.route("/feed", Reply(body=FEED)))
+    (result,) = refresh(db_path).results
+    assert result.outcome == "updated" and len(items(db_path, sid)) == 2

@@ -157,6 +157,7 @@ class ParsePool:
         self.deadline_s = deadline_s
         self.parser = parser
         self.recycled = 0
+        self.inline = False  # True when worker processes cannot be started here
         self._executor: ProcessPoolExecutor | None = None
         self._generation = 0
         self._slots: asyncio.Semaphore | None = None
@@ -183,9 +184,17 @@ class ParsePool:
         async with self._warming:
             if self._warm:
                 return
-            pool = self._pool()
-            futures = [asyncio.wrap_future(pool.submit(_warm_worker)) for _ in range(self.workers)]
-            await asyncio.wait(futures, timeout=WARM_UP_TIMEOUT_S)
+            try:
+                pool = self._pool()
+                futures = [pool.submit(_warm_worker) for _ in range(self.workers)]
+            except (OSError, NotImplementedError, ImportError):
+                # No processes on this platform (no sem_open, a sandbox): parse in a
+                # thread instead. The deadline still holds the refresh, but a hung
+                # parse cannot be killed there.
+                self.inline = True
+                self._executor = None
+            else:
+                await asyncio.wait(map(asyncio.wrap_future, futures), timeout=WARM_UP_TIMEOUT_S)
             self._warm = True
 
     async def run(self, job: ParseJob) -> ParseOutcome:
@@ -197,6 +206,8 @@ class ParsePool:
         async with self._slots:
             for _attempt in range(2):
                 await self._warm_up()
+                if self.inline:
+                    return await self._run_inline(job)
                 generation = self._generation
                 try:
                     future: Future[ParseOutcome] = self._pool().submit(_run_job, self.parser, job)
@@ -222,6 +233,17 @@ class ParsePool:
                 finally:
                     self._inflight -= 1
             return ParseOutcome.failed("the parser process died")
+
+    async def _run_inline(self, job: ParseJob) -> ParseOutcome:
+        """The fallback without processes: a thread, abandoned (not killed) past the deadline."""
+        try:
+            return await asyncio.wait_for(
+                asyncio.to_thread(_run_job, self.parser, job), self.deadline_s
+            )
+        except TimeoutError:
+            return ParseOutcome.failed(
+                f"parse took longer than {self.deadline_s:g} s and was abandoned"
+            )
 
     def _recycle(self, generation: int) -> None:
         """Kill the current pool's processes (once per generation) and start a new pool."""
