@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import tracemalloc
 import zlib
@@ -512,3 +513,26 @@ def test_parsing_falls_back_to_a_thread_without_processes(
     sid = add(db_path, feed_server.route("/feed", Reply(body=FEED)))
     (result,) = refresh(db_path).results
     assert result.outcome == "updated" and len(items(db_path, sid)) == 2
+
+
+def test_a_refresh_can_be_cancelled_from_another_thread(
+    db_path: Path, feed_server: FeedServer
+) -> None:
+    fast = add(db_path, feed_server.route("/fast", Reply(body=FEED)))
+    add(db_path, feed_server.route("/slow", Reply(body=FEED, drip=0.5)))
+    cancel = threading.Event()
+
+    def on_progress(done: int, total: int, result: FeedResult) -> None:
+        cancel.set()  # the UI quits after the first result
+
+    started = time.monotonic()
+    summary = refresh_sources(
+        db_path,
+        settings=settings(deadline_s=30),
+        on_progress=on_progress,
+        cancel=cancel,
+        parser=real_or_standin,
+    )
+    assert time.monotonic() - started < 5
+    assert summary.cancelled and [r.source_id for r in summary.results] == [fast]
+    assert len(items(db_path, fast)) == 2

@@ -289,7 +289,12 @@ def _failure_line(result: Any) -> str:
 def refresh(
     context: Context, source_keys: Sequence[str], as_json: bool, quiet: bool, due: bool
 ) -> None:
-    """Fetch feeds now (all enabled feeds, or --source) and store new items."""
+    """Fetch feeds now (all enabled feeds, or --source) and store new items.
+
+    Shows progress on a terminal, then one line per failing feed (stderr) and a summary.
+    Exit status: 0 if any feed worked or there was nothing to do, 1 if every feed failed.
+    With --quiet (cron) only failures are printed, each feed once when it starts failing.
+    """
     from tui.poller import refresh_sources
 
     ids: list[int] | None = None

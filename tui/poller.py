@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import hashlib
 import random
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -44,8 +45,9 @@ from tui.schedule import (
 from tui.store import Store, utc_now
 
 DEFAULT_USER_AGENT = f"aigeo/{__version__} (+terminal feed reader)"
-HOLD_STATUSES = frozenset({429, 503})
-POLL_RETRY_S = 5.0  # the server asked us to wait (Retry-After)
+HOLD_STATUSES = frozenset({429, 503})  # the server asked us to wait (Retry-After)
+POLL_RETRY_S = 5.0  # `poll`: how soon to look again when a source was never checked
+CANCEL_POLL_S = 0.1  # how often a refresh looks at its cancel event
 
 Outcome = Literal["updated", "unchanged", "not_modified", "error", "gone", "skipped"]
 OK_OUTCOMES: frozenset[str] = frozenset({"updated", "unchanged", "not_modified"})
@@ -112,6 +114,7 @@ class RefreshSummary:
     results: list[FeedResult] = field(default_factory=list)
     seconds: float = 0.0
     recycled_parsers: int = 0
+    cancelled: bool = False
 
     @property
     def total(self) -> int:
@@ -152,6 +155,7 @@ class RefreshSummary:
             "skipped": self.skipped,
             "new_items": self.new_items,
             "seconds": round(self.seconds, 3),
+            "cancelled": self.cancelled,
             "results": [r.to_json() for r in self.results],
         }
 
@@ -175,6 +179,13 @@ def _host_key(url: str) -> str:
 
 def _body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:32]
+
+
+async def _cancel_when_set(event: threading.Event, target: asyncio.Future[Any]) -> None:
+    """Cancel `target` once `event` (set from another thread) is set."""
+    while not event.is_set():
+        await asyncio.sleep(CANCEL_POLL_S)
+    target.cancel()
 
 
 class _StoreThread:
@@ -312,11 +323,14 @@ class Poller:
         *,
         due_only: bool = False,
         on_progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
     ) -> RefreshSummary:
         """Refresh the given sources (default: every enabled feed) and store the results.
 
         With `due_only`, only sources whose next check time has come. Without explicit
         `source_ids`, a source whose server asked to wait (429/503) is skipped until then.
+        Setting `cancel` (from any thread) stops the refresh: fetches in flight are
+        abandoned, results already stored stay, and the summary says `cancelled`.
         """
         started = time.perf_counter()
         sources = await self._select(source_ids, due_only)
@@ -348,7 +362,19 @@ class Poller:
                 with contextlib.suppress(Exception):  # a display bug must not stop a refresh
                     on_progress(done, total, result)
 
-        await asyncio.gather(*(one(source) for source in sources))
+        gathered = asyncio.gather(*(one(source) for source in sources))
+        if cancel is None:
+            await gathered
+        else:
+            watcher = asyncio.get_running_loop().create_task(_cancel_when_set(cancel, gathered))
+            try:
+                await gathered
+            except asyncio.CancelledError:
+                if not cancel.is_set():
+                    raise
+                summary.cancelled = True
+            finally:
+                watcher.cancel()
         order = {source.id: n for n, source in enumerate(sources)}
         summary.results.sort(key=lambda r: order.get(r.source_id, 0))
         summary.seconds = time.perf_counter() - started
@@ -559,11 +585,14 @@ async def refresh_async(
     settings: PollSettings | None = None,
     on_progress: ProgressCallback | None = None,
     due_only: bool = False,
+    cancel: threading.Event | None = None,
     parser: ParseFunction = parse_and_classify,
 ) -> RefreshSummary:
     """The async core: one refresh run with its own client, pool and store thread."""
     async with Poller(db_path, settings, parser=parser) as poller:
-        return await poller.refresh(source_ids, due_only=due_only, on_progress=on_progress)
+        return await poller.refresh(
+            source_ids, due_only=due_only, on_progress=on_progress, cancel=cancel
+        )
 
 
 def refresh_sources(
@@ -573,11 +602,13 @@ def refresh_sources(
     on_progress: ProgressCallback | None = None,
     *,
     due_only: bool = False,
+    cancel: threading.Event | None = None,
     parser: ParseFunction = parse_and_classify,
 ) -> RefreshSummary:
     """Refresh sources synchronously (runs its own event loop: call it from a worker thread).
 
-    `on_progress(done, total, result)` is called on the calling thread after each source.
+    `on_progress(done, total, result)` is called on the calling thread after each source;
+    setting `cancel` from another thread (the UI quitting) ends the refresh early.
     """
     return asyncio.run(
         refresh_async(
@@ -586,6 +617,7 @@ def refresh_sources(
             settings=settings,
             on_progress=on_progress,
             due_only=due_only,
+            cancel=cancel,
             parser=parser,
         )
     )
