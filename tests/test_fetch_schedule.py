@@ -118,3 +118,23 @@ def test_backoff_doubles_up_to_the_cap_and_honours_retry_after() -> None:
     assert backoff_interval(1000, base_s=300, cap_s=86400) == 86400
     assert backoff_interval(1, base_s=300, cap_s=86400, retry_after_s=7200) == 7200
     assert backoff_interval(1, base_s=300, cap_s=86400, retry_after_s=1e9) == 7 * 86400
+
+
+def test_poll_settings_from_a_toml_table() -> None:
+    from tui.poller import PollSettings
+
+    settings, problems = PollSettings.from_mapping(
+        {
+            "concurrency": 8,
+            "deadline_s": 10,
+            "user_agent": "x",
+            "per_host": 0,
+            "bogus": 1,
+            "max_bytes": "big",
+            "trust_env": False,
+        }
+    )
+    assert (settings.concurrency, settings.deadline_s, settings.user_agent) == (8, 10.0, "x")
+    assert settings.trust_env is False
+    assert settings.per_host == PollSettings().per_host
+    assert len(problems) == 3

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
@@ -75,6 +75,34 @@ class PollSettings:
     backoff_base_s: float = 5 * 60.0
     backoff_cap_s: float = 24 * 3600.0
     jitter: float = 0.1  # ± fraction applied to every next-check interval
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> tuple[PollSettings, list[str]]:
+        """Settings from a TOML table such as `[poll]`; unknown or ill-typed keys are reported.
+
+        Returns the settings (defaults where a value was refused) and the problems found.
+        """
+        settings, problems = cls(), []
+        kinds = {f.name: type(getattr(settings, f.name)) for f in fields(cls)}
+        for key, value in values.items():
+            kind = kinds.get(key)
+            if kind is None:
+                problems.append(f"poll.{key}: unknown setting")
+            elif kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+                if value < 0:
+                    problems.append(f"poll.{key}: must not be negative")
+                else:
+                    setattr(settings, key, float(value))
+            elif kind is int and isinstance(value, int) and not isinstance(value, bool):
+                if value < 1:
+                    problems.append(f"poll.{key}: must be at least 1")
+                else:
+                    setattr(settings, key, value)
+            elif kind is not int and kind is not float and isinstance(value, kind):
+                setattr(settings, key, value)
+            else:
+                problems.append(f"poll.{key}: expected {kind.__name__}, got {value!r}")
+        return settings, problems
 
 
 @dataclass(slots=True)
