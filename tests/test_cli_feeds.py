@@ -195,8 +195,9 @@ def _env() -> dict[str, str]:
     return env
 
 
-def test_poll_refreshes_due_feeds_and_stops_cleanly_on_ctrl_c(
-    db_path: Path, feed_server: FeedServer
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_poll_refreshes_due_feeds_and_stops_cleanly(
+    db_path: Path, feed_server: FeedServer, stop_signal: int
 ) -> None:
     url = feed_server.route("/feed", Reply(body=FEED))
     run(db_path, "add", url)
@@ -217,7 +218,7 @@ def test_poll_refreshes_due_feeds_and_stops_cleanly_on_ctrl_c(
         else:
             pytest.fail("poll did not fetch the due feed")
         time.sleep(1.5)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop_signal)
         _out, err = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:

@@ -12,10 +12,12 @@ reported only on its first failure in a row (it is retried with backoff meanwhil
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
 import json
 import shutil
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -349,7 +351,10 @@ def refresh(
 )
 @pass_ctx
 def poll(context: Context, quiet: bool, max_sleep: float) -> None:
-    """Stay in the foreground and refresh each feed when it comes due (Ctrl+C stops)."""
+    """Stay in the foreground and refresh each feed when it comes due (Ctrl+C stops).
+
+    For a tmux pane or a user service: SIGTERM stops it after the current round.
+    """
     from tui.poller import FeedResult, poll_forever
 
     open_store(context).close()  # fail early on an unusable database
@@ -365,8 +370,17 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
 
     if not quiet:
         click.echo("polling; each feed is fetched when it comes due. Ctrl+C stops.", err=True)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        with contextlib.suppress(NotImplementedError):  # a service manager stops us with TERM
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        await poll_forever(context.db_path, on_result=report, max_sleep_s=max_sleep, stop=stop)
+
     try:
-        asyncio.run(poll_forever(context.db_path, on_result=report, max_sleep_s=max_sleep))
+        asyncio.run(run())
+        if not quiet:
+            click.echo("stopped", err=True)
     except KeyboardInterrupt:
         if not quiet:
             click.echo("stopped", err=True)
