@@ -536,3 +536,24 @@ def test_a_refresh_can_be_cancelled_from_another_thread(
     assert time.monotonic() - started < 5
     assert summary.cancelled and [r.source_id for r in summary.results] == [fast]
     assert len(items(db_path, fast)) == 2
+
+
+def test_per_host_limit(db_path: Path, feed_server: FeedServer) -> None:
+    for n in range(6):
+        add(db_path, feed_server.route(f"/h{n}", Reply(body=rss([(f"h{n}", "t", "x")]), delay=0.3)))
+    started = time.monotonic()
+    summary = refresh(db_path, per_host=2, concurrency=16)
+    assert summary.ok == 6
+    assert time.monotonic() - started >= 0.85  # three waves of two, never six at once
+
+
+def test_permanent_redirect_to_a_url_already_subscribed(
+    db_path: Path, feed_server: FeedServer
+) -> None:
+    new_url = feed_server.route("/new", Reply(body=FEED))
+    add(db_path, new_url)
+    old = add(db_path, feed_server.route("/old", Reply(301, headers={"Location": "/new"})))
+    summary = refresh(db_path)
+    result = next(r for r in summary.results if r.source_id == old)
+    assert result.ok and "already another source" in (result.warning or "")
+    assert source(db_path, old).url == feed_server.url("/old")
