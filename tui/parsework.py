@@ -252,6 +252,7 @@ class ParsePool:
         executor, self._executor = self._executor, None
         self._generation += 1
         self.recycled += 1
+        self._warm = False  # the next job waits for the new workers outside its deadline
         _kill_executor(executor)
 
     def close(self) -> None:
