@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, OptionList
+from textual.widgets import Footer, Header, OptionList
 
 from tui.model import ThemeDef
 from tui.store import ItemQuery, Store
@@ -56,7 +56,7 @@ class AigeoApp(App[None]):
                 yield SourcesPanel(id="sources")
                 yield ThemesPanel(id="themes")
             with Vertical(id="right"):
-                yield ItemList(self.store.list_items, self.clock, id="items")
+                yield ItemList(self.store, self.clock, id="items")
                 yield Reader(id="reader")
         yield Footer()
 
@@ -81,7 +81,7 @@ class AigeoApp(App[None]):
         items = self.query_one(ItemList)
         items.load(self.query_filter)
         self.sub_title = self.describe_filter()
-        items.border_subtitle = f"{self.store.count_items(self.query_filter)} items"
+        items.border_subtitle = f"{items.count} items"
         self.show_current()
 
     def describe_filter(self) -> str:
@@ -115,13 +115,11 @@ class AigeoApp(App[None]):
             return
         self.apply_filter()
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if isinstance(event.data_table, ItemList):
-            self.show_current()
+    def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
+        self.show_current()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if isinstance(event.data_table, ItemList):
-            self.action_open_item()
+    def on_item_list_selected(self, event: ItemList.Selected) -> None:
+        self.action_open_item()
 
     # ------------------------------------------------------------------ actions
 
@@ -155,7 +153,7 @@ class AigeoApp(App[None]):
         focused = self.focused
         if isinstance(focused, Reader):
             focused.scroll_relative(y=step, animate=False)
-        elif isinstance(focused, DataTable | OptionList):
+        elif isinstance(focused, ItemList | OptionList):
             (focused.action_cursor_down if step > 0 else focused.action_cursor_up)()
 
 

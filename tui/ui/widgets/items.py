@@ -1,151 +1,293 @@
-"""The item list: newest first, paged in from SQLite as the cursor nears the end."""
+"""The item list: a virtual list that renders only the visible rows.
+
+Rows come from SQLite in blocks (LIMIT/OFFSET) as they scroll into view and are kept
+in a small LRU, so a filter over 100,000 items costs one COUNT and one block, never a
+widget holding every row.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
+from typing import ClassVar, Protocol
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.model import ItemRow
 from tui.store import ItemQuery
 from tui.ui.format import age, plain, theme_chips
 
-COLUMNS: tuple[tuple[str, str, int | None], ...] = (
-    ("age", "Age", 4),
-    ("source", "Source", 16),
-    ("title", "Title", None),  # takes the rest of the width
-    ("themes", "Themes", 26),
-)
-COMPACT_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
-    ("age", "Age", 4),
-    ("title", "Title", None),
-    ("themes", "Themes", 14),
-)
+BLOCK = 100
+CACHED_BLOCKS = 24
 COMPACT_BELOW = 90  # content width under which the source column is dropped
-PAGE_SIZE = 200
-LOAD_MORE_MARGIN = 40
+AGE_WIDTH = 5
+SOURCE_WIDTH = 16
+THEMES_WIDTH = 26
+COMPACT_THEMES_WIDTH = 14
 
-Fetch = Callable[[ItemQuery], list[ItemRow]]
+
+class RowSource(Protocol):
+    """Where rows come from (the store, in the app)."""
+
+    def count_items(self, query: ItemQuery | None = None) -> int: ...
+
+    def list_items(self, query: ItemQuery | None = None) -> list[ItemRow]: ...
 
 
-class ItemList(DataTable[Text]):
-    """Rows of items (age, source, title, themes); the row key is the item id."""
+def _with_page(query: ItemQuery, offset: int, limit: int) -> ItemQuery:
+    fields = {name: getattr(query, name) for name in query.__slots__}  # type: ignore[attr-defined]
+    return ItemQuery(**{**fields, "offset": offset, "limit": limit})
+
+
+class ItemList(ScrollView, can_focus=True):
+    """Items newest first: age, source, marks, title, theme chips. One row per line."""
 
     BORDER_TITLE = "Items"
-    BINDINGS = [
-        Binding("enter", "select_cursor", "Open"),
-        Binding("g", "scroll_top", "Top", show=False),
-        Binding("G", "scroll_bottom", "Bottom", show=False),
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "item-list--cursor",
+        "item-list--unread",
+        "item-list--read",
+        "item-list--dim",
+        "item-list--star",
+    }
+    DEFAULT_CSS = """
+    ItemList { overflow-x: hidden; padding: 0 0 0 1; }
+    ItemList > .item-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    ItemList:blur > .item-list--cursor {
+        background: $block-cursor-blurred-background;
+        text-style: none;
+    }
+    ItemList > .item-list--unread { text-style: bold; }
+    ItemList > .item-list--read { color: $text-muted; }
+    ItemList > .item-list--dim { color: $text-muted; }
+    ItemList > .item-list--star { color: $warning; }
+    """
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("enter", "select", "Open"),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("pagedown,space", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
     ]
 
-    def __init__(self, fetch: Fetch, now: Callable[[], datetime], **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
-        self._fetch = fetch
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor moved onto an item (or the list became empty: item is None)."""
+
+        def __init__(self, item: ItemRow | None) -> None:
+            super().__init__()
+            self.item = item
+
+    class Selected(Message):
+        """Enter (or a click) on an item."""
+
+        def __init__(self, item: ItemRow) -> None:
+            super().__init__()
+            self.item = item
+
+    def __init__(self, rows: RowSource, now: Callable[[], datetime], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._rows = rows
         self._now = now
-        self._query = ItemQuery(limit=PAGE_SIZE)
-        self._exhausted = False
-        self._compact = False
-        self.rows_by_id: dict[int, ItemRow] = {}
+        self._query = ItemQuery()
+        self._count = 0
+        self._blocks: OrderedDict[int, list[ItemRow]] = OrderedDict()
+        self._overrides: dict[int, ItemRow] = {}
 
-    def on_mount(self) -> None:
-        self._add_columns()
+    # ------------------------------------------------------------------ data
 
-    def _columns(self) -> tuple[tuple[str, str, int | None], ...]:
-        return COMPACT_COLUMNS if self._compact else COLUMNS
+    @property
+    def count(self) -> int:
+        """Rows matching the current query."""
+        return self._count
 
-    def _add_columns(self) -> None:
-        for key, label, width in self._columns():
-            self.add_column(label, width=width or 20, key=key)
+    @property
+    def query(self) -> ItemQuery:
+        """The query the list shows."""
+        return self._query
 
-    def on_resize(self) -> None:
-        """Drop the source column when narrow; give the title what the others leave."""
-        width = self.scrollable_content_region.width
-        compact = width < COMPACT_BELOW
-        if compact != self._compact:
-            self._compact = compact
-            self._rebuild()
-        pad = 2 * self.cell_padding
-        fixed = sum(w + pad for _, _, w in self._columns() if w)
-        title = self.columns[ColumnKey("title")]
-        title.width = max(10, width - fixed - pad)
-        title.auto_width = False
-        self._require_update_dimensions = True
+    def load(self, query: ItemQuery, *, keep_item: int | None = None) -> None:
+        """Show a query; the cursor goes to `keep_item` if it is still listed, else the top."""
+        self._query = query
+        self._count = self._rows.count_items(query)
+        self._blocks.clear()
+        self._overrides.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, self._count)
+        target = self._find(keep_item) if keep_item is not None else None
+        self.cursor = target if target is not None else 0
+        if target is None:
+            self.scroll_to(y=0, animate=False)
         self.refresh()
 
-    def _rebuild(self) -> None:
-        """Re-create the columns and rows (same items, same cursor)."""
-        row = self.cursor_row
-        cached = list(self.rows_by_id.values())
-        exhausted, self._exhausted = self._exhausted, True
-        self.clear(columns=True)
-        self._add_columns()
-        now = self._now()
-        for item in cached:
-            self.add_row(*self._cells(item, now), key=str(item.id))
-        self._exhausted = exhausted
-        if self.row_count:
-            self.move_cursor(row=min(row, self.row_count - 1))
+    def reload(self) -> None:
+        """Re-read the rows (after new items or state changes), keeping the cursor's item."""
+        current = self.current_item
+        self.load(self._query, keep_item=current.id if current else None)
 
-    def load(self, query: ItemQuery) -> None:
-        """Show the first page of a new query, cursor on the first row."""
-        self._query = ItemQuery(**{**_fields(query), "limit": PAGE_SIZE, "offset": 0})
-        self._exhausted = True  # no paging while the table is being reset
-        self.rows_by_id.clear()
-        self.clear()
-        self._load_page()
-        if self.row_count:
-            self.move_cursor(row=0)
+    def row(self, index: int) -> ItemRow | None:
+        """The item at a list position, fetched in blocks as needed."""
+        if not 0 <= index < self._count:
+            return None
+        number, offset = divmod(index, BLOCK)
+        block = self._blocks.get(number)
+        if block is None:
+            block = self._rows.list_items(_with_page(self._query, number * BLOCK, BLOCK))
+            self._blocks[number] = block
+            while len(self._blocks) > CACHED_BLOCKS:
+                self._blocks.popitem(last=False)
+        else:
+            self._blocks.move_to_end(number)
+        if offset >= len(block):
+            return None
+        item = block[offset]
+        return self._overrides.get(item.id, item)
 
-    def _load_page(self) -> None:
-        page = self._fetch(ItemQuery(**{**_fields(self._query), "offset": self.row_count}))
-        now = self._now()
-        for item in page:
-            if item.id in self.rows_by_id:
-                continue
-            self.rows_by_id[item.id] = item
-            self.add_row(*self._cells(item, now), key=str(item.id))
-        self._exhausted = len(page) < self._query.limit
-
-    def _cells(self, item: ItemRow, now: datetime) -> tuple[Text, ...]:
-        style = "" if item.read else "bold"
-        title = plain(item.title, style=style)
-        if item.starred:
-            title = Text.assemble(("★ ", "yellow"), title)
-        cells = {
-            "age": Text(age(item.published, now), style="dim"),
-            "source": plain(item.source, style="dim"),
-            "title": title,
-            "themes": theme_chips(item.themes),
-        }
-        return tuple(cells[key] for key, _, _ in self._columns())
-
-    def refresh_item(self, item: ItemRow) -> None:
-        """Redraw one row after its read/star state changed."""
-        if item.id not in self.rows_by_id:
-            return
-        self.rows_by_id[item.id] = item
-        keys = [key for key, _, _ in self._columns()]
-        for key, cell in zip(keys, self._cells(item, self._now()), strict=True):
-            self.update_cell(str(item.id), key, cell)
+    def _find(self, item_id: int) -> int | None:
+        """The position of an item among the cached blocks (the first few are loaded)."""
+        for index in range(min(self._count, BLOCK * 5)):
+            found = self.row(index)
+            if found is not None and found.id == item_id:
+                return index
+        return None
 
     @property
     def current_item(self) -> ItemRow | None:
         """The item under the cursor."""
-        if not self.row_count:
-            return None
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        return self.rows_by_id.get(int(key.value or 0))
+        return self.row(self.cursor)
 
-    def watch_cursor_coordinate(self, old: object, new: object) -> None:
-        """Page more rows in as the cursor approaches the end."""
-        super().watch_cursor_coordinate(old, new)  # type: ignore[arg-type]
-        if not self._exhausted and self.cursor_row >= self.row_count - LOAD_MORE_MARGIN:
-            self._load_page()
+    def refresh_item(self, item: ItemRow) -> None:
+        """Redraw an item whose read/star/tags changed, without re-querying."""
+        self._overrides[item.id] = item
+        self.refresh()
+
+    def visible_ids(self) -> list[int]:
+        """Ids of the rows on screen (for tests and 'mark visible read')."""
+        top = int(self.scroll_offset.y)
+        rows = (self.row(top + y) for y in range(self.scrollable_content_region.height))
+        return [r.id for r in rows if r is not None]
+
+    # ------------------------------------------------------------------ cursor
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, self._count - 1)) if self._count else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Highlighted(self.current_item))
+
+    def _scroll_cursor_into_view(self) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = self._count - 1
+
+    def action_select(self) -> None:
+        item = self.current_item
+        if item is not None:
+            self.post_message(self.Selected(item))
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_offset.y) + event.y
+        if 0 <= index < self._count:
+            if index == self.cursor and event.chain >= 2:
+                self.action_select()
+            self.cursor = index
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self._count)
+        self._scroll_cursor_into_view()
+
+    # ------------------------------------------------------------------ rendering
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_offset.y) + y
+        item = self.row(index)
+        if item is None:
+            return Strip.blank(width, self.rich_style)
+        is_cursor = index == self.cursor
+        base = self.get_component_rich_style(
+            "item-list--cursor" if is_cursor else
+            ("item-list--read" if item.read else "item-list--unread")
+        )
+        text = self._row_text(item, width)
+        segments = list(text.render(self.app.console))
+        strip = Strip(segments).adjust_cell_length(width, self.rich_style)
+        return strip.apply_style(self.rich_style + base) if is_cursor else Strip(
+            [Segment(s.text, base + s.style if s.style else base, s.control) for s in strip]
+        )
+
+    def _row_text(self, item: ItemRow, width: int) -> Text:
+        dim = self.get_component_rich_style("item-list--dim")
+        star = self.get_component_rich_style("item-list--star")
+        compact = width < COMPACT_BELOW
+        themes_width = COMPACT_THEMES_WIDTH if compact else THEMES_WIDTH
+        fixed = AGE_WIDTH + 2 + themes_width + (0 if compact else SOURCE_WIDTH + 1)
+        title_width = max(8, width - fixed)
+        row = Text(no_wrap=True, overflow="ellipsis", end="")
+        row.append(age(item.published, self._now()).rjust(AGE_WIDTH - 1) + " ", dim)
+        if not compact:
+            row.append_text(_cell(plain(item.source), SOURCE_WIDTH, dim))
+            row.append(" ")
+        marks = Text(no_wrap=True)
+        marks.append("★" if item.starred else " ", star)
+        marks.append("●" if not item.read else " ", dim)
+        row.append_text(marks)
+        title = plain(item.title)
+        if item.tags:
+            title.append("  #" + " #".join(item.tags), dim)
+        row.append_text(_cell(title, title_width, Style()))
+        row.append(" ")
+        row.append_text(_cell(theme_chips(item.themes), themes_width - 1, dim))
+        return row
 
 
-def _fields(query: ItemQuery) -> dict[str, object]:
-    return {name: getattr(query, name) for name in query.__slots__}  # type: ignore[attr-defined]
+def _cell(text: Text, width: int, style: Style) -> Text:
+    """Text cut or padded to exactly `width` cells."""
+    cell = text.copy()
+    cell.no_wrap = True
+    if cell.cell_len > width:
+        cell.truncate(max(0, width - 1), overflow="crop")
+        cell.append("…")
+    cell.pad_right(width - cell.cell_len)
+    if style:
+        cell.stylize(style, 0, len(cell))
+    return cell
