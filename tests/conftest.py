@@ -32,6 +32,7 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh database path; AIGEO_DB points at it so nothing touches the user's data."""
     path = tmp_path / "aigeo.db"
     monkeypatch.setenv("AIGEO_DB", str(path))
+    monkeypatch.setenv("AIGEO_CONFIG", str(tmp_path / "config.toml"))
     return path
 
 

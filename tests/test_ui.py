@@ -48,7 +48,10 @@ async def test_starts_with_seed_corpus_newest_first(seeded: Path) -> None:
         assert app.focused is app.query_one(ItemList)
         sources = app.query_one(SourcesPanel)
         assert sources.option_count == 2  # "All sources" + "Seed corpus"
-        assert app.query_one(ThemesPanel).option_count == 12
+        themes = app.query_one(ThemesPanel)
+        assert themes.option_count == 12
+        row = str(themes.get_option_at_index(1).prompt)
+        assert "Open vs closed models" in row and "▁" in row  # a 30-day sparkline
 
 
 async def test_selecting_a_theme_filters_the_list(seeded: Path) -> None:

@@ -98,9 +98,9 @@ def launch_dashboard(context: Context) -> None:
     """Open the store (loading the seed corpus on first run) and run the Textual app."""
     store = context.store()
     store.close()
-    from tui.ui.app import make_app
+    from tui.ui.app import load_user_settings, make_app
 
-    make_app(context.db_path).run()
+    make_app(context.db_path, settings=load_user_settings()).run()
 
 
 @main.command()

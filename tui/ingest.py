@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass
 
 from tui.corpus import SeedDocument, read_seed_documents
 from tui.model import Classification, NewItem
 from tui.store import SaveResult, Store
+from tui.text import content_hash
 from tui.themes import Lexicon, load_lexicon
 
 LEXICON_META_KEY = "lexicon_version"
 SEEDS_META_KEY = "seed_corpus_digest"
-
-
-def content_hash(title: str, text: str) -> str:
-    """A stable digest of an article's title and text, blind to case and spacing."""
-    normal = unicodedata.normalize("NFKC", f"{title}\n{text}").casefold()
-    folded = " ".join(normal.split())
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:32]
 
 
 def classify_items(

@@ -112,3 +112,4 @@ class ItemDetail(ItemRow):
     text: str = ""
     fetched_at: str | None = None
     lang: str | None = None
+    source_kind: str = "feed"

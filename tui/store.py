@@ -850,6 +850,44 @@ class Store:
             self.conn.executemany("DELETE FROM tags WHERE item_id = ? AND tag = ?", pairs)
             return self.conn.total_changes - before
 
+    def item_ids(self, query: ItemQuery | None = None) -> list[int]:
+        """Every item id matching a query (no paging), newest first."""
+        where, params = _build_where(query or ItemQuery())
+        return [
+            row[0]
+            for row in self.conn.execute(
+                f"SELECT i.id FROM items i WHERE {where} ORDER BY i.sort_at DESC, i.id DESC",
+                params,
+            )
+        ]
+
+    def mark_read_where(self, query: ItemQuery, read: bool = True) -> list[int]:
+        """Mark every matching item read (or unread); returns the ids that changed."""
+        where, params = _build_where(query)
+        with self.write():
+            ids = [
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT i.id FROM items i WHERE {where} AND i.read = ?",
+                    (*params, 0 if read else 1),
+                )
+            ]
+            self._update_flag("read", ids, read)
+        return ids
+
+    def tags_of(self, item_ids: Iterable[int]) -> dict[int, set[str]]:
+        """Item id → its tags, for the given items."""
+        ids = list(item_ids)
+        found: dict[int, set[str]] = {i: set() for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT item_id, tag FROM tags WHERE item_id IN ({marks})", chunk
+            ):
+                found[row[0]].add(row[1])
+        return found
+
     def set_user_theme(self, item_id: int, theme: str, accepted: bool | None) -> None:
         """Record a user's theme decision: True adds/accepts, False rejects, None forgets it."""
         with self.write():
@@ -925,7 +963,8 @@ class Store:
     def get_item(self, item_id: int) -> ItemDetail | None:
         """One item with everything the reading pane shows."""
         r = self.conn.execute(
-            "SELECT i.*, s.title AS source FROM items i JOIN sources s ON s.id = i.source_id "
+            "SELECT i.*, s.title AS source, s.kind AS source_kind FROM items i "
+            "JOIN sources s ON s.id = i.source_id "
             "WHERE i.id = ?",
             (item_id,),
         ).fetchone()
@@ -946,6 +985,7 @@ class Store:
             text=r["text"],
             fetched_at=r["fetched_at"],
             lang=r["lang"],
+            source_kind=r["source_kind"],
         )
         self._attach_labels([item])
         return item
@@ -969,6 +1009,18 @@ class Store:
                 "JOIN items i ON i.id = t.item_id WHERE t.score > 0 GROUP BY t.theme"
             )
         }
+
+    def theme_daily_counts(self, since: str) -> dict[str, dict[str, int]]:
+        """Theme id → {ISO day → items} for items dated on or after `since` (ISO)."""
+        result: dict[str, dict[str, int]] = {}
+        for theme, day, count in self.conn.execute(
+            "SELECT t.theme, substr(i.sort_at, 1, 10) AS day, COUNT(*) FROM items i "
+            "JOIN item_themes t ON t.item_id = i.id "
+            "WHERE i.sort_at >= ? AND t.score > 0 GROUP BY t.theme, day",
+            (since,),
+        ):
+            result.setdefault(theme, {})[day] = count
+        return result
 
     def tag_counts(self) -> dict[str, int]:
         """Tag → number of items carrying it."""

@@ -2,11 +2,21 @@
 
 Removes ANSI/VT escape sequences (CSI, OSC, DCS, …), C0 and C1 control characters
 (keeping newline and tab where asked), and neutralises bidirectional overrides.
+Also the HTML side of feed text: `sanitize_html` (nh3 allowlist), `html_to_text`
+(block-aware plain text), `safe_url` (http/https only) and the length caps.
+No feedparser here: this module is shared by every layer.
 """
 
 from __future__ import annotations
 
+import hashlib
+import html as html_lib
 import re
+import unicodedata
+from collections.abc import Callable
+from urllib.parse import urljoin, urlsplit
+
+import nh3
 
 # ESC-introduced sequences: CSI (ESC [ … final), OSC/DCS/SOS/PM/APC (ESC ] … BEL or ST),
 # and two-byte escapes (ESC + one char). Also the 8-bit C1 forms (CSI = 0x9b, OSC = 0x9d …).
@@ -24,6 +34,9 @@ _ESCAPES = re.compile(
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _CONTROLS_KEEP_NL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROLS_ALL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Anything terminal_safe would change in multiline mode (every escape starts with ESC
+# or a C1 control, both in here).
+_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def strip_escapes(text: str) -> str:
@@ -39,9 +52,254 @@ def terminal_safe(text: str | None, *, multiline: bool = True) -> str:
     """
     if not text:
         return ""
+    if multiline and "\r" not in text and not _NEEDS_CLEANING.search(text):
+        return text  # the common case: one cheap scan instead of three substitutions
     text = strip_escapes(text)
     text = _BIDI.sub("", text)
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         return _CONTROLS_KEEP_NL.sub("", text)
     return " ".join(_CONTROLS_ALL.sub(" ", text).split())
+
+
+# --------------------------------------------------------------------------- hashing
+
+
+def content_hash(title: str, text: str) -> str:
+    """A stable digest of an article's title and text, blind to case and spacing.
+
+    Lives here (a leaf module) so the parser, which runs in worker processes, can use
+    the one definition without importing the store; `tui.ingest` re-exports it.
+    """
+    normal = unicodedata.normalize("NFKC", f"{title}\n{text}").casefold()
+    folded = " ".join(normal.split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:32]
+
+
+# --------------------------------------------------------------------------- length caps
+
+
+def clip(text: str, max_chars: int) -> str:
+    """`text` cut to at most `max_chars` characters, with an ellipsis when cut."""
+    if len(text) <= max_chars:
+        return text
+    return text[: max_chars - 1].rstrip() + "…"
+
+
+def one_line(text: str | None, max_chars: int = 1_000) -> str:
+    """A terminal-safe single line (titles, authors), capped at `max_chars`."""
+    if not text:
+        return ""
+    # Cap before the regex passes too, so a 50 MB "title" costs nothing.
+    return clip(terminal_safe(text[: max_chars * 4], multiline=False), max_chars)
+
+
+# --------------------------------------------------------------------------- URLs
+
+SAFE_SCHEMES = frozenset({"http", "https"})
+MAX_URL_CHARS = 4_096
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_url(url: str | None, base: str | None = None) -> str | None:
+    """An absolute http(s) URL, or None.
+
+    `url` is resolved against `base` when relative. Anything else (javascript:, data:,
+    file:, no host, control characters or spaces inside, longer than 4 KiB) is None.
+    """
+    if not url or not isinstance(url, str):
+        return None
+    url = url.strip()
+    if not url or len(url) > MAX_URL_CHARS or _URL_JUNK.search(url):
+        return None
+    try:
+        if base:
+            url = urljoin(base, url)
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES or not host:
+        return None
+    return url
+
+
+# --------------------------------------------------------------------------- HTML
+
+MAX_HTML_CHARS = 1_000_000
+#: Harmless structure and inline markup; everything else is unwrapped (text kept).
+SAFE_TAGS = frozenset(
+    {
+        "a", "abbr", "acronym", "b", "blockquote", "br", "caption", "cite", "code", "col",
+        "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption",
+        "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+        "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "small", "span",
+        "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+        "thead", "time", "tr", "tt", "u", "ul", "var", "wbr",
+    }
+)  # fmt: skip
+SAFE_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"lang", "title"},  # explicit: ammonia's generic default, allowed on every tag
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "time": {"datetime"},
+}
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+#: Tags removed together with their content (code, or fallback never shown by browsers).
+DROP_CONTENT_TAGS = frozenset(
+    {"script", "style", "applet", "iframe", "noembed", "noframes", "textarea", "template"}
+)
+# XHTML-isms that an HTML5 parser (html5ever, in nh3) reads differently from their
+# author's intent: `<iframe/>` is not self-closing in HTML, so the rest of the document
+# would become its (dropped) content; `<br></br>` would be two line breaks.
+_SELF_CLOSED = re.compile(
+    r"<(script|style|applet|iframe|noembed|noframes|textarea|template|title|xmp|noscript)"
+    r"\b([^<>]*?)/\s*>",
+    re.IGNORECASE,
+)
+_BR_PAIR = re.compile(r"(<br\b[^<>]*>)\s*</br\s*>", re.IGNORECASE)
+_POST_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _xhtml_fixups(html: str) -> str:
+    """Close self-closed raw-text elements and merge `<br></br>` pairs (see above)."""
+    if "/" not in html:
+        return html
+    html = _SELF_CLOSED.sub(r"<\1\2></\1>", html)
+    return _BR_PAIR.sub(r"\1", html)
+
+
+def _relative_resolver(base: str | None) -> Callable[[str], str | None]:
+    """nh3's hook for relative URLs: resolve against `base`, keep only http(s)."""
+
+    def resolve(url: str) -> str | None:
+        return safe_url(url, base) if base else None
+
+    return resolve
+
+
+def sanitize_html(html: str | None, base_url: str | None = None) -> str:
+    """Hostile HTML → a harmless fragment (nh3/ammonia allowlist).
+
+    Only SAFE_TAGS and SAFE_ATTRIBUTES survive; links keep http/https/mailto only, with
+    relative ones resolved against `base_url` (dropped when there is none); scripts,
+    styles, iframes, event handlers and comments go. Terminal escapes and control
+    characters are removed before and after (entities such as ``&#27;`` decode to
+    controls). The result is capped at about MAX_HTML_CHARS.
+    """
+    if not html:
+        return ""
+    html = _xhtml_fixups(terminal_safe(html[:MAX_HTML_CHARS]))
+    clean = nh3.clean(
+        html,
+        tags=set(SAFE_TAGS),
+        clean_content_tags=set(DROP_CONTENT_TAGS),
+        attributes=SAFE_ATTRIBUTES,
+        url_schemes=set(LINK_SCHEMES),
+        url_relative=_relative_resolver(base_url),
+        link_rel=None,
+        strip_comments=True,
+    )
+    if len(clean) > MAX_HTML_CHARS:  # escaping can grow it; re-clean closes any cut tag
+        clean = nh3.clean(clean[:MAX_HTML_CHARS], tags=set(SAFE_TAGS), attributes=SAFE_ATTRIBUTES)
+    return _POST_CONTROLS.sub("", clean).strip()
+
+
+def text_to_html(text: str | None) -> str:
+    """Plain text as HTML: escaped, blank-line paragraphs as <p>, line breaks as <br>."""
+    if not text:
+        return ""
+    text = terminal_safe(text[:MAX_HTML_CHARS])
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join(
+        "<p>" + "<br>".join(html_lib.escape(line, quote=False) for line in p.split("\n")) + "</p>"
+        for p in paragraphs
+    )
+
+
+# Tags that break text into blocks (paragraphs) when converting to plain text.
+_BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "caption", "dd", "details", "div", "dl",
+        "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+        "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tr", "ul",
+    }
+)  # fmt: skip
+_CELL_TAGS = frozenset({"td", "th"})
+# After the structural nh3 pass tags carry no attributes: <p>, </p>, <br>.
+_TAG_SPLIT = re.compile(r"<(/?)([a-z][a-z0-9]*)>")
+# html5ever serialises attribute values in double quotes, escaping `"` but not `>`.
+_TAG_WITH_ATTRIBUTES = re.compile(r'<(/?)([a-z][a-z0-9]*)(?:\s(?:"[^"]*"|[^">])*)?>')
+_SPACES = re.compile(r"\s+")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def html_to_text(html: str | None, *, sanitized: bool = False) -> str:
+    """Plain text of an HTML fragment: blocks separated by blank lines, <br> as a line
+    break, entities decoded, whitespace collapsed (kept inside <pre>), no markup left,
+    terminal-safe. Script, style and iframe contents are dropped.
+
+    `sanitized=True` says `html` is sanitize_html's output (well-formed, serialised by
+    html5ever): the normalising nh3 pass is then skipped, which halves the cost.
+    """
+    if not html:
+        return ""
+    if sanitized:
+        return _text_of(html, _TAG_WITH_ATTRIBUTES)
+    skeleton = nh3.clean(
+        _xhtml_fixups(html[:MAX_HTML_CHARS]),
+        tags=set(_BLOCK_TAGS | _CELL_TAGS | {"br"}),
+        clean_content_tags=set(DROP_CONTENT_TAGS),
+        attributes={"*": set()},  # not {}: that keeps ammonia's generic lang/title
+        strip_comments=True,
+    )
+    return _text_of(skeleton, _TAG_SPLIT)
+
+
+def _text_of(markup: str, tag_pattern: re.Pattern[str]) -> str:
+    """The block-aware text of well-formed, serialised markup (see html_to_text)."""
+    blocks: list[str] = []
+    current: list[str] = []
+    in_pre = 0
+    parts = tag_pattern.split(markup)
+    for i in range(0, len(parts), 3):
+        segment = parts[i]
+        if segment:
+            segment = html_lib.unescape(segment)
+            current.append(segment if in_pre else _SPACES.sub(" ", segment))
+        if i + 2 >= len(parts):
+            break
+        closing, tag = parts[i + 1], parts[i + 2]
+        if tag == "br":
+            current.append("\n")
+        elif tag in _CELL_TAGS:
+            current.append(" ")
+        elif tag in _BLOCK_TAGS:
+            _flush_block(current, blocks, preformatted=in_pre > 0)
+            if tag == "pre":
+                in_pre = max(0, in_pre + (-1 if closing else 1))
+    _flush_block(current, blocks, preformatted=in_pre > 0)
+    text = "\n\n".join(blocks)
+    return terminal_safe(_BLANK_RUNS.sub("\n\n", text)).strip()
+
+
+def _flush_block(current: list[str], blocks: list[str], *, preformatted: bool) -> None:
+    """Close the block being collected: tidy its lines and append it when not blank."""
+    if not current:
+        return
+    raw = "".join(current).replace("\xa0", " ")
+    current.clear()
+    if preformatted:
+        lines = [line.rstrip() for line in raw.split("\n")]
+    else:
+        lines = [" ".join(line.split()) for line in raw.split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    if lines:
+        blocks.append("\n".join(lines))

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList
 
-from tui.model import ThemeDef
+from tui.config import Settings, load_settings, save_setting
+from tui.model import ItemDetail, ThemeDef
 from tui.store import ItemQuery, Store
 from tui.themes import load_lexicon
+from tui.trends import daily_series
+from tui.ui.screens.confirm import Confirm
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.tag_prompt import TagPrompt
+from tui.ui.screens.theme_editor import ThemeEditor
+from tui.ui.tracking import Tracker
+from tui.ui.widgets.counted import CountedList
 from tui.ui.widgets.items import ItemList
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.sources import SourcesPanel, parse_source_option
-from tui.ui.widgets.themes import ThemesPanel, parse_theme_option
+from tui.ui.widgets.themes import TREND_DAYS, ThemesPanel, parse_theme_option
 
 Clock = Callable[[], datetime]
 
@@ -33,21 +42,33 @@ class AigeoApp(App[None]):
     TITLE = "aigeo"
     CSS_PATH = "app.tcss"
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("j", "cursor_down", "Move", key_display="j/k"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("s", "toggle_star", "Star", id="star"),
+        Binding("m", "toggle_read", "Read/unread", id="read"),
+        Binding("M", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
+        Binding("t", "tag", "Tag", id="tag"),
+        Binding("T", "tag_all", "Tag all in filter", show=False, id="tag_all"),
+        Binding("e", "edit_themes", "Themes", id="edit_themes"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("o", "open_link", "Open link", show=False, id="open_link"),
+        Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
+        Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
-        Binding("tab", "focus_next", "Next panel", priority=True),
-        Binding("shift+tab", "focus_previous", "Previous panel", show=False, priority=True),
-        Binding("escape", "back_to_list", "Back", show=False),
+        Binding("escape", "back_to_list", "Back to list", show=False, id="back"),
     ]
 
-    def __init__(self, store: Store, *, clock: Clock = utc_clock) -> None:
+    def __init__(
+        self, store: Store, *, clock: Clock = utc_clock, settings: Settings | None = None
+    ) -> None:
         super().__init__()
         self.store = store
         self.clock = clock
+        self.settings = settings or Settings()
         self.lexicon = load_lexicon()
         self.theme_defs: dict[str, ThemeDef] = {t.id: t for t in self.lexicon.themes}
         self.query_filter = ItemQuery()
+        self.tracker = Tracker(store)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -61,9 +82,25 @@ class AigeoApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.settings.ui_theme in self.available_themes:
+            self.theme = self.settings.ui_theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.settings.keys:
+            self.set_keymap(self.settings.keys)
+        for problem in self.settings.problems:
+            self.notify(problem, severity="warning", timeout=10)
         self.refresh_panels()
         self.apply_filter()
         self.query_one(ItemList).focus()
+
+    def _remember_theme(self, theme: object) -> None:
+        name = getattr(theme, "name", None)
+        if isinstance(name, str) and name != self.settings.ui_theme:
+            self.settings.ui_theme = name
+            try:
+                save_setting("ui", "theme", name)
+            except OSError as exc:
+                self.notify(f"Could not save the theme choice: {exc}", severity="warning")
 
     def on_resize(self) -> None:
         """Slim the left column on narrow terminals."""
@@ -72,14 +109,35 @@ class AigeoApp(App[None]):
     # ------------------------------------------------------------------ data → panels
 
     def refresh_panels(self) -> None:
-        """Recount sources and themes."""
-        self.query_one(SourcesPanel).show_sources(self.store.source_summaries())
-        self.query_one(ThemesPanel).show_themes(self.lexicon.themes, self.store.theme_counts())
+        """Recount sources, tags and themes."""
+        self.query_one(SourcesPanel).show_sources(
+            self.store.source_summaries(), self.store.tag_counts()
+        )
+        self.query_one(ThemesPanel).show_themes(
+            self.lexicon.themes, self.store.theme_counts(), self._theme_series()
+        )
+
+    def _theme_series(self) -> dict[str, list[int]]:
+        """Each theme's items per day over the last TREND_DAYS days."""
+        today = self.clock().date()
+        since = (today - timedelta(days=TREND_DAYS - 1)).isoformat()
+        daily = self.store.theme_daily_counts(since)
+        return {t: daily_series(daily.get(t, {}), today, TREND_DAYS) for t in self.theme_defs}
 
     def apply_filter(self) -> None:
         """Reload the item list for the current filter and say what it is."""
         items = self.query_one(ItemList)
         items.load(self.query_filter)
+        self._after_list_change()
+
+    def reload_items(self) -> None:
+        """Re-read the list after a change, keeping the cursor's item where possible."""
+        self.query_one(ItemList).reload()
+        self.refresh_panels()
+        self._after_list_change()
+
+    def _after_list_change(self) -> None:
+        items = self.query_one(ItemList)
         self.sub_title = self.describe_filter()
         items.border_subtitle = f"{items.count} items"
         self.show_current()
@@ -90,6 +148,8 @@ class AigeoApp(App[None]):
         if self.query_filter.source_id is not None:
             source = self.store.get_source(self.query_filter.source_id)
             parts.append(f"source: {source.title if source else '?'}")
+        if self.query_filter.tag:
+            parts.append(f"tag: {self.query_filter.tag}")
         if self.query_filter.theme:
             theme = self.theme_defs.get(self.query_filter.theme)
             parts.append(f"theme: {theme.name if theme else self.query_filter.theme}")
@@ -104,13 +164,24 @@ class AigeoApp(App[None]):
         detail = self.store.get_item(current.id) if current else None
         readers.first().show(detail, self.theme_defs)
 
+    def current_detail(self) -> ItemDetail | None:
+        """The item under the cursor, fresh from the store."""
+        current = self.query_one(ItemList).current_item
+        return self.store.get_item(current.id) if current else None
+
     # ------------------------------------------------------------------ events
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option_id or ""
         if isinstance(event.option_list, SourcesPanel):
-            self.query_filter.source_id = parse_source_option(event.option_id)
+            if option_id.startswith("tag:"):
+                self.query_filter.tag = option_id.split(":", 1)[1]
+                self.query_filter.source_id = None
+            else:
+                self.query_filter.source_id = parse_source_option(option_id)
+                self.query_filter.tag = None
         elif isinstance(event.option_list, ThemesPanel):
-            self.query_filter.theme = parse_theme_option(event.option_id)
+            self.query_filter.theme = parse_theme_option(option_id)
         else:
             return
         self.apply_filter()
@@ -121,19 +192,16 @@ class AigeoApp(App[None]):
     def on_item_list_selected(self, event: ItemList.Selected) -> None:
         self.action_open_item()
 
-    # ------------------------------------------------------------------ actions
+    # ------------------------------------------------------------------ reading
 
     def action_open_item(self) -> None:
         """Open the item under the cursor: mark it read and move focus to the reader."""
-        items = self.query_one(ItemList)
-        current = items.current_item
+        current = self.query_one(ItemList).current_item
         if current is None:
             return
         if not current.read:
-            self.store.set_read([current.id], True)
-            current.read = True
-            items.refresh_item(current)
-            self.refresh_panels()
+            self.tracker.set_read([current.id], True, record=False)
+            self._redraw_current()
         self.show_current()
         self.query_one(Reader).focus()
 
@@ -156,7 +224,160 @@ class AigeoApp(App[None]):
         elif isinstance(focused, ItemList | OptionList):
             (focused.action_cursor_down if step > 0 else focused.action_cursor_up)()
 
+    def action_open_link(self) -> None:
+        """Open the item's link in the browser (http/https only)."""
+        url = self._current_url()
+        if url:
+            self.open_url(url)
+            self.notify("Opening the link in your browser")
 
-def make_app(db_path: str | Path, *, clock: Clock = utc_clock) -> AigeoApp:
+    def action_copy_link(self) -> None:
+        """Copy the item's link to the clipboard (OSC 52)."""
+        url = self._current_url()
+        if url:
+            self.copy_to_clipboard(url)
+            self.notify("Link copied")
+
+    def _current_url(self) -> str | None:
+        current = self.query_one(ItemList).current_item
+        url = current.url if current else None
+        if not url or not url.lower().startswith(("http://", "https://")):
+            self.notify("This item has no web link", severity="warning")
+            return None
+        return url
+
+    # ------------------------------------------------------------------ tracking
+
+    def _redraw_current(self) -> None:
+        """Redraw the cursor's row and the counts after a change to one item."""
+        items = self.query_one(ItemList)
+        current = items.current_item
+        if current is None:
+            return
+        fresh = self.store.get_item(current.id)
+        if fresh:
+            items.refresh_item(fresh)
+        self.refresh_panels()
+        self.show_current()
+
+    def action_toggle_star(self) -> None:
+        """s: star or unstar the item under the cursor."""
+        current = self.query_one(ItemList).current_item
+        if current:
+            self.notify(self.tracker.toggle_star(current.id, not current.starred))
+            self._redraw_current()
+
+    def action_toggle_read(self) -> None:
+        """m: toggle read/unread on the item under the cursor."""
+        current = self.query_one(ItemList).current_item
+        if current:
+            self.notify(self.tracker.set_read([current.id], not current.read))
+            self._redraw_current()
+
+    def action_mark_all_read(self) -> None:
+        """M: mark every item of the current filter read (undo with u)."""
+        self.notify(self.tracker.mark_all_read(self.query_filter))
+        self.reload_items()
+
+    def action_tag(self) -> None:
+        """t: add or remove tags on the item under the cursor."""
+        current = self.current_detail()
+        if current is None:
+            return
+
+        def done(result: tuple[list[str], list[str]] | None) -> None:
+            if result:
+                self.notify(self.tracker.tag([current.id], *result))
+                self._redraw_current()
+
+        prompt = TagPrompt(f"Tag: {current.title[:60]}", self._tag_words(), current.tags)
+        self.push_screen(prompt, done)
+
+    def action_tag_all(self) -> None:
+        """T: tag every item of the current filter (asks first, showing the count)."""
+        ids = self.store.item_ids(self.query_filter)
+        if not ids:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.push_screen(
+                    TagPrompt(f"Tag all {len(ids)} items", self._tag_words(), []), tagged
+                )
+
+        def tagged(result: tuple[list[str], list[str]] | None) -> None:
+            if result:
+                self.notify(self.tracker.tag(ids, *result))
+                self.reload_items()
+
+        where = self.describe_filter()
+        self.push_screen(Confirm(f"Tag all {len(ids)} items in {where}?"), confirmed)
+
+    def _tag_words(self) -> list[str]:
+        return [*self.store.tag_counts(), *self.lexicon.theme_ids]
+
+    def action_edit_themes(self) -> None:
+        """e: accept, add or reject themes on the item under the cursor."""
+        current = self.current_detail()
+        if current is None:
+            return
+        guesses = {t.id: t.score for t in self.lexicon.classify(current.title, current.text).themes}
+        decisions = self.store.user_theme_decisions(current.id)
+
+        def done(changed: dict[str, bool | None] | None) -> None:
+            if changed:
+                self.notify(self.tracker.decide_themes(current.id, changed))
+                self._redraw_current()
+
+        self.push_screen(ThemeEditor(self.lexicon.themes, guesses, decisions), done)
+
+    def action_undo(self) -> None:
+        """u: undo the last tagging action."""
+        self.notify(self.tracker.undo())
+        self.reload_items()
+
+    # ------------------------------------------------------------------ help & palette
+
+    def action_help(self) -> None:
+        """?: list every key."""
+        self.push_screen(
+            HelpScreen(
+                [
+                    ("Everywhere", list(self.BINDINGS)),
+                    ("Item list", list(ItemList.BINDINGS)),
+                    ("Sources and Themes panels", list(CountedList.BINDINGS)),
+                    ("Reader", list(Reader.BINDINGS)),
+                    (
+                        "Moving between panels",
+                        [
+                            Binding("tab", "", "Next panel"),
+                            Binding("shift+tab", "", "Previous panel"),
+                            Binding("ctrl+p", "", "Command palette"),
+                        ],
+                    ),
+                ]
+            )
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help: list every key", "Show the key bindings", self.action_help)
+        yield SystemCommand(
+            "Mark all read", "Mark every item in the filter read", self.action_mark_all_read
+        )
+        yield SystemCommand(
+            "Tag all in filter", "Tag every item in the current filter", self.action_tag_all
+        )
+        yield SystemCommand("Undo", "Undo the last tagging action", self.action_undo)
+
+
+def make_app(
+    db_path: str | Path, *, clock: Clock = utc_clock, settings: Settings | None = None
+) -> AigeoApp:
     """The dashboard on the database at `db_path` (the CLI and the tests both use this)."""
-    return AigeoApp(Store.open(db_path), clock=clock)
+    return AigeoApp(Store.open(db_path), clock=clock, settings=settings)
+
+
+def load_user_settings() -> Settings:
+    """The user's settings file (kept apart so tests can pass their own Settings)."""
+    return load_settings()

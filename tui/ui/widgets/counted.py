@@ -10,6 +10,8 @@ from textual.events import Resize
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+HEADING = "heading:"  # option ids of section headings, which cannot be selected
+
 
 @dataclass(slots=True)
 class CountedRow:
@@ -19,18 +21,21 @@ class CountedRow:
     label: Text
     total: int | None  # None: a row without counts
     unread: int = 0
+    spark: str = ""  # a sparkline shown before the counts when there is room
+    mark: str = ""  # a one-character trend mark after the counts
 
 
-def fit_row(label: Text, counts: str, width: int) -> Text:
-    """The label cut to fit `width` with the counts right-aligned after it."""
-    room = max(1, width - len(counts) - 1)
+def fit_row(label: Text, counts: str | Text, width: int) -> Text:
+    """The label cut to fit `width` with the counts (or any suffix) right-aligned after it."""
+    suffix = Text(counts, style="dim") if isinstance(counts, str) else counts
+    room = max(1, width - suffix.cell_len - 1)
     row = label.copy()
     if row.cell_len > room:
         row.truncate(room - 1)
         row.append("…")
     row.pad_right(room - row.cell_len)
     row.append(" ")
-    row.append(counts, style="dim")
+    row.append_text(suffix)
     return row
 
 
@@ -62,7 +67,12 @@ class CountedList(OptionList):
         keep = self.highlighted_id
         width = max(8, self.scrollable_content_region.width - 1)
         self.set_options(
-            Option(fit_row(row.label, _counts(row), width), row.option_id) for row in self._rows
+            Option(
+                fit_row(row.label, _suffix(row, width), width),
+                row.option_id,
+                disabled=row.option_id.startswith(HEADING),
+            )
+            for row in self._rows
         )
         if not self._rows:
             return
@@ -70,6 +80,23 @@ class CountedList(OptionList):
             self.highlighted = self.get_option_index(keep) if keep else 0
         except OptionDoesNotExist:  # the row is gone: back to the first one
             self.highlighted = 0
+
+
+SPARK_MIN_WIDTH = 34  # narrower panels drop the sparklines
+
+
+def _suffix(row: CountedRow, width: int) -> Text:
+    """Sparkline (when wide enough), counts and trend mark, right-aligned."""
+    suffix = Text()
+    if row.spark and width >= SPARK_MIN_WIDTH:
+        suffix.append(row.spark + " ", style="cyan")
+    suffix.append(_counts(row).rjust(5 if row.total is not None else 0), style="dim")
+    if row.mark:
+        style = "green" if row.mark == "▲" else "red"
+        suffix.append(row.mark, style=style)
+    elif row.spark:
+        suffix.append(" ")
+    return suffix
 
 
 def _counts(row: CountedRow) -> str:

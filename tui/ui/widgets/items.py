@@ -245,14 +245,19 @@ class ItemList(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         is_cursor = index == self.cursor
         base = self.get_component_rich_style(
-            "item-list--cursor" if is_cursor else
-            ("item-list--read" if item.read else "item-list--unread")
+            "item-list--cursor"
+            if is_cursor
+            else ("item-list--read" if item.read else "item-list--unread")
         )
         text = self._row_text(item, width)
         segments = list(text.render(self.app.console))
         strip = Strip(segments).adjust_cell_length(width, self.rich_style)
-        return strip.apply_style(self.rich_style + base) if is_cursor else Strip(
-            [Segment(s.text, base + s.style if s.style else base, s.control) for s in strip]
+        return (
+            strip.apply_style(self.rich_style + base)
+            if is_cursor
+            else Strip(
+                [Segment(s.text, base + s.style if s.style else base, s.control) for s in strip]
+            )
         )
 
     def _row_text(self, item: ItemRow, width: int) -> Text:

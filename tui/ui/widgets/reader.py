@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from rich.console import Group
+from rich.markdown import Markdown
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui.article import article_body
 from tui.model import ItemDetail, ThemeDef
+from tui.text import terminal_safe
 from tui.ui.format import date_label, plain
 
 
@@ -28,14 +31,21 @@ class Reader(VerticalScroll):
     def show(self, item: ItemDetail | None, themes: dict[str, ThemeDef]) -> None:
         """Display an item (None clears the pane)."""
         self.item = item
-        lines = render_item(item, themes) if item else [Text("No item selected.", style="dim")]
-        self.plain = "\n".join(line.plain for line in lines)
-        self._body.update(Group(*lines))
+        if item is None:
+            self.plain = "No item selected."
+            self._body.update(Text(self.plain, style="dim"))
+            return
+        lines = render_header(item, themes)
+        body, is_markdown = article_body(item)
+        body = terminal_safe(body) or "(no text)"
+        self.plain = "\n".join(line.plain for line in lines) + "\n\n" + body
+        rendered = Markdown(body, hyperlinks=True) if is_markdown else Text(body)
+        self._body.update(Group(*lines, Text(""), rendered))
         self.scroll_home(animate=False)
 
 
-def render_item(item: ItemDetail, themes: dict[str, ThemeDef]) -> list[Text]:
-    """The reading pane's lines for one item."""
+def render_header(item: ItemDetail, themes: dict[str, ThemeDef]) -> list[Text]:
+    """The reading pane's header lines for one item: title, meta, themes, actors, tags."""
     title = plain(item.title, style="bold", multiline=True)
     meta = Text(no_wrap=False)
     meta.append_text(plain(item.source, style="cyan"))
@@ -62,6 +72,4 @@ def render_item(item: ItemDetail, themes: dict[str, ThemeDef]) -> list[Text]:
         lines.append(Text.assemble(("Tags: ", "bold"), plain(", ".join(item.tags))))
     if item.url:
         lines.append(Text.assemble(("Link: ", "bold"), plain(item.url, style="underline")))
-    lines.append(Text(""))
-    lines.append(plain(item.text or item.summary or "(no text)", multiline=True))
     return lines

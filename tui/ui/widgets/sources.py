@@ -6,7 +6,7 @@ from rich.text import Text
 
 from tui.model import SourceSummary
 from tui.ui.format import plain
-from tui.ui.widgets.counted import CountedList, CountedRow
+from tui.ui.widgets.counted import HEADING, CountedList, CountedRow
 
 ALL_SOURCES = "source:all"
 
@@ -14,6 +14,11 @@ ALL_SOURCES = "source:all"
 def source_option_id(source_id: int) -> str:
     """The option id of a source row."""
     return f"source:{source_id}"
+
+
+def tag_option_id(tag: str) -> str:
+    """The option id of a tag row."""
+    return f"tag:{tag}"
 
 
 def parse_source_option(option_id: str | None) -> int | None:
@@ -28,8 +33,10 @@ class SourcesPanel(CountedList):
 
     BORDER_TITLE = "Sources"
 
-    def show_sources(self, summaries: list[SourceSummary]) -> None:
-        """Show every source, after an "All sources" row with the totals."""
+    def show_sources(
+        self, summaries: list[SourceSummary], tags: dict[str, int] | None = None
+    ) -> None:
+        """Show "All sources", every source, then the user's tags with their counts."""
         rows = [
             CountedRow(
                 ALL_SOURCES,
@@ -47,4 +54,8 @@ class SourcesPanel(CountedList):
                     source_option_id(summary.source.id), label, summary.total, summary.unread
                 )
             )
+        if tags:
+            rows.append(CountedRow(HEADING + "tags", Text("Tags", style="bold dim"), None))
+        for tag, count in (tags or {}).items():
+            rows.append(CountedRow(tag_option_id(tag), plain("#" + tag, style="italic"), count))
         self.show_rows(rows)

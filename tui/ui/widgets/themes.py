@@ -5,9 +5,12 @@ from __future__ import annotations
 from rich.text import Text
 
 from tui.model import ThemeDef
+from tui.trends import bucket, sparkline, trend_mark
 from tui.ui.widgets.counted import CountedList, CountedRow
 
 ALL_THEMES = "theme:all"
+TREND_DAYS = 30
+SPARK_BUCKET_DAYS = 3  # 30 days → 10 characters
 
 
 def theme_option_id(theme_id: str) -> str:
@@ -27,10 +30,29 @@ class ThemesPanel(CountedList):
 
     BORDER_TITLE = "Themes"
 
-    def show_themes(self, themes: list[ThemeDef], counts: dict[str, tuple[int, int]]) -> None:
-        """Show every theme of the lexicon, after an "All themes" row."""
+    def show_themes(
+        self,
+        themes: list[ThemeDef],
+        counts: dict[str, tuple[int, int]],
+        series: dict[str, list[int]] | None = None,
+    ) -> None:
+        """Show every theme of the lexicon, after an "All themes" row.
+
+        `series` holds each theme's daily counts (oldest first) for the sparkline and the
+        rising/falling mark.
+        """
         rows = [CountedRow(ALL_THEMES, Text("All themes", style="bold"), None)]
         for theme in themes:
             total, unread = counts.get(theme.id, (0, 0))
-            rows.append(CountedRow(theme_option_id(theme.id), Text(theme.name), total, unread))
+            daily = (series or {}).get(theme.id, [])
+            rows.append(
+                CountedRow(
+                    theme_option_id(theme.id),
+                    Text(theme.name),
+                    total,
+                    unread,
+                    spark=sparkline(bucket(daily, SPARK_BUCKET_DAYS)) if daily else "",
+                    mark=trend_mark(daily) if daily else "",
+                )
+            )
         self.show_rows(rows)

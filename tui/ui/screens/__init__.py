@@ -1,0 +1,1 @@
+"""Modal screens: prompts, confirmations, the theme editor and help."""
