@@ -15,25 +15,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import tui.poller
 from tests.feedserver import FeedServer, Reply, rss
-from tests.parsehooks import real_or_standin
 from tui.cli import main
 from tui.config import seeds_dir
 from tui.store import Store
 
 FEED = rss([("a1", "One", "first"), ("a2", "Two", "second")])
-
-
-@pytest.fixture(autouse=True)
-def injected_parser(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI refreshes with the real parser once it exists, the stand-in until then."""
-    original = tui.poller.refresh_sources
-
-    def refresh_sources(*args: object, **kwargs: object):
-        return original(*args, parser=real_or_standin, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(tui.poller, "refresh_sources", refresh_sources)
 
 
 def run(db_path: Path, *args: str, input: str | None = None) -> Result:

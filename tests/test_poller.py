@@ -19,7 +19,8 @@ import pytest
 
 import tui.parsework
 from tests.feedserver import FeedServer, Reply, Seen, rss
-from tests.parsehooks import HANG_MARKER, exploding_parse, hanging_parse, real_or_standin
+from tests.parsehooks import HANG_MARKER, exploding_parse, hanging_parse
+from tui.parsework import parse_and_classify
 from tui.poller import FeedResult, PollSettings, refresh_sources
 from tui.schedule import parse_time
 from tui.store import ItemQuery, Store
@@ -43,7 +44,7 @@ def add(db_path: Path, url: str, title: str | None = None) -> int:
         return store.add_source(url, title)[0]
 
 
-def refresh(db_path: Path, ids: list[int] | None = None, parser=real_or_standin, **kw: object):
+def refresh(db_path: Path, ids: list[int] | None = None, parser=parse_and_classify, **kw: object):
     return refresh_sources(db_path, ids, settings(**kw), parser=parser)
 
 
@@ -137,9 +138,7 @@ def test_progress_callback_reports_every_source(db_path: Path, feed_server: Feed
     for n in range(5):
         add(db_path, feed_server.route(f"/f{n}", Reply(body=rss([(f"x{n}", "t", "x")]))))
     seen: list[tuple[int, int, FeedResult]] = []
-    refresh_sources(
-        db_path, settings=settings(), on_progress=lambda *a: seen.append(a), parser=real_or_standin
-    )
+    refresh_sources(db_path, settings=settings(), on_progress=lambda *a: seen.append(a))
     assert [d for d, _, _ in seen] == [1, 2, 3, 4, 5]
     assert {t for _, t, _ in seen} == {5}
     assert all(r.ok for _, _, r in seen)
@@ -527,11 +526,7 @@ def test_a_refresh_can_be_cancelled_from_another_thread(
 
     started = time.monotonic()
     summary = refresh_sources(
-        db_path,
-        settings=settings(deadline_s=30),
-        on_progress=on_progress,
-        cancel=cancel,
-        parser=real_or_standin,
+        db_path, settings=settings(deadline_s=30), on_progress=on_progress, cancel=cancel
     )
     assert time.monotonic() - started < 5
     assert summary.cancelled and [r.source_id for r in summary.results] == [fast]
@@ -557,3 +552,22 @@ def test_permanent_redirect_to_a_url_already_subscribed(
     result = next(r for r in summary.results if r.source_id == old)
     assert result.ok and "already another source" in (result.warning or "")
     assert source(db_path, old).url == feed_server.url("/old")
+
+
+def test_items_are_classified_in_the_workers(db_path: Path, feed_server: FeedServer) -> None:
+    from tui.themes import load_lexicon
+
+    text = (
+        "The US tightened export controls on advanced AI chips to China, and Nvidia said "
+        "the rules on GPUs for frontier model training would cut its data-centre sales."
+    )
+    sid = add(db_path, feed_server.route("/feed", Reply(body=rss([("c1", "AI chip curbs", text)]))))
+    refresh(db_path)
+    (row,) = items(db_path, sid)
+    with Store.open(db_path) as store:
+        detail = store.get_item(row.id)
+    assert detail is not None
+    expected = load_lexicon().classify(detail.title, detail.text)
+    assert expected.themes, "the sample text should match the shipped lexicon"
+    assert [t.id for t in row.themes] == expected.theme_ids()
+    assert row.actors == list(expected.actors)

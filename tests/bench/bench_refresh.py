@@ -21,7 +21,6 @@ sys.path.insert(0, str(ROOT))
 import feedparser  # noqa: E402
 import httpx  # noqa: E402
 
-from tests.parsehooks import integrated, real_or_standin  # noqa: E402
 from tui.poller import PollSettings, refresh_sources  # noqa: E402
 from tui.store import Store  # noqa: E402
 
@@ -65,7 +64,7 @@ def main() -> None:
         port, size = map(int, proc.stdout.readline().split())
         urls = [f"http://127.0.0.1:{port}/f{n}" for n in range(count)]
         print(f"{count} feeds of {size / 1024:.0f} KB, 60 items, 50 ms latency")
-        print(f"parser: {'tui.parse + themes' if integrated() else 'stand-in (feedparser only)'}")
+        print("parser: tui.parse + tui.themes in worker processes")
 
         started = time.perf_counter()
         for url in urls:
@@ -78,12 +77,12 @@ def main() -> None:
                 for url in urls:
                     store.add_source(url)
             settings = PollSettings(trust_env=False, per_host=16)
-            refresh_sources(db, [], settings, parser=real_or_standin)  # start the fork server
+            refresh_sources(db, [], settings)  # start the fork server
             for label in ("cold", "unchanged (304)", "10% changed"):
                 if label == "10% changed":
                     httpx.get(f"http://127.0.0.1:{port}/bump", trust_env=False)
                 started = time.perf_counter()
-                summary = refresh_sources(db, settings=settings, parser=real_or_standin)
+                summary = refresh_sources(db, settings=settings)
                 print(
                     f"aigeo refresh {label}: {time.perf_counter() - started:.2f} s "
                     f"({summary.ok} ok, {summary.new_items} new items)"
