@@ -1,4 +1,4 @@
-"""Shared fixtures: a temporary database file and a store opened on it."""
+"""Shared fixtures: a temporary database, a store on it, and a local feed server."""
 
 from __future__ import annotations
 
@@ -7,9 +7,24 @@ from pathlib import Path
 
 import pytest
 
+import tui.parsework
+from tests.feedserver import FeedServer
 from tui.store import Store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+# Parse workers re-run the main script, here pytest's: preload pytest in the fork server
+# so each test's new pool starts in milliseconds (see FORKSERVER_PRELOAD).
+tui.parsework.FORKSERVER_PRELOAD.append("pytest")
+
+
+@pytest.fixture(autouse=True)
+def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests talk to 127.0.0.1 only: never through a proxy from the environment."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
 
 
 @pytest.fixture
@@ -26,3 +41,13 @@ def store(db_path: Path) -> Iterator[Store]:
     """An open store on a fresh file."""
     with Store.open(db_path) as opened:
         yield opened
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    """A running FeedServer on 127.0.0.1, stopped after the test."""
+    server = FeedServer()
+    try:
+        yield server
+    finally:
+        server.close()

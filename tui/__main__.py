@@ -2,4 +2,6 @@
 
 from tui.cli import run
 
-run()
+# Guarded: parse worker processes (forkserver/spawn) re-import the main module.
+if __name__ == "__main__":
+    run()

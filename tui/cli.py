@@ -250,3 +250,6 @@ def retheme(context: Context, as_json: bool) -> None:
 def run() -> None:
     """Entry point for `python -m tui`."""
     main(prog_name="aigeo")
+
+
+import tui.cli_feeds  # noqa: E402, F401  (registers add/remove/sources/import/export/refresh/poll)

@@ -8,6 +8,7 @@ file wait for each other (busy timeout) instead of failing with "database is loc
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -145,8 +146,70 @@ def _migrate_v2(db: sqlite_utils.Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_v1, _migrate_v2)
+def _migrate_v3(db: sqlite_utils.Database) -> None:
+    """Story keys for the items stored before the poller assigned them at save time."""
+    db["items"].create_index(["canonical_url"])
+    rows = db.execute(
+        "SELECT id, source_id, guid, canonical_url, content_hash, text FROM items "
+        "WHERE story_key IS NULL ORDER BY id"
+    ).fetchall()
+    # Triggers re-index FTS on any UPDATE of items; this is a one-off over existing rows.
+    for item_id, source_id, guid, canonical, digest, text in rows:
+        key = _find_story_key(db.conn, canonical, digest, text or "") or new_story_key(
+            source_id, guid
+        )
+        db.execute("UPDATE items SET story_key = ? WHERE id = ?", (key, item_id))
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _migrate_v1,
+    _migrate_v2,
+    _migrate_v3,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --------------------------------------------------------------------------- stories
+
+# Below this much text a content hash says little (a bare title such as "Weekly update"
+# repeats across unrelated feeds), so only the canonical URL can join such items.
+STORY_MIN_TEXT = 80
+
+
+def new_story_key(source_id: int, guid: str) -> str:
+    """The story key of an article seen for the first time: opaque, unique per item.
+
+    Known before the INSERT (an UPDATE afterwards would make the FTS triggers index
+    the item's text twice).
+    """
+    return hashlib.sha1(f"{source_id}\n{guid}".encode(), usedforsecurity=False).hexdigest()[:20]
+
+
+def _find_story_key(
+    conn: sqlite3.Connection, canonical_url: str | None, content_hash: str | None, text: str
+) -> str | None:
+    """The story key of an already stored copy of this article, if there is one.
+
+    The same article is recognised by its canonical URL first, then by its content hash
+    (title + text) when the text is long enough to be distinctive.
+    """
+    if canonical_url:
+        row = conn.execute(
+            "SELECT story_key FROM items WHERE canonical_url = ? AND story_key IS NOT NULL "
+            "ORDER BY id LIMIT 1",
+            (canonical_url,),
+        ).fetchone()
+        if row:
+            return str(row[0])
+    if content_hash and len(text) >= STORY_MIN_TEXT:
+        row = conn.execute(
+            "SELECT story_key FROM items WHERE content_hash = ? AND story_key IS NOT NULL "
+            "AND length(text) >= ? ORDER BY id LIMIT 1",
+            (content_hash, STORY_MIN_TEXT),
+        ).fetchone()
+        if row:
+            return str(row[0])
+    return None
 
 
 # --------------------------------------------------------------------------- queries
@@ -486,6 +549,120 @@ class Store:
         ).fetchall()
         return [dict(r) for r in rows]
 
+    # ----------------------------------------------------------------- poller
+
+    def feed_sources(
+        self, ids: Sequence[int] | None = None, *, include_disabled: bool = False
+    ) -> list[Source]:
+        """Feed sources (never the seed corpus): all enabled ones, or those with `ids`."""
+        sql = "SELECT * FROM sources WHERE kind = 'feed'"
+        params: list[object] = []
+        if ids is not None:
+            if not ids:
+                return []
+            sql += f" AND id IN ({','.join('?' * len(ids))})"
+            params.extend(ids)
+        if not include_disabled:
+            sql += " AND disabled = 0"
+        rows = self.conn.execute(sql + " ORDER BY id", params).fetchall()
+        return [_source_from_row(r) for r in rows]
+
+    def due_sources(self, now: str) -> list[Source]:
+        """Enabled feed sources whose next check time has come (or was never set)."""
+        rows = self.conn.execute(
+            "SELECT * FROM sources WHERE kind = 'feed' AND disabled = 0 "
+            "AND (next_check_at IS NULL OR next_check_at <= ?) ORDER BY next_check_at, id",
+            (now,),
+        ).fetchall()
+        return [_source_from_row(r) for r in rows]
+
+    def next_check_at(self) -> str | None:
+        """The earliest next check time among enabled feed sources (None: one is due now)."""
+        row = self.conn.execute(
+            "SELECT COUNT(*), SUM(next_check_at IS NULL), MIN(next_check_at) FROM sources "
+            "WHERE kind = 'feed' AND disabled = 0"
+        ).fetchone()
+        if not row[0] or row[1]:
+            return None
+        return str(row[2])
+
+    def has_feed_sources(self) -> bool:
+        """True when at least one enabled feed source exists."""
+        row = self.conn.execute(
+            "SELECT 1 FROM sources WHERE kind = 'feed' AND disabled = 0 LIMIT 1"
+        ).fetchone()
+        return row is not None
+
+    def recent_item_times(self, source_id: int, limit: int = 12) -> list[str]:
+        """The sort times (published, else fetched) of a source's newest items, newest first."""
+        return [
+            str(row[0])
+            for row in self.conn.execute(
+                "SELECT sort_at FROM items WHERE source_id = ? AND sort_at != '' "
+                "ORDER BY sort_at DESC LIMIT ?",
+                (source_id, limit),
+            )
+        ]
+
+    def move_source(self, source_id: int, url: str) -> bool:
+        """Point a source at a new URL (a permanent redirect). False if another source has it."""
+        with self.write():
+            taken = self.conn.execute(
+                "SELECT 1 FROM sources WHERE url = ? AND id != ?", (url, source_id)
+            ).fetchone()
+            if taken:
+                return False
+            self.conn.execute("UPDATE sources SET url = ? WHERE id = ?", (url, source_id))
+        return True
+
+    def record_refresh(
+        self,
+        source_id: int,
+        *,
+        entries: Sequence[tuple[NewItem, Classification]] = (),
+        source_fields: dict[str, object] | None = None,
+        status: int | None,
+        nbytes: int,
+        duration_ms: int,
+        error: str | None,
+        at: str | None = None,
+    ) -> SaveResult | None:
+        """Store one fetch of one feed in one transaction: its items, health and fetch row.
+
+        Returns None (and writes nothing) when the source was removed meanwhile.
+        """
+        at = at or utc_now()
+        with self.write():
+            exists = self.conn.execute(
+                "SELECT 1 FROM sources WHERE id = ?", (source_id,)
+            ).fetchone()
+            if not exists:
+                return None
+            result = self.save_items(source_id, entries, fetched_at=at)
+            if source_fields:
+                self.update_source(source_id, **source_fields)
+            self.record_fetch(
+                source_id,
+                status=status,
+                nbytes=nbytes,
+                duration_ms=duration_ms,
+                new_items=len(result.new_ids),
+                error=error,
+                at=at,
+            )
+        return result
+
+    def story_item_ids(self, item_id: int) -> list[int]:
+        """Every stored copy of the story an item belongs to (itself included), oldest first."""
+        return [
+            int(row[0])
+            for row in self.conn.execute(
+                "SELECT j.id FROM items i JOIN items j ON j.story_key = i.story_key "
+                "WHERE i.id = ? ORDER BY j.id",
+                (item_id,),
+            )
+        ]
+
     # ----------------------------------------------------------------- items: writing
 
     def save_items(
@@ -539,10 +716,14 @@ class Store:
         return found
 
     def _insert_item(self, source_id: int, item: NewItem, now: str) -> int:
+        """Insert one item; it joins the story of a stored copy, else starts its own."""
+        story_key = _find_story_key(
+            self.conn, item.canonical_url, item.content_hash, item.text
+        ) or new_story_key(source_id, item.guid)
         cur = self.conn.execute(
             "INSERT INTO items(source_id, guid, url, title, author, published, fetched_at, "
-            "summary, content, text, content_hash, lang, canonical_url, sort_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "summary, content, text, content_hash, lang, canonical_url, sort_at, story_key) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 source_id,
                 item.guid,
@@ -558,6 +739,7 @@ class Store:
                 item.lang,
                 item.canonical_url,
                 item.sort_at or item.published or now,
+                story_key,
             ),
         )
         return int(cur.lastrowid or 0)

@@ -1,0 +1,279 @@
+"""Parsing off the event loop: feed bytes → classified items, in worker processes.
+
+feedparser is CPU-bound and holds the GIL, so threads do not help; a small
+ProcessPoolExecutor uses every core. Each job has a deadline: a parse that runs past it
+is abandoned, the pool's processes are killed and a fresh pool takes over, so one
+pathological feed cannot hang a refresh. The lexicon is loaded once per worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.model import Classification, NewItem
+
+
+@dataclass(slots=True)
+class ParseJob:
+    """One body to parse (what crosses into the worker process)."""
+
+    body: bytes
+    url: str
+    content_type: str | None = None
+    max_items: int = 500
+
+
+@dataclass(slots=True)
+class ParseOutcome:
+    """What the worker sends back: classified entries and feed metadata, or an error."""
+
+    entries: list[tuple[NewItem, Classification]] = field(default_factory=list)
+    title: str | None = None
+    site_url: str | None = None
+    format: str = ""
+    warning: str | None = None
+    error: str | None = None
+    ttl_minutes: int | None = None
+    truncated: int = 0
+    cpu_ms: int = 0
+
+    @classmethod
+    def failed(cls, error: str) -> ParseOutcome:
+        """An outcome carrying only an error."""
+        return cls(error=error)
+
+
+ParseFunction = Callable[[ParseJob], ParseOutcome]
+WARM_UP_TIMEOUT_S = 60.0
+
+_lexicon: Any = None
+
+
+def worker_lexicon() -> Any:
+    """The theme lexicon, loaded once per process."""
+    global _lexicon
+    if _lexicon is None:
+        from tui.themes import load_lexicon
+
+        _lexicon = load_lexicon()
+    return _lexicon
+
+
+def parse_and_classify(job: ParseJob) -> ParseOutcome:
+    """The default worker function: tui.parse.parse_feed, then the lexicon on every entry."""
+    from tui.parse import parse_feed
+
+    parsed = parse_feed(
+        job.body, url=job.url, content_type=job.content_type, max_items=job.max_items
+    )
+    lexicon = worker_lexicon()
+    entries = [(entry, lexicon.classify(entry.title, entry.text)) for entry in parsed.entries]
+    return ParseOutcome(
+        entries=entries,
+        title=parsed.title,
+        site_url=parsed.site_url,
+        format=parsed.format,
+        warning=parsed.warning,
+        error=parsed.error,
+        ttl_minutes=parsed.ttl_minutes,
+        truncated=parsed.truncated,
+    )
+
+
+def _worker_init() -> None:
+    """Workers ignore Ctrl+C: the parent decides when they stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_job(parser: ParseFunction, job: ParseJob) -> ParseOutcome:
+    """Run the parser, turning any exception into an error outcome (pickling-safe)."""
+    started = time.process_time()
+    try:
+        outcome = parser(job)
+    except Exception as exc:  # a parser bug must not look like a dead worker
+        outcome = ParseOutcome.failed(f"parser error: {type(exc).__name__}: {exc}"[:500])
+    outcome.cpu_ms = int((time.process_time() - started) * 1000)
+    return outcome
+
+
+def _warm_worker() -> int:
+    """Import the parser and load the lexicon ahead of the first job (best effort)."""
+    with contextlib.suppress(Exception):
+        import tui.parse  # noqa: F401
+
+        worker_lexicon()
+    return os.getpid()
+
+
+# Imported once by the fork server; every worker forked from it starts with them loaded.
+# A new worker also re-runs the main script (as __mp_main__); on 3.11 the fork server
+# does not preload it, so what the `aigeo` script imports (tui.cli) is preloaded here,
+# which makes starting a worker take milliseconds instead of a few hundred.
+FORKSERVER_PRELOAD = [
+    "__main__",
+    "tui.cli",
+    "tui.poller",
+    "tui.parsework",
+    "feedparser",
+    "tui.parse",
+    "tui.themes",
+]
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    """forkserver on POSIX: workers never inherit a threaded parent (UI, HTTP server)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def default_workers() -> int:
+    """One worker per core, at most four."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class ParsePool:
+    """A process pool with a per-job deadline that recycles itself when a job hangs."""
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        deadline_s: float = 30.0,
+        parser: ParseFunction = parse_and_classify,
+    ) -> None:
+        self.workers = workers or default_workers()
+        self.deadline_s = deadline_s
+        self.parser = parser
+        self.recycled = 0
+        self.inline = False  # True when worker processes cannot be started here
+        self._executor: ProcessPoolExecutor | None = None
+        self._generation = 0
+        self._slots: asyncio.Semaphore | None = None
+        self._inflight = 0
+        self._warm = False
+        self._warming = asyncio.Lock()
+        self._warm_task: asyncio.Task[None] | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=_mp_context(), initializer=_worker_init
+            )
+            self._warm = False
+        return self._executor
+
+    def start_warming(self) -> None:
+        """Start the workers in the background now (when parsing is sure to follow)."""
+        if self._warm_task is None and not self._warm:
+            self._warm_task = asyncio.get_running_loop().create_task(self._warm_up())
+
+    async def _warm_up(self) -> None:
+        """Start every worker before the first job, so no deadline pays for process start."""
+        async with self._warming:
+            if self._warm:
+                return
+            try:
+                pool = self._pool()
+                futures = [pool.submit(_warm_worker) for _ in range(self.workers)]
+            except (OSError, NotImplementedError, ImportError):
+                # No processes on this platform (no sem_open, a sandbox): parse in a
+                # thread instead. The deadline still holds the refresh, but a hung
+                # parse cannot be killed there.
+                self.inline = True
+                self._executor = None
+            else:
+                await asyncio.wait(map(asyncio.wrap_future, futures), timeout=WARM_UP_TIMEOUT_S)
+            self._warm = True
+
+    async def run(self, job: ParseJob) -> ParseOutcome:
+        """Parse one job within the deadline. Never raises (except cancellation)."""
+        if self._slots is None:
+            # Only as many jobs in flight as workers, so the deadline times the parse
+            # itself rather than a wait in the pool's queue.
+            self._slots = asyncio.Semaphore(self.workers)
+        async with self._slots:
+            for _attempt in range(2):
+                await self._warm_up()
+                if self.inline:
+                    return await self._run_inline(job)
+                generation = self._generation
+                try:
+                    future: Future[ParseOutcome] = self._pool().submit(_run_job, self.parser, job)
+                except BrokenProcessPool:
+                    self._recycle(generation)
+                    continue
+                self._inflight += 1
+                try:
+                    return await asyncio.wait_for(asyncio.wrap_future(future), self.deadline_s)
+                except TimeoutError:
+                    self._recycle(generation)
+                    return ParseOutcome.failed(
+                        f"parse took longer than {self.deadline_s:g} s and was abandoned"
+                    )
+                except BrokenProcessPool:
+                    if generation == self._generation:
+                        # Our pool died under us (a crash, or killed): start afresh.
+                        self._recycle(generation)
+                        return ParseOutcome.failed("the parser process died")
+                    continue  # another job's deadline recycled the pool: try again
+                except Exception as exc:  # e.g. the outcome could not be unpickled
+                    return ParseOutcome.failed(f"parser error: {type(exc).__name__}: {exc}")
+                finally:
+                    self._inflight -= 1
+            return ParseOutcome.failed("the parser process died")
+
+    async def _run_inline(self, job: ParseJob) -> ParseOutcome:
+        """The fallback without processes: a thread, abandoned (not killed) past the deadline."""
+        try:
+            return await asyncio.wait_for(
+                asyncio.to_thread(_run_job, self.parser, job), self.deadline_s
+            )
+        except TimeoutError:
+            return ParseOutcome.failed(
+                f"parse took longer than {self.deadline_s:g} s and was abandoned"
+            )
+
+    def _recycle(self, generation: int) -> None:
+        """Kill the current pool's processes (once per generation) and start a new pool."""
+        if generation != self._generation or self._executor is None:
+            return
+        executor, self._executor = self._executor, None
+        self._generation += 1
+        self.recycled += 1
+        self._warm = False  # the next job waits for the new workers outside its deadline
+        _kill_executor(executor)
+
+    def close(self) -> None:
+        """Stop the workers; a job still running (a cancelled refresh) is killed, not awaited."""
+        if self._warm_task is not None:
+            self._warm_task.cancel()
+            self._warm_task = None
+        if self._executor is None:
+            return
+        executor, self._executor = self._executor, None
+        if self._inflight:
+            _kill_executor(executor)
+        else:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill_executor(executor: ProcessPoolExecutor) -> None:
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=2)
