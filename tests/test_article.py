@@ -7,16 +7,26 @@ from tui.model import ItemDetail
 
 
 def detail(**kw: object) -> ItemDetail:
-    base = dict(id=1, source_id=1, source="S", title="T", url=None, published=None,
-                read=False, starred=False)
+    base = dict(
+        id=1,
+        source_id=1,
+        source="S",
+        title="T",
+        url=None,
+        published=None,
+        read=False,
+        starred=False,
+    )
     return ItemDetail(**{**base, **kw})  # type: ignore[arg-type]
 
 
 def test_html_content_becomes_markdown() -> None:
-    body, is_md = article_body(detail(
-        content='<h2>Export rules</h2><p>New <b>curbs</b> on <a href="https://x.test/a">H20</a>'
-                "</p><ul><li>one</li><li>two*three</li></ul>",
-    ))
+    body, is_md = article_body(
+        detail(
+            content='<h2>Export rules</h2><p>New <b>curbs</b> on <a href="https://x.test/a">H20</a>'
+            "</p><ul><li>one</li><li>two*three</li></ul>",
+        )
+    )
     assert is_md
     assert "## Export rules" in body and "**curbs**" in body
     assert "[H20](https://x.test/a)" in body and "* two\\*three" in body

@@ -224,3 +224,28 @@ def test_two_connections_writing_at_once_do_not_lock(db_path: Path) -> None:
     assert errors == []
     with Store.open(db_path) as check:
         assert check.count_items() == 120
+
+
+def test_marking_read_does_not_reindex_fts(store: Store) -> None:
+    source_id, _ = store.add_source("https://a.test/feed", "A")
+    [item_id] = store.save_items(
+        source_id, [(make_item("1", title="tariffs"), classified())]
+    ).new_ids
+    before = store.conn.total_changes
+    store.set_read([item_id])
+    assert store.conn.total_changes - before == 1  # the row itself, no FTS delete+insert
+    assert [r.id for r in store.list_items(ItemQuery(search="tariffs"))] == [item_id]
+    store.save_items(source_id, [(make_item("1", title="quotas"), classified())])
+    assert store.list_items(ItemQuery(search="tariffs")) == []
+    assert [r.id for r in store.list_items(ItemQuery(search="quotas"))] == [item_id]
+
+
+def test_saved_views(store: Store) -> None:
+    first = store.save_view("Chips brief", "theme:chips tag:brief")
+    assert store.save_view("Chips brief", "theme:chips") == first
+    store.save_view("alpha", "is:unread")
+    assert [(n, q) for _, n, q in store.views()] == [
+        ("alpha", "is:unread"),
+        ("Chips brief", "theme:chips"),
+    ]
+    assert store.delete_view(first) and not store.delete_view(first)

@@ -161,10 +161,30 @@ def _migrate_v3(db: sqlite_utils.Database) -> None:
         db.execute("UPDATE items SET story_key = ? WHERE id = ?", (key, item_id))
 
 
+def _migrate_v4(db: sqlite_utils.Database) -> None:
+    """Saved views; FTS re-indexes only when title or text change, not on read/star."""
+    db.execute("DROP TRIGGER IF EXISTS items_au")
+    db.execute(
+        'CREATE TRIGGER "items_au" AFTER UPDATE OF title, text ON "items" BEGIN\n'
+        '  INSERT INTO "items_fts" ("items_fts", rowid, "title", "text") '
+        'VALUES(\'delete\', old.rowid, old."title", old."text");\n'
+        '  INSERT INTO "items_fts" (rowid, "title", "text") '
+        'VALUES (new.rowid, new."title", new."text");\n'
+        "END"
+    )
+    db["views"].create(
+        {"id": int, "name": str, "query": str, "created_at": str},
+        pk="id",
+        not_null={"name", "query"},
+    )
+    db["views"].create_index(["name"], unique=True)
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_v1,
     _migrate_v2,
     _migrate_v3,
+    _migrate_v4,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1039,6 +1059,31 @@ class Store:
                 (limit,),
             )
         ]
+
+    # ----------------------------------------------------------------- saved views
+
+    def save_view(self, name: str, query: str) -> int:
+        """Save (or replace) a named search; returns its id."""
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO views(name, query, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET query = excluded.query",
+                (name, query, utc_now()),
+            )
+            row = self.conn.execute("SELECT id FROM views WHERE name = ?", (name,)).fetchone()
+        return int(row[0])
+
+    def views(self) -> list[tuple[int, str, str]]:
+        """Saved views as (id, name, query), by name."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self.conn.execute("SELECT id, name, query FROM views ORDER BY lower(name)")
+        ]
+
+    def delete_view(self, view_id: int) -> bool:
+        """Forget a saved view."""
+        with self.write():
+            return self.conn.execute("DELETE FROM views WHERE id = ?", (view_id,)).rowcount > 0
 
     def integrity_check(self) -> str:
         """SQLite's own integrity check ("ok" when healthy)."""
