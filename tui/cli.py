@@ -100,7 +100,7 @@ def launch_dashboard(context: Context) -> None:
     store.close()
     from tui.ui.app import load_user_settings, make_app
 
-    make_app(context.db_path, settings=load_user_settings()).run()
+    make_app(context.db_path, settings=load_user_settings(), offer_defaults=True).run()
 
 
 @main.command()

@@ -13,8 +13,9 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -139,6 +140,49 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+@contextlib.contextmanager
+def _real_stderr() -> Iterator[None]:
+    """Make sys.stderr a real file while helper processes start.
+
+    multiprocessing hands `sys.stderr.fileno()` to the resource tracker it spawns; a
+    running Textual app replaces sys.stderr with a capture whose fileno is not a real
+    descriptor, and the spawn then fails ("bad value(s) in fds_to_keep").
+    """
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        yield
+        return
+    saved = sys.stderr
+    with open(os.devnull, "w") as devnull:
+        sys.stderr = sys.__stderr__ if _has_fd(sys.__stderr__) else devnull
+        try:
+            yield
+        finally:
+            sys.stderr = saved
+
+
+def _has_fd(stream: object) -> bool:
+    try:
+        return stream is not None and stream.fileno() >= 0  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _start_helpers(ctx: multiprocessing.context.BaseContext) -> None:
+    """Start the resource tracker (and fork server) with a real stderr; both persist."""
+    from multiprocessing import resource_tracker
+
+    with _real_stderr():
+        resource_tracker.ensure_running()
+        if ctx.get_start_method() == "forkserver":
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
+
+
 def default_workers() -> int:
     """One worker per core, at most four."""
     return max(1, min(4, os.cpu_count() or 1))
@@ -168,8 +212,10 @@ class ParsePool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
+            ctx = _mp_context()
+            _start_helpers(ctx)
             self._executor = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=_mp_context(), initializer=_worker_init
+                max_workers=self.workers, mp_context=ctx, initializer=_worker_init
             )
             self._warm = False
         return self._executor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,17 +15,22 @@ from textual.widgets import Footer, Header, OptionList
 
 from tui.config import Settings, load_settings, save_setting
 from tui.model import ItemDetail, ThemeDef
+from tui.poller import PollSettings
 from tui.store import ItemQuery, Store
 from tui.themes import load_lexicon
 from tui.trends import daily_series
+from tui.ui.refreshing import RefreshMixin
 from tui.ui.screens.confirm import Confirm
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.tag_prompt import TagPrompt
 from tui.ui.screens.theme_editor import ThemeEditor
+from tui.ui.sources_actions import SourcesMixin
 from tui.ui.tracking import Tracker
 from tui.ui.widgets.counted import CountedList
 from tui.ui.widgets.items import ItemList
 from tui.ui.widgets.reader import Reader
+from tui.ui.widgets.refresh_bar import RefreshBar
+from tui.ui.widgets.search import SearchBar
 from tui.ui.widgets.sources import SourcesPanel, parse_source_option
 from tui.ui.widgets.themes import TREND_DAYS, ThemesPanel, parse_theme_option
 
@@ -36,7 +42,7 @@ def utc_clock() -> datetime:
     return datetime.now(UTC)
 
 
-class AigeoApp(App[None]):
+class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
     """Sources and Themes on the left; the item list over the reading pane on the right."""
 
     TITLE = "aigeo"
@@ -53,16 +59,29 @@ class AigeoApp(App[None]):
         Binding("u", "undo", "Undo", id="undo"),
         Binding("o", "open_link", "Open link", show=False, id="open_link"),
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
+        Binding("r", "refresh_one", "Refresh", id="refresh"),
+        Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
+        Binding("slash", "search", "Search", key_display="/", id="search"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("escape", "back_to_list", "Back to list", show=False, id="back"),
     ]
 
     def __init__(
-        self, store: Store, *, clock: Clock = utc_clock, settings: Settings | None = None
+        self,
+        store: Store,
+        *,
+        clock: Clock = utc_clock,
+        settings: Settings | None = None,
+        poll_settings: PollSettings | None = None,
+        offer_defaults: bool = True,
     ) -> None:
         super().__init__()
         self.store = store
+        self.db_path = store.path or Path(":memory:")
+        self.poll_settings = poll_settings or PollSettings()
+        self.refresh_cancel = threading.Event()
+        self.offer_defaults = offer_defaults
         self.clock = clock
         self.settings = settings or Settings()
         self.lexicon = load_lexicon()
@@ -77,8 +96,10 @@ class AigeoApp(App[None]):
                 yield SourcesPanel(id="sources")
                 yield ThemesPanel(id="themes")
             with Vertical(id="right"):
+                yield SearchBar(id="search")
                 yield ItemList(self.store, self.clock, id="items")
                 yield Reader(id="reader")
+        yield RefreshBar(id="refresh-bar")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -92,6 +113,45 @@ class AigeoApp(App[None]):
         self.refresh_panels()
         self.apply_filter()
         self.query_one(ItemList).focus()
+        if self.settings.auto_refresh_minutes:
+            self.set_interval(self.settings.auto_refresh_minutes * 60, self.auto_refresh)
+        if self.offer_defaults:
+            self.offer_default_feeds()
+
+    def on_unmount(self) -> None:
+        """Tell a running refresh to stop: quitting never waits for slow feeds."""
+        self.refresh_cancel.set()
+
+    def auto_refresh(self) -> None:
+        """The auto-refresh timer: fetch the sources that are due."""
+        self.start_refresh(None, due_only=True)
+
+    def action_refresh_all(self) -> None:
+        """R: refresh every feed."""
+        self.start_refresh(None)
+
+    def action_refresh_one(self) -> None:
+        """r: refresh the highlighted source, else the filtered one, else the item's."""
+        source_id = self.selected_source_id()
+        if source_id is None:
+            self.notify("Select a feed (Sources panel) or an item from one; R refreshes all")
+            return
+        self.start_refresh([source_id])
+
+    def selected_source_id(self) -> int | None:
+        """The feed the user means: highlighted in Sources, filtered on, or of the item."""
+        sources = self.query_one(SourcesPanel)
+        candidates = []
+        if self.focused is sources:
+            candidates.append(parse_source_option(sources.highlighted_id or ""))
+        candidates.append(self.query_filter.source_id)
+        current = self.query_one(ItemList).current_item
+        candidates.append(current.source_id if current else None)
+        for source_id in candidates:
+            source = self.store.get_source(source_id) if source_id is not None else None
+            if source is not None and source.kind == "feed":
+                return source_id
+        return None
 
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)
@@ -111,7 +171,7 @@ class AigeoApp(App[None]):
     def refresh_panels(self) -> None:
         """Recount sources, tags and themes."""
         self.query_one(SourcesPanel).show_sources(
-            self.store.source_summaries(), self.store.tag_counts()
+            self.store.source_summaries(), self.store.tag_counts(), self.clock()
         )
         self.query_one(ThemesPanel).show_themes(
             self.lexicon.themes, self.store.theme_counts(), self._theme_series()
@@ -185,6 +245,15 @@ class AigeoApp(App[None]):
         else:
             return
         self.apply_filter()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if isinstance(event.option_list, SourcesPanel) and event.option_list.has_focus:
+            source_id = parse_source_option(event.option_id or "")
+            source = self.store.get_source(source_id) if source_id is not None else None
+            if source is not None:
+                self.query_one(Reader).show_source(
+                    source, self.store.fetches(source.id, 5), self.clock()
+                )
 
     def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
         self.show_current()
@@ -369,13 +438,44 @@ class AigeoApp(App[None]):
             "Tag all in filter", "Tag every item in the current filter", self.action_tag_all
         )
         yield SystemCommand("Undo", "Undo the last tagging action", self.action_undo)
+        yield SystemCommand("Refresh all feeds", "Fetch every feed now", self.action_refresh_all)
+        yield SystemCommand(
+            "Refresh this feed", "Fetch the selected feed now", self.action_refresh_one
+        )
+        yield SystemCommand("Add source", "Add a feed by URL", self.action_add_source)
+        yield SystemCommand(
+            "Import default feeds",
+            "Add the shipped AI-geopolitics feed list",
+            self.import_default_feeds,
+        )
+        yield SystemCommand("Import OPML", "Add feeds from an OPML file", self.action_import_opml)
+        yield SystemCommand(
+            "Export OPML", "Write every feed to an OPML file", self.action_export_opml
+        )
+        yield SystemCommand(
+            "Re-theme everything", "Re-score all items with the lexicon", self.action_retheme
+        )
 
 
 def make_app(
-    db_path: str | Path, *, clock: Clock = utc_clock, settings: Settings | None = None
+    db_path: str | Path,
+    *,
+    clock: Clock = utc_clock,
+    settings: Settings | None = None,
+    poll_settings: PollSettings | None = None,
+    offer_defaults: bool = False,
 ) -> AigeoApp:
-    """The dashboard on the database at `db_path` (the CLI and the tests both use this)."""
-    return AigeoApp(Store.open(db_path), clock=clock, settings=settings)
+    """The dashboard on the database at `db_path` (the CLI and the tests both use this).
+
+    `offer_defaults` asks, once per database, whether to add the default feed list.
+    """
+    return AigeoApp(
+        Store.open(db_path),
+        clock=clock,
+        settings=settings,
+        poll_settings=poll_settings,
+        offer_defaults=offer_defaults,
+    )
 
 
 def load_user_settings() -> Settings:

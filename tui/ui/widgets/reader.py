@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.console import Group
 from rich.markdown import Markdown
 from rich.text import Text
@@ -9,7 +11,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.article import article_body
-from tui.model import ItemDetail, ThemeDef
+from tui.health import source_health
+from tui.model import ItemDetail, Source, ThemeDef
 from tui.text import terminal_safe
 from tui.ui.format import date_label, plain
 
@@ -28,6 +31,14 @@ class Reader(VerticalScroll):
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._body
 
+    def show_source(self, source: Source, fetches: list[dict[str, object]], now: datetime) -> None:
+        """Display a source's health and recent fetches (when the Sources panel has focus)."""
+        self.item = None
+        lines = render_source(source, fetches, now)
+        self.plain = "\n".join(line.plain for line in lines)
+        self._body.update(Group(*lines))
+        self.scroll_home(animate=False)
+
     def show(self, item: ItemDetail | None, themes: dict[str, ThemeDef]) -> None:
         """Display an item (None clears the pane)."""
         self.item = item
@@ -42,6 +53,33 @@ class Reader(VerticalScroll):
         rendered = Markdown(body, hyperlinks=True) if is_markdown else Text(body)
         self._body.update(Group(*lines, Text(""), rendered))
         self.scroll_home(animate=False)
+
+
+def render_source(source: Source, fetches: list[dict[str, object]], now: datetime) -> list[Text]:
+    """A source's details and health for the reading pane."""
+    health = source_health(source, now)
+    lines = [plain(source.title, style="bold", multiline=True)]
+    lines.append(Text.assemble(("Feed: ", "bold"), plain(source.url)))
+    if source.category:
+        lines.append(Text.assemble(("Category: ", "bold"), plain(source.category)))
+    lines.append(Text.assemble(("Health: ", "bold"), plain(health.detail)))
+    if source.next_check_at:
+        lines.append(Text.assemble(("Next check: ", "bold"), source.next_check_at[:16]))
+    if fetches:
+        lines.append(Text(""))
+        lines.append(Text("Recent fetches", style="bold"))
+        for fetch in fetches:
+            status = fetch.get("status") or "-"
+            row = Text(
+                f"{str(fetch.get('at', ''))[:16]}  {status!s:>4}  "
+                f"{fetch.get('new_items') or 0} new  {fetch.get('duration_ms') or 0} ms  "
+            )
+            if fetch.get("error"):
+                row.append_text(plain(str(fetch["error"]), style="red"))
+            lines.append(row)
+    lines.append(Text(""))
+    lines.append(Text("r refreshes this feed · Enter shows its items", style="dim"))
+    return lines
 
 
 def render_header(item: ItemDetail, themes: dict[str, ThemeDef]) -> list[Text]:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from rich.text import Text
 
+from tui.health import source_health
 from tui.model import SourceSummary
 from tui.ui.format import plain
 from tui.ui.widgets.counted import HEADING, CountedList, CountedRow
 
 ALL_SOURCES = "source:all"
+HEALTH_STYLES = {
+    "ok": "green",
+    "stale": "yellow",
+    "failing": "bold red",
+    "disabled": "dim red",
+    "new": "dim",
+}
 
 
 def source_option_id(source_id: int) -> str:
@@ -22,10 +32,9 @@ def tag_option_id(tag: str) -> str:
 
 
 def parse_source_option(option_id: str | None) -> int | None:
-    """The source id of an option id (None for "All sources")."""
-    if not option_id or option_id == ALL_SOURCES:
-        return None
-    return int(option_id.split(":", 1)[1])
+    """The source id of a source row's option id (None for any other row)."""
+    prefix, _, value = (option_id or "").partition(":")
+    return int(value) if prefix == "source" and value.isdigit() else None
 
 
 class SourcesPanel(CountedList):
@@ -34,9 +43,13 @@ class SourcesPanel(CountedList):
     BORDER_TITLE = "Sources"
 
     def show_sources(
-        self, summaries: list[SourceSummary], tags: dict[str, int] | None = None
+        self,
+        summaries: list[SourceSummary],
+        tags: dict[str, int] | None = None,
+        now: datetime | None = None,
     ) -> None:
-        """Show "All sources", every source, then the user's tags with their counts."""
+        """Show "All sources", every source with its health mark, then the tags."""
+        now = now or datetime.now(UTC)
         rows = [
             CountedRow(
                 ALL_SOURCES,
@@ -46,9 +59,9 @@ class SourcesPanel(CountedList):
             )
         ]
         for summary in summaries:
-            label = plain(summary.source.title)
-            if summary.source.error:
-                label.append(" !", style="bold red")
+            health = source_health(summary.source, now)
+            label = Text(health.mark + " ", style=HEALTH_STYLES.get(health.state, ""))
+            label.append_text(plain(summary.source.title))
             rows.append(
                 CountedRow(
                     source_option_id(summary.source.id), label, summary.total, summary.unread
