@@ -8,6 +8,7 @@ file wait for each other (busy timeout) instead of failing with "database is loc
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -152,9 +153,27 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # --------------------------------------------------------------------------- queries
 
 
+@dataclass(frozen=True, slots=True)
+class SearchTerm:
+    """One full-text term: a word or a phrase, optionally a prefix (`word*`, `"a phr"*`)."""
+
+    text: str
+    prefix: bool = False
+    phrase: bool = False
+
+
 @dataclass(slots=True)
 class ItemQuery:
-    """A filter over items; every field narrows the result."""
+    """A filter over items; every field narrows the result.
+
+    The first fields are the simple filters of the panels. The query language adds the
+    rest: every `*_groups` entry is an any-of group (the item has one of its values) and
+    every group must match; `exclude_*` drop items having any of the values; `terms` must
+    all occur (FTS5), `exclude_terms` must not; `since` (inclusive) and `before`
+    (exclusive) bound `sort_at` and are UTC ISO 8601 strings. Actors and tags compare
+    case-insensitively (ASCII); a source value is an id (digits), or a case-insensitive
+    (ASCII) substring of the source's title or URL.
+    """
 
     theme: str | None = None
     source_id: int | None = None
@@ -165,6 +184,18 @@ class ItemQuery:
     starred: bool | None = None
     limit: int = 100
     offset: int = 0
+    theme_groups: tuple[tuple[str, ...], ...] = ()
+    exclude_themes: tuple[str, ...] = ()
+    tag_groups: tuple[tuple[str, ...], ...] = ()
+    exclude_tags: tuple[str, ...] = ()
+    actor_groups: tuple[tuple[str, ...], ...] = ()
+    exclude_actors: tuple[str, ...] = ()
+    source_groups: tuple[tuple[str, ...], ...] = ()
+    exclude_sources: tuple[str, ...] = ()
+    terms: tuple[SearchTerm, ...] = ()
+    exclude_terms: tuple[SearchTerm, ...] = ()
+    since: str | None = None
+    before: str | None = None
 
 
 @dataclass(slots=True)
@@ -176,6 +207,24 @@ class SaveResult:
     unchanged: int = 0
 
 
+# C0/C1 controls (FTS5 reads its query as a C string: a NUL ends it mid-quote) and lone
+# surrogates (they cannot be encoded for SQLite).
+_NOT_FTS_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def fts_term(term: SearchTerm) -> str | None:
+    """One term as an FTS5 string (`"text"` or `"text"*`), or None if it has no token.
+
+    Quoting makes every FTS5 operator, column filter and bracket plain text. A term
+    without a letter or digit would be an empty phrase (matching nothing), so it is
+    dropped.
+    """
+    text = _NOT_FTS_TEXT.sub(" ", term.text)
+    if not any(ch.isalnum() for ch in text):
+        return None
+    return '"' + text.replace('"', '""') + '"' + ("*" if term.prefix else "")
+
+
 def fts_query(text: str) -> str:
     """Turn free user text into a safe FTS5 query: every word a quoted term, all required.
 
@@ -183,40 +232,128 @@ def fts_query(text: str) -> str:
     treated as text, so no user input can raise an FTS5 syntax error.
     """
     terms = []
-    for raw in text.split():
-        prefix = raw.endswith("*")
-        word = raw.rstrip("*").replace('"', '""')
-        if not word.strip('"'):
-            continue
-        terms.append(f'"{word}"' + ("*" if prefix else ""))
+    for raw in _NOT_FTS_TEXT.sub(" ", text).split():
+        quoted = fts_term(SearchTerm(raw.rstrip("*"), prefix=raw.endswith("*")))
+        if quoted:
+            terms.append(quoted)
     return " ".join(terms)
 
 
+def _fts_match(query: ItemQuery) -> tuple[str, str]:
+    """The positive FTS5 expression (all terms) and the negative one (any excluded term)."""
+    positive = [fts_query(query.search)] if query.search else []
+    positive += [quoted for quoted in map(fts_term, query.terms) if quoted]
+    negative = [quoted for quoted in map(fts_term, query.exclude_terms) if quoted]
+    return " AND ".join(p for p in positive if p), " OR ".join(negative)
+
+
+def _values(values: Iterable[str]) -> list[str]:
+    """Non-empty values, duplicates dropped, order kept."""
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def _marks(count: int) -> str:
+    return ",".join("?" * count)
+
+
+def _groups(single: str | None, groups: Sequence[Sequence[str]]) -> list[list[str]]:
+    """The legacy one-value filter and the any-of groups, without empty ones."""
+    out = [[single]] if single else []
+    out += [vals for group in groups if (vals := _values(group))]
+    return out
+
+
+def _label_items(table: str, column: str, values: list[str]) -> tuple[str, list[object]]:
+    """`SELECT item_id` of the rows of a label table whose label is one of `values`.
+
+    Themes are ids and compare exactly. Actors and tags compare case-insensitively: the
+    distinct labels are walked with a recursive CTE that seeks the (label, item_id)
+    index once per distinct label, so the NOCASE test touches a few hundred labels
+    instead of scanning every row; then the index is searched by the matching labels.
+    """
+    if table == "item_themes":
+        return (
+            f"SELECT item_id FROM item_themes WHERE theme IN ({_marks(len(values))}) AND score > 0",
+            list(values),
+        )
+    distinct = (
+        f"WITH RECURSIVE d(v) AS (SELECT (SELECT min({column}) FROM {table}) UNION ALL "
+        f"SELECT (SELECT min({column}) FROM {table} WHERE {column} > d.v) FROM d "
+        "WHERE d.v IS NOT NULL) "
+        f"SELECT v FROM d WHERE v COLLATE NOCASE IN ({_marks(len(values))})"
+    )
+    return f"SELECT item_id FROM {table} WHERE {column} IN ({distinct})", list(values)
+
+
+def _source_ids(values: list[str]) -> tuple[str, list[object]]:
+    """`SELECT id` of the sources matching any value: an id, or a title/URL substring."""
+    conditions: list[str] = []
+    params: list[object] = []
+    for value in values:
+        if value.isascii() and value.isdigit():
+            conditions.append("id = ?")
+            params.append(int(value))
+        else:
+            conditions.append(
+                "instr(lower(title), lower(?)) > 0 OR instr(lower(url), lower(?)) > 0"
+            )
+            params += [value, value]
+    return f"SELECT id FROM sources WHERE {' OR '.join(conditions)}", params
+
+
 def _build_where(query: ItemQuery) -> tuple[str, list[object]]:
-    """SQL conditions and parameters for an ItemQuery (items aliased as i)."""
+    """SQL conditions and parameters for an ItemQuery (items aliased as i).
+
+    Every value is a bound parameter; the only text put into SQL is fixed table and
+    column names. Label filters are `i.id [NOT] IN (SELECT item_id …)` over the
+    (label, item_id) indexes; full-text is one MATCH in `i.id IN (SELECT rowid FROM
+    items_fts …)`, so SQLite can either walk the FTS hits or walk `sort_at` in order.
+    """
     clauses: list[str] = []
     params: list[object] = []
     if query.source_id is not None:
         clauses.append("i.source_id = ?")
         params.append(query.source_id)
-    if query.theme:
-        clauses.append("i.id IN (SELECT item_id FROM item_themes WHERE theme = ? AND score > 0)")
-        params.append(query.theme)
-    if query.tag:
-        clauses.append("i.id IN (SELECT item_id FROM tags WHERE tag = ?)")
-        params.append(query.tag)
-    if query.actor:
-        clauses.append("i.id IN (SELECT item_id FROM item_actors WHERE actor = ?)")
-        params.append(query.actor)
+    for values in _groups(None, query.source_groups):
+        sql, args = _source_ids(values)
+        clauses.append(f"i.source_id IN ({sql})")
+        params += args
+    if excluded := _values(query.exclude_sources):
+        sql, args = _source_ids(excluded)
+        clauses.append(f"i.source_id NOT IN ({sql})")
+        params += args
+    for table, column, single, groups, exclude in (
+        ("item_themes", "theme", query.theme, query.theme_groups, query.exclude_themes),
+        ("tags", "tag", query.tag, query.tag_groups, query.exclude_tags),
+        ("item_actors", "actor", query.actor, query.actor_groups, query.exclude_actors),
+    ):
+        for values in _groups(single, groups):
+            sql, args = _label_items(table, column, values)
+            clauses.append(f"i.id IN ({sql})")
+            params += args
+        if excluded := _values(exclude):
+            sql, args = _label_items(table, column, excluded)
+            clauses.append(f"i.id NOT IN ({sql})")
+            params += args
     if query.unread is not None:
         clauses.append("i.read = ?")
         params.append(0 if query.unread else 1)
     if query.starred is not None:
         clauses.append("i.starred = ?")
         params.append(1 if query.starred else 0)
-    if query.search and (match := fts_query(query.search)):
+    if query.since:
+        clauses.append("i.sort_at >= ?")
+        params.append(query.since)
+    if query.before:
+        clauses.append("i.sort_at < ?")
+        params.append(query.before)
+    positive, negative = _fts_match(query)
+    if positive:
         clauses.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-        params.append(match)
+        params.append(f"({positive}) NOT ({negative})" if negative else positive)
+    elif negative:
+        clauses.append("i.id NOT IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+        params.append(negative)
     where = " AND ".join(clauses) if clauses else "1"
     return where, params
 
