@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tui import store as store_module
 from tui.model import Classification, NewItem, ThemeScore
 from tui.query import ParsedQuery, parse_query, parse_time
-from tui.store import ItemQuery, SearchTerm, Store, fts_term
+from tui.store import ItemQuery, SearchTerm, Store, _build_where, _plan, _where_parts, fts_term
 
 NOW = datetime(2025, 7, 9, 12, 0, tzinfo=UTC)
 
@@ -341,6 +343,8 @@ ALL = {1, 2, 3, 4, 5, 6}
         ('-"export controls"', {2, 3, 4, 5}),
         ("-nvidia", {2, 3, 5, 6}),
         ("-nvidia -export", {2, 5}),
+        ("-tag:brief -actor:nvidia -theme:markets -china", {5}),
+        ("-tag:brief,follow-up -source:substack", {2, 4}),
         ("10:30", {5}),
         ("chips AND weather", set()),
         ("theme:chips", {1, 3, 4}),
@@ -388,6 +392,78 @@ ALL = {1, 2, 3, 4, 5, 6}
 )
 def test_each_filter_narrows_the_store(fixture_store: Store, text: str, expected: set[int]) -> None:
     assert ids(fixture_store, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "export",
+        "export -controls",
+        "chips theme:chips is:unread",
+        "smugg* source:law",
+        "theme:chips,compute actor:nvidia tag:brief -tag:x export",
+        "is:unread -theme:markets",
+        "chips since:2025-06 source:chinatalk,lawfare",
+        "export -theme:markets before:2025-07-06 is:unread",
+    ],
+)
+def test_every_plan_finds_the_same_items(fixture_store: Store, text: str) -> None:
+    query = parse(text).to_item_query(ItemQuery())
+    expected = None
+    for driver in [None, "walk", *(s.key for s in _where_parts(query, None).sets)]:
+        where, params = _build_where(query, driver=driver)
+        found = fixture_store.conn.execute(
+            f"SELECT i.id FROM items i WHERE {where} ORDER BY i.sort_at DESC, i.id DESC", params
+        ).fetchall()
+        expected = expected or found
+        assert found == expected, driver
+    assert [r.id for r in fixture_store.list_items(query)] == [r[0] for r in expected or []]
+
+
+def _plan_text(store: Store, query: ItemQuery, driver: str | None) -> str:
+    where, params = _build_where(query, driver=driver)
+    rows = store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT i.id FROM items i JOIN sources s ON s.id = i.source_id "
+        f"WHERE {where} ORDER BY i.sort_at DESC, i.id DESC LIMIT 100",
+        params,
+    )
+    return " | ".join(row[3] for row in rows)
+
+
+def test_a_driver_is_looked_up_and_walking_uses_sort_at(fixture_store: Store) -> None:
+    query = parse("export theme:compute").to_item_query(ItemQuery())
+    looked_up = _plan_text(fixture_store, query, "fts")
+    assert "SEARCH i USING INTEGER PRIMARY KEY" in looked_up and "TEMP B-TREE" in looked_up
+    walked = _plan_text(fixture_store, query, "walk")
+    assert "SCAN i USING INDEX idx_items_sort_at" in walked and "TEMP B-TREE" not in walked
+
+
+def test_the_plan_drives_by_the_smallest_set_or_walks(
+    fixture_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = parse("export theme:compute").to_item_query(ItemQuery())  # 3 hits and 1
+    assert _plan(fixture_store.conn, query, page=True) == "item_themes:0"
+    assert _plan(fixture_store.conn, query, page=False) == "item_themes:0"
+    assert _plan(fixture_store.conn, ItemQuery(unread=True), page=True) is None
+    monkeypatch.setattr(store_module, "WALK_MIN_ITEMS", 0)  # sqrt(10 × 6 items) = 7
+    assert _plan(fixture_store.conn, query, page=True) == "item_themes:0"
+    monkeypatch.setattr(store_module, "WALK_FACTOR", 0)
+    assert _plan(fixture_store.conn, query, page=True) == "walk"
+    assert _plan(fixture_store.conn, query, page=False) == "item_themes:0"
+    unread = replace(query, unread=True)  # sqrt(1000 × 6 items) = 77 > 1: no walk
+    assert _plan(fixture_store.conn, unread, page=True) == "item_themes:0"
+    monkeypatch.setattr(store_module, "WALK_ROW_FACTOR", 0)
+    assert _plan(fixture_store.conn, unread, page=True) == "walk"
+
+
+def test_a_narrow_date_or_source_range_drives_instead_of_a_set(fixture_store: Store) -> None:
+    recent = parse("export since:2025-07-08").to_item_query(ItemQuery())  # 3 hits, 2 dated
+    assert _plan(fixture_store.conn, recent, page=False) == "walk"
+    assert "idx_items_sort_at (sort_at>?)" in _plan_text(fixture_store, recent, "walk")
+    hidden = _plan_text(fixture_store, recent, "fts")
+    assert "SEARCH i USING INTEGER PRIMARY KEY" in hidden and "sort_at>?" not in hidden
+    wide = parse("theme:compute since:2025").to_item_query(ItemQuery())  # 1 item, 5 dated
+    assert _plan(fixture_store.conn, wide, page=False) == "item_themes:0"
 
 
 def test_results_stay_newest_first(fixture_store: Store) -> None:

@@ -8,6 +8,7 @@ file wait for each other (busy timeout) instead of failing with "database is loc
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -301,61 +302,197 @@ def _source_ids(values: list[str]) -> tuple[str, list[object]]:
     return f"SELECT id FROM sources WHERE {' OR '.join(conditions)}", params
 
 
-def _build_where(query: ItemQuery) -> tuple[str, list[object]]:
+def _build_where(query: ItemQuery, *, driver: str | None = None) -> tuple[str, list[object]]:
     """SQL conditions and parameters for an ItemQuery (items aliased as i).
 
     Every value is a bound parameter; the only text put into SQL is fixed table and
     column names. Label filters are `i.id [NOT] IN (SELECT item_id …)` over the
-    (label, item_id) indexes; full-text is one MATCH in `i.id IN (SELECT rowid FROM
-    items_fts …)`, so SQLite can either walk the FTS hits or walk `sort_at` in order.
+    (label, item_id) indexes; full text is one MATCH in `i.id IN (SELECT rowid FROM
+    items_fts …)`. `driver` (see `_plan`) names the one item set SQLite may use to
+    look items up ("fts", "item_themes:0" …); the others are written `+i.id IN …`,
+    which SQLite can only probe. With "walk" no set drives and SQLite walks the
+    `sort_at` index newest first; with None the choice is SQLite's.
     """
-    clauses: list[str] = []
-    params: list[object] = []
+    where = _where_parts(query, driver)
+    return (" AND ".join(where.clauses) if where.clauses else "1"), where.params
+
+
+@dataclass(frozen=True, slots=True)
+class _ItemSet:
+    """A subquery selecting item ids (a label group, or the full-text hits)."""
+
+    key: str
+    sql: str
+    params: list[object]
+    unique: bool  # no item listed twice
+
+
+@dataclass(slots=True)
+class _Where:
+    clauses: list[str] = field(default_factory=list)
+    params: list[object] = field(default_factory=list)
+    sets: list[_ItemSet] = field(default_factory=list)  # the item must be in each
+    excluded: list[_ItemSet] = field(default_factory=list)  # … and in none of these
+    row_level: bool = False  # some condition reads the items row (source, flags, dates)
+    indexed: list[tuple[str, list[object]]] = field(default_factory=list)
+
+    def row(self, clause: str, *args: object, indexed: bool = False) -> None:
+        """A condition on the items row; `indexed` if an items index can drive it."""
+        self.clauses.append(clause)
+        self.params.extend(args)
+        self.row_level = True
+        if indexed:
+            self.indexed.append((clause.lstrip("+"), list(args)))
+
+    def rows_set(self) -> _ItemSet | None:
+        """The items the indexed row conditions (source, since, before) select."""
+        if not self.indexed:
+            return None
+        sql = " AND ".join(clause for clause, _ in self.indexed)
+        params = [p for _, args in self.indexed for p in args]
+        return _ItemSet("rows", f"SELECT i.id FROM items i WHERE {sql}", params, unique=True)
+
+
+def _where_parts(query: ItemQuery, driver: str | None) -> _Where:
+    """The conditions of _build_where, with the item sets they use."""
+    where = _Where()
+    # when a set drives, an index on source or sort_at must not: `+` hides it
+    hide = "+" if driver not in (None, "walk") else ""
+
+    def item_set(item_set: _ItemSet, *, negate: bool = False) -> None:
+        if negate:
+            where.clauses.append(f"i.id NOT IN ({item_set.sql})")
+            where.excluded.append(item_set)
+        else:
+            plus = "+" if driver is not None and driver != item_set.key else ""
+            where.clauses.append(f"{plus}i.id IN ({item_set.sql})")
+            where.sets.append(item_set)
+        where.params.extend(item_set.params)
+
     if query.source_id is not None:
-        clauses.append("i.source_id = ?")
-        params.append(query.source_id)
+        where.row(f"{hide}i.source_id = ?", query.source_id, indexed=True)
     for values in _groups(None, query.source_groups):
         sql, args = _source_ids(values)
-        clauses.append(f"i.source_id IN ({sql})")
-        params += args
+        where.row(f"{hide}i.source_id IN ({sql})", *args, indexed=True)
     if excluded := _values(query.exclude_sources):
         sql, args = _source_ids(excluded)
-        clauses.append(f"i.source_id NOT IN ({sql})")
-        params += args
+        where.row(f"i.source_id NOT IN ({sql})", *args)
     for table, column, single, groups, exclude in (
         ("item_themes", "theme", query.theme, query.theme_groups, query.exclude_themes),
         ("tags", "tag", query.tag, query.tag_groups, query.exclude_tags),
         ("item_actors", "actor", query.actor, query.actor_groups, query.exclude_actors),
     ):
-        for values in _groups(single, groups):
+        for number, values in enumerate(_groups(single, groups)):
             sql, args = _label_items(table, column, values)
-            clauses.append(f"i.id IN ({sql})")
-            params += args
+            # one label per (item, table) row: a one-value group lists an item once
+            item_set(_ItemSet(f"{table}:{number}", sql, args, unique=len(values) == 1))
         if excluded := _values(exclude):
-            sql, args = _label_items(table, column, excluded)
-            clauses.append(f"i.id NOT IN ({sql})")
-            params += args
+            item_set(_ItemSet(table, *_label_items(table, column, excluded), False), negate=True)
+    # literal 0/1 rather than bound: a partial index (WHERE read = 0) can then serve it
     if query.unread is not None:
-        clauses.append("i.read = ?")
-        params.append(0 if query.unread else 1)
+        where.row("i.read = 0" if query.unread else "i.read = 1")
     if query.starred is not None:
-        clauses.append("i.starred = ?")
-        params.append(1 if query.starred else 0)
+        where.row("i.starred = 1" if query.starred else "i.starred = 0")
     if query.since:
-        clauses.append("i.sort_at >= ?")
-        params.append(query.since)
+        where.row(f"{hide}i.sort_at >= ?", query.since, indexed=True)
     if query.before:
-        clauses.append("i.sort_at < ?")
-        params.append(query.before)
+        where.row(f"{hide}i.sort_at < ?", query.before, indexed=True)
     positive, negative = _fts_match(query)
+    fts = "SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
     if positive:
-        clauses.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-        params.append(f"({positive}) NOT ({negative})" if negative else positive)
+        match = f"({positive}) NOT ({negative})" if negative else positive
+        item_set(_ItemSet("fts", fts, [match], unique=True))
     elif negative:
-        clauses.append("i.id NOT IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-        params.append(negative)
-    where = " AND ".join(clauses) if clauses else "1"
-    return where, params
+        item_set(_ItemSet("fts", fts, [negative], unique=True), negate=True)
+    return where
+
+
+# A page (ORDER BY sort_at LIMIT) can be found two ways: look up every item of the
+# smallest set and sort them (cost ∝ the set size S: ~1 µs a row on lean rows, ~12 µs
+# on rows spilling into overflow pages, since sort_at is stored after the text), or
+# walk the sort_at index newest first, probing the sets, until the page is full (cost
+# ∝ 100·N/S index entries at well under 1 µs each, N items). Walking wins once
+# S ≥ sqrt(WALK_FACTOR · N); with a read/starred filter every walked entry costs a row
+# lookup too, so then S ≥ sqrt(WALK_ROW_FACTOR · N), assuming the flag keeps about one
+# row in ten. Measured with tests/bench/query_bench.py (--no-walk for the other plan).
+WALK_FACTOR = 10
+WALK_ROW_FACTOR = 1_000
+WALK_MIN_ITEMS = 500
+# Counting a set for the plan stops here: enough to rank the sets, bounded in cost.
+SIZE_CAP = 50_000
+
+
+def _smallest_set(conn: sqlite3.Connection, sets: list[_ItemSet], cap: int) -> tuple[_ItemSet, int]:
+    """The set with the fewest rows and that number, counted from the indexes.
+
+    Each set is counted only up to the smallest size seen so far (at most `cap`), so
+    a large set costs no more than the small one it loses to.
+    """
+    best, best_size = sets[0], cap
+    for number, item_set in enumerate(sets):
+        row = conn.execute(
+            f"SELECT count(*) FROM ({item_set.sql} LIMIT ?)", [*item_set.params, best_size]
+        ).fetchone()
+        if number == 0 or row[0] < best_size:
+            best, best_size = item_set, int(row[0])
+    return best, best_size
+
+
+def _plan(conn: sqlite3.Connection, query: ItemQuery, *, page: bool) -> str | None:
+    """The `driver` for _build_where.
+
+    The smallest item set drives, unless the items a source or date condition selects
+    through their index are fewer, or (for a page) every set is large enough that
+    walking sort_at is cheaper: then "walk". None when there is no set: SQLite's own
+    plan is right then.
+    """
+    where = _where_parts(query, None)
+    if not where.sets:
+        return None
+    rows = where.rows_set()
+    candidates = [*where.sets, rows] if rows else where.sets
+    if not page:
+        smallest, _ = _smallest_set(conn, candidates, SIZE_CAP)
+        return "walk" if smallest is rows else smallest.key
+    items = conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0
+    flags = query.unread is not None or query.starred is not None
+    factor = WALK_ROW_FACTOR if flags else WALK_FACTOR
+    threshold = max(WALK_MIN_ITEMS, math.isqrt(factor * items))
+    smallest, size = _smallest_set(conn, candidates, threshold)
+    return "walk" if smallest is rows or size >= threshold else smallest.key
+
+
+def _count_from_sets(conn: sqlite3.Connection, query: ItemQuery) -> int | None:
+    """The count of a query made only of item sets, from their indexes; else None.
+
+    Counting through `items` looks up every candidate's row (the rows are large);
+    when no condition needs the row, the smallest set is walked and the others probed
+    (every set's ids are items: foreign keys and the FTS triggers keep them so).
+    """
+    where = _where_parts(query, None)
+    if where.row_level or not (where.sets or where.excluded):
+        return None
+    if not where.sets:  # only exclusions: all items but those in any excluded set
+        union = " UNION ".join(s.sql for s in where.excluded)
+        params = [p for s in where.excluded for p in s.params]
+        total = conn.execute("SELECT count(*) FROM items").fetchone()[0]
+        excluded = conn.execute(
+            f"WITH x(id) AS ({union}) SELECT count(DISTINCT id) FROM x", params
+        ).fetchone()[0]
+        return int(total) - int(excluded)
+    driver = _smallest_set(conn, where.sets, SIZE_CAP)[0]
+    # `+id`: probe each set's list; a bare `id IN …` lets SQLite push the ids into the
+    # FTS5 table as rowid lookups, re-running the MATCH once per id
+    tests = [f"+id IN ({s.sql})" for s in where.sets if s is not driver]
+    tests += [f"+id NOT IN ({s.sql})" for s in where.excluded]
+    params = list(driver.params)
+    params += [p for s in where.sets if s is not driver for p in s.params]
+    params += [p for s in where.excluded for p in s.params]
+    counted = "count(*)" if driver.unique else "count(DISTINCT id)"
+    sql = f"WITH d(id) AS ({driver.sql}) SELECT {counted} FROM d"
+    if tests:
+        sql += " WHERE " + " AND ".join(tests)
+    return int(conn.execute(sql, params).fetchone()[0])
 
 
 def _source_from_row(row: sqlite3.Row) -> Source:
@@ -823,7 +960,10 @@ class Store:
 
     def count_items(self, query: ItemQuery | None = None) -> int:
         """How many items match a query."""
-        where, params = _build_where(query or ItemQuery())
+        query = query or ItemQuery()
+        if (from_sets := _count_from_sets(self.conn, query)) is not None:
+            return from_sets
+        where, params = _build_where(query, driver=_plan(self.conn, query, page=False))
         return int(
             self.conn.execute(f"SELECT COUNT(*) FROM items i WHERE {where}", params).fetchone()[0]
         )
@@ -831,7 +971,7 @@ class Store:
     def list_items(self, query: ItemQuery | None = None) -> list[ItemRow]:
         """One page of items, newest first, with their tags, themes and actors."""
         query = query or ItemQuery()
-        where, params = _build_where(query)
+        where, params = _build_where(query, driver=_plan(self.conn, query, page=True))
         rows = self.conn.execute(
             "SELECT i.id, i.source_id, s.title AS source, i.title, i.url, i.published, "
             "i.read, i.starred FROM items i JOIN sources s ON s.id = i.source_id "
