@@ -408,13 +408,15 @@ def _where_parts(query: ItemQuery, driver: str | None) -> _Where:
 
 
 # A page (ORDER BY sort_at LIMIT) can be found two ways: look up every item of the
-# smallest set and sort them (cost ∝ the set size S: ~1 µs a row on lean rows, ~12 µs
-# on rows spilling into overflow pages, since sort_at is stored after the text), or
-# walk the sort_at index newest first, probing the sets, until the page is full (cost
-# ∝ 100·N/S index entries at well under 1 µs each, N items). Walking wins once
-# S ≥ sqrt(WALK_FACTOR · N); with a read/starred filter every walked entry costs a row
-# lookup too, so then S ≥ sqrt(WALK_ROW_FACTOR · N), assuming the flag keeps about one
-# row in ten. Measured with tests/bench/query_bench.py (--no-walk for the other plan).
+# smallest set and sort them (cost ∝ its size S: ~1 µs a row on lean rows, ~12 µs on
+# rows spilling into overflow pages, since sort_at is stored after the text), or walk
+# the sort_at index newest first, probing the sets, until the page is full (cost
+# ∝ 100·N/R index entries at well under 1 µs each, for N items and R results).
+# Walking wins when R·S ≥ WALK_FACTOR·N. Taking every one of the k sets to be as
+# small as the smallest and independent, R = N·(S/N)^k, so: walk when
+# S ≥ (WALK_FACTOR·N^k)^(1/(k+1)), i.e. sqrt(10·N) for one set. A read/starred filter
+# makes each walked entry a row lookup too: WALK_ROW_FACTOR then (the flag assumed
+# to keep one row in ten). Measured with tests/bench/query_bench.py (--no-walk).
 WALK_FACTOR = 10
 WALK_ROW_FACTOR = 1_000
 WALK_MIN_ITEMS = 500
@@ -457,7 +459,8 @@ def _plan(conn: sqlite3.Connection, query: ItemQuery, *, page: bool) -> str | No
     items = conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0
     flags = query.unread is not None or query.starred is not None
     factor = WALK_ROW_FACTOR if flags else WALK_FACTOR
-    threshold = max(WALK_MIN_ITEMS, math.isqrt(factor * items))
+    k = len(where.sets)
+    threshold = max(WALK_MIN_ITEMS, math.ceil((factor * float(items) ** k) ** (1 / (k + 1))))
     smallest, size = _smallest_set(conn, candidates, threshold)
     return "walk" if smallest is rows or size >= threshold else smallest.key
 
