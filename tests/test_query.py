@@ -138,6 +138,7 @@ def test_naive_now_is_utc() -> None:
         ("is:bogus", "unknown is:bogus"),
         ("is:read is:unread", "contradict"),
         ("since:2025-07 before:2025-06", "nothing can match"),
+        ("-since:abc", "-since: 'abc' is not a date"),
     ],
 )
 def test_bad_values_are_errors_and_the_rest_still_applies(text: str, message: str) -> None:

@@ -314,13 +314,13 @@ class _Builder:
 
     def add_time(self, token: _Token, now: datetime) -> None:
         name = token.field or "since"
-        if token.negate:  # not-since is before, not-before is since
-            name = "before" if name == "since" else "since"
         try:
             bound = parse_time(token.value.strip(), now)
         except ValueError as exc:
-            self.errors.append(f"{name}: {exc}")
+            self.errors.append(f"{'-' if token.negate else ''}{name}: {exc}")
             return
+        if token.negate:  # not-since is before, not-before is since
+            name = "before" if name == "since" else "since"
         if name == "since":
             if self.since is None or bound.at > self.since.at:
                 self.since = bound
