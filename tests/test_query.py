@@ -446,12 +446,12 @@ def test_the_plan_drives_by_the_smallest_set_or_walks(
     assert _plan(fixture_store.conn, query, page=True) == "item_themes:0"
     assert _plan(fixture_store.conn, query, page=False) == "item_themes:0"
     assert _plan(fixture_store.conn, ItemQuery(unread=True), page=True) is None
-    monkeypatch.setattr(store_module, "WALK_MIN_ITEMS", 0)  # two sets: (10·6²)^⅓ ≈ 8
+    monkeypatch.setattr(store_module, "WALK_MIN_ITEMS", 0)  # two sets: walk from (√10·6^1.5)^½ ≈ 7
     assert _plan(fixture_store.conn, query, page=True) == "item_themes:0"
     monkeypatch.setattr(store_module, "WALK_FACTOR", 0)
     assert _plan(fixture_store.conn, query, page=True) == "walk"
     assert _plan(fixture_store.conn, query, page=False) == "item_themes:0"
-    unread = replace(query, unread=True)  # (1000·6²)^⅓ ≈ 33 > 1: no walk
+    unread = replace(query, unread=True)  # (√1000·6^1.5)^½ ≈ 22 > 1: no walk
     assert _plan(fixture_store.conn, unread, page=True) == "item_themes:0"
     monkeypatch.setattr(store_module, "WALK_ROW_FACTOR", 0)
     assert _plan(fixture_store.conn, unread, page=True) == "walk"

@@ -358,17 +358,6 @@ def _where_parts(query: ItemQuery, driver: str | None) -> _Where:
     where = _Where()
     # when a set drives, an index on source or sort_at must not: `+` hides it
     hide = "+" if driver not in (None, "walk") else ""
-
-    def item_set(item_set: _ItemSet, *, negate: bool = False) -> None:
-        if negate:
-            where.clauses.append(f"i.id NOT IN ({item_set.sql})")
-            where.excluded.append(item_set)
-        else:
-            plus = "+" if driver is not None and driver != item_set.key else ""
-            where.clauses.append(f"{plus}i.id IN ({item_set.sql})")
-            where.sets.append(item_set)
-        where.params.extend(item_set.params)
-
     if query.source_id is not None:
         where.row(f"{hide}i.source_id = ?", query.source_id, indexed=True)
     for values in _groups(None, query.source_groups):
@@ -377,17 +366,6 @@ def _where_parts(query: ItemQuery, driver: str | None) -> _Where:
     if excluded := _values(query.exclude_sources):
         sql, args = _source_ids(excluded)
         where.row(f"i.source_id NOT IN ({sql})", *args)
-    for table, column, single, groups, exclude in (
-        ("item_themes", "theme", query.theme, query.theme_groups, query.exclude_themes),
-        ("tags", "tag", query.tag, query.tag_groups, query.exclude_tags),
-        ("item_actors", "actor", query.actor, query.actor_groups, query.exclude_actors),
-    ):
-        for number, values in enumerate(_groups(single, groups)):
-            sql, args = _label_items(table, column, values)
-            # one label per (item, table) row: a one-value group lists an item once
-            item_set(_ItemSet(f"{table}:{number}", sql, args, unique=len(values) == 1))
-        if excluded := _values(exclude):
-            item_set(_ItemSet(table, *_label_items(table, column, excluded), False), negate=True)
     # literal 0/1 rather than bound: a partial index (WHERE read = 0) can then serve it
     if query.unread is not None:
         where.row("i.read = 0" if query.unread else "i.read = 1")
@@ -397,26 +375,68 @@ def _where_parts(query: ItemQuery, driver: str | None) -> _Where:
         where.row(f"{hide}i.sort_at >= ?", query.since, indexed=True)
     if query.before:
         where.row(f"{hide}i.sort_at < ?", query.before, indexed=True)
+    for table, column, single, groups, exclude in (
+        ("item_themes", "theme", query.theme, query.theme_groups, query.exclude_themes),
+        ("tags", "tag", query.tag, query.tag_groups, query.exclude_tags),
+        ("item_actors", "actor", query.actor, query.actor_groups, query.exclude_actors),
+    ):
+        for number, values in enumerate(_groups(single, groups)):
+            sql, args = _label_items(table, column, values)
+            # one label per (item, table) row: a one-value group lists an item once
+            where.sets.append(_ItemSet(f"{table}:{number}", sql, args, unique=len(values) == 1))
+        if excluded := _values(exclude):
+            where.excluded.append(_ItemSet(table, *_label_items(table, column, excluded), False))
     positive, negative = _fts_match(query)
     fts = "SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
     if positive:
         match = f"({positive}) NOT ({negative})" if negative else positive
-        item_set(_ItemSet("fts", fts, [match], unique=True))
+        where.sets.append(_ItemSet("fts", fts, [match], unique=True))
     elif negative:
-        item_set(_ItemSet("fts", fts, [negative], unique=True), negate=True)
+        where.excluded.append(_ItemSet("fts", fts, [negative], unique=True))
+
+    driving = next((s for s in where.sets if s.key == driver), None)
+    if driving is not None:  # its items, kept if in the other sets: only those looked up
+        others = [s for s in where.sets if s is not driving]
+        sql, args = _intersection(driving, others, where.excluded)
+        where.clauses.append(f"i.id IN ({sql})")
+        where.params += args
+        return where
+    plus = "+" if driver is not None else ""
+    for item_set in where.sets:
+        where.clauses.append(f"{plus}i.id IN ({item_set.sql})")
+        where.params += item_set.params
+    for item_set in where.excluded:
+        where.clauses.append(f"i.id NOT IN ({item_set.sql})")
+        where.params += item_set.params
     return where
 
 
-# A page (ORDER BY sort_at LIMIT) can be found two ways: look up every item of the
-# smallest set and sort them (cost ∝ its size S: ~1 µs a row on lean rows, ~12 µs on
-# rows spilling into overflow pages, since sort_at is stored after the text), or walk
-# the sort_at index newest first, probing the sets, until the page is full (cost
-# ∝ 100·N/R index entries at well under 1 µs each, for N items and R results).
-# Walking wins when R·S ≥ WALK_FACTOR·N. Taking every one of the k sets to be as
-# small as the smallest and independent, R = N·(S/N)^k, so: walk when
-# S ≥ (WALK_FACTOR·N^k)^(1/(k+1)), i.e. sqrt(10·N) for one set. A read/starred filter
-# makes each walked entry a row lookup too: WALK_ROW_FACTOR then (the flag assumed
-# to keep one row in ten). Measured with tests/bench/query_bench.py (--no-walk).
+def _intersection(
+    driver: _ItemSet, others: list[_ItemSet], excluded: list[_ItemSet]
+) -> tuple[str, list[object]]:
+    """A query for the ids of `driver` that are in every one of `others` and none of
+    `excluded`: the driver is walked, the other sets' lists probed."""
+    if not (others or excluded):
+        return driver.sql, list(driver.params)
+    # `+id`: a bare `id IN …` lets SQLite push the ids into FTS5 as rowid constraints,
+    # re-running the MATCH once per id (0.7 s instead of 5 ms on 100k items)
+    tests = [f"+id IN ({s.sql})" for s in others] + [f"+id NOT IN ({s.sql})" for s in excluded]
+    params = list(driver.params)
+    params += [p for s in [*others, *excluded] for p in s.params]
+    sql = f"WITH d(id) AS ({driver.sql}) SELECT id FROM d WHERE {' AND '.join(tests)}"
+    return sql, params
+
+
+# A page (ORDER BY sort_at LIMIT) can be found two ways: walk the smallest item set,
+# keep the ids that are in the other sets, look those R items up and sort them (cost
+# ∝ R: ~1 µs a row on lean rows, ~12 µs on rows spilling into overflow pages, as
+# sort_at is stored after the text); or walk the sort_at index newest first, probing
+# every set, until the page is full (cost ∝ 100·N/R index entries at well under 1 µs
+# each, N items). Walking wins when R² ≥ WALK_FACTOR·N. R is estimated from the k
+# sets as if independent and no larger than the smallest, S: R = N·(S/N)^k, so walk
+# when S ≥ (sqrt(WALK_FACTOR)·N^(k-1/2))^(1/k), sqrt(10·N) for one set. A read or
+# starred filter makes each walked entry a row lookup too: WALK_ROW_FACTOR then (the
+# flag assumed to keep one row in ten). Measured with tests/bench/query_bench.py.
 WALK_FACTOR = 10
 WALK_ROW_FACTOR = 1_000
 WALK_MIN_ITEMS = 500
@@ -460,7 +480,8 @@ def _plan(conn: sqlite3.Connection, query: ItemQuery, *, page: bool) -> str | No
     flags = query.unread is not None or query.starred is not None
     factor = WALK_ROW_FACTOR if flags else WALK_FACTOR
     k = len(where.sets)
-    threshold = max(WALK_MIN_ITEMS, math.ceil((factor * float(items) ** k) ** (1 / (k + 1))))
+    walk_at = (math.sqrt(factor) * float(items) ** (k - 0.5)) ** (1 / k)
+    threshold = max(WALK_MIN_ITEMS, math.ceil(walk_at))
     smallest, size = _smallest_set(conn, candidates, threshold)
     return "walk" if smallest is rows or size >= threshold else smallest.key
 
@@ -484,18 +505,10 @@ def _count_from_sets(conn: sqlite3.Connection, query: ItemQuery) -> int | None:
         ).fetchone()[0]
         return int(total) - int(excluded)
     driver = _smallest_set(conn, where.sets, SIZE_CAP)[0]
-    # `+id`: probe each set's list; a bare `id IN …` lets SQLite push the ids into the
-    # FTS5 table as rowid lookups, re-running the MATCH once per id
-    tests = [f"+id IN ({s.sql})" for s in where.sets if s is not driver]
-    tests += [f"+id NOT IN ({s.sql})" for s in where.excluded]
-    params = list(driver.params)
-    params += [p for s in where.sets if s is not driver for p in s.params]
-    params += [p for s in where.excluded for p in s.params]
+    others = [s for s in where.sets if s is not driver]
+    sql, params = _intersection(driver, others, where.excluded)
     counted = "count(*)" if driver.unique else "count(DISTINCT id)"
-    sql = f"WITH d(id) AS ({driver.sql}) SELECT {counted} FROM d"
-    if tests:
-        sql += " WHERE " + " AND ".join(tests)
-    return int(conn.execute(sql, params).fetchone()[0])
+    return int(conn.execute(f"WITH c(id) AS ({sql}) SELECT {counted} FROM c", params).fetchone()[0])
 
 
 def _source_from_row(row: sqlite3.Row) -> Source:
