@@ -411,13 +411,17 @@ def test_each_filter_narrows_the_store(fixture_store: Store, text: str, expected
 def test_every_plan_finds_the_same_items(fixture_store: Store, text: str) -> None:
     query = parse(text).to_item_query(ItemQuery())
     expected = None
-    for driver in [None, "walk", *(s.key for s in _where_parts(query, None).sets)]:
-        where, params = _build_where(query, driver=driver)
-        found = fixture_store.conn.execute(
-            f"SELECT i.id FROM items i WHERE {where} ORDER BY i.sort_at DESC, i.id DESC", params
-        ).fetchall()
-        expected = expected or found
-        assert found == expected, driver
+    parts = _where_parts(query, None)
+    every_key = frozenset(s.key for s in [*parts.sets, *parts.excluded])
+    for driver in [None, "walk", *(s.key for s in parts.sets)]:
+        for seek in (frozenset(), every_key):
+            where, params = _build_where(query, driver=driver, seek=seek)
+            found = fixture_store.conn.execute(
+                f"SELECT i.id FROM items i WHERE {where} ORDER BY i.sort_at DESC, i.id DESC",
+                params,
+            ).fetchall()
+            expected = expected or found
+            assert found == expected, (driver, seek)
     assert [r.id for r in fixture_store.list_items(query)] == [r[0] for r in expected or []]
 
 
@@ -443,28 +447,41 @@ def test_the_plan_drives_by_the_smallest_set_or_walks(
     fixture_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     query = parse("export theme:compute").to_item_query(ItemQuery())  # 3 hits and 1
-    assert _plan(fixture_store.conn, query, page=True) == "item_themes:0"
-    assert _plan(fixture_store.conn, query, page=False) == "item_themes:0"
-    assert _plan(fixture_store.conn, ItemQuery(unread=True), page=True) is None
-    monkeypatch.setattr(store_module, "WALK_MIN_ITEMS", 0)  # two sets: walk from (√10·6^1.5)^½ ≈ 7
-    assert _plan(fixture_store.conn, query, page=True) == "item_themes:0"
+    assert _plan(fixture_store.conn, query, page=True)[0] == "item_themes:0"
+    assert _plan(fixture_store.conn, query, page=False)[0] == "item_themes:0"
+    assert _plan(fixture_store.conn, ItemQuery(unread=True), page=True) == (None, frozenset())
+    monkeypatch.setattr(store_module, "WALK_MIN_ITEMS", 0)  # walk from (√10·6^1.5)^½ ≈ 7
+    assert _plan(fixture_store.conn, query, page=True)[0] == "item_themes:0"
     monkeypatch.setattr(store_module, "WALK_FACTOR", 0)
-    assert _plan(fixture_store.conn, query, page=True) == "walk"
-    assert _plan(fixture_store.conn, query, page=False) == "item_themes:0"
+    assert _plan(fixture_store.conn, query, page=True)[0] == "walk"
+    assert _plan(fixture_store.conn, query, page=False)[0] == "item_themes:0"
     unread = replace(query, unread=True)  # (√1000·6^1.5)^½ ≈ 22 > 1: no walk
-    assert _plan(fixture_store.conn, unread, page=True) == "item_themes:0"
+    assert _plan(fixture_store.conn, unread, page=True)[0] == "item_themes:0"
     monkeypatch.setattr(store_module, "WALK_ROW_FACTOR", 0)
-    assert _plan(fixture_store.conn, unread, page=True) == "walk"
+    assert _plan(fixture_store.conn, unread, page=True)[0] == "walk"
+
+
+def test_label_sets_much_larger_than_the_driver_are_probed_by_key(
+    fixture_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = parse("theme:compute theme:chips,markets -tag:x").to_item_query(ItemQuery())
+    assert _plan(fixture_store.conn, query, page=True) == ("item_themes:0", frozenset())
+    monkeypatch.setattr(store_module, "SEEK_RATIO", 2)  # 1 item against 5 and 0
+    driver, seek = _plan(fixture_store.conn, query, page=True)
+    assert (driver, seek) == ("item_themes:0", frozenset({"item_themes:1"}))
+    where, _ = _build_where(query, driver=driver, seek=seek)
+    assert "EXISTS (SELECT 1 FROM item_themes WHERE item_id = d.id" in where
+    assert "+d.id NOT IN (SELECT item_id FROM tags" in where
 
 
 def test_a_narrow_date_or_source_range_drives_instead_of_a_set(fixture_store: Store) -> None:
     recent = parse("export since:2025-07-08").to_item_query(ItemQuery())  # 3 hits, 2 dated
-    assert _plan(fixture_store.conn, recent, page=False) == "walk"
+    assert _plan(fixture_store.conn, recent, page=False)[0] == "walk"
     assert "idx_items_sort_at (sort_at>?)" in _plan_text(fixture_store, recent, "walk")
     hidden = _plan_text(fixture_store, recent, "fts")
     assert "SEARCH i USING INTEGER PRIMARY KEY" in hidden and "sort_at>?" not in hidden
     wide = parse("theme:compute since:2025").to_item_query(ItemQuery())  # 1 item, 5 dated
-    assert _plan(fixture_store.conn, wide, page=False) == "item_themes:0"
+    assert _plan(fixture_store.conn, wide, page=False)[0] == "item_themes:0"
 
 
 def test_results_stay_newest_first(fixture_store: Store) -> None:

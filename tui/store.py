@@ -264,26 +264,45 @@ def _groups(single: str | None, groups: Sequence[Sequence[str]]) -> list[list[st
     return out
 
 
-def _label_items(table: str, column: str, values: list[str]) -> tuple[str, list[object]]:
-    """`SELECT item_id` of the rows of a label table whose label is one of `values`.
+def _label_set(key: str, table: str, column: str, values: list[str]) -> _ItemSet:
+    """The items having one of `values` in a label table (themes, tags, actors).
 
-    Themes are ids and compare exactly. Actors and tags compare case-insensitively: the
-    distinct labels are walked with a recursive CTE that seeks the (label, item_id)
-    index once per distinct label, so the NOCASE test touches a few hundred labels
-    instead of scanning every row; then the index is searched by the matching labels.
+    Themes are ids and compare exactly (a user-rejected theme has score 0). Actors and
+    tags compare case-insensitively: the distinct labels are walked with a recursive
+    CTE that seeks the (label, item_id) index once per distinct label, so the NOCASE
+    test touches a few hundred labels rather than every row, and the index is then
+    searched by the labels that match. `seek` tests one item through the table's
+    (item_id, label) key instead.
     """
+    marks = _marks(len(values))
     if table == "item_themes":
-        return (
-            f"SELECT item_id FROM item_themes WHERE theme IN ({_marks(len(values))}) AND score > 0",
+        return _ItemSet(
+            key,
+            f"SELECT item_id FROM item_themes WHERE theme IN ({marks}) AND score > 0",
             list(values),
+            unique=len(values) == 1,
+            estimate=f"SELECT item_id FROM item_themes WHERE theme IN ({marks})",
+            seek=(
+                f"SELECT 1 FROM item_themes WHERE item_id = {{ref}} AND theme IN ({marks}) "
+                "AND score > 0"
+            ),
         )
     distinct = (
         f"WITH RECURSIVE d(v) AS (SELECT (SELECT min({column}) FROM {table}) UNION ALL "
         f"SELECT (SELECT min({column}) FROM {table} WHERE {column} > d.v) FROM d "
         "WHERE d.v IS NOT NULL) "
-        f"SELECT v FROM d WHERE v COLLATE NOCASE IN ({_marks(len(values))})"
+        f"SELECT v FROM d WHERE v COLLATE NOCASE IN ({marks})"
     )
-    return f"SELECT item_id FROM {table} WHERE {column} IN ({distinct})", list(values)
+    return _ItemSet(
+        key,
+        f"SELECT item_id FROM {table} WHERE {column} IN ({distinct})",
+        list(values),
+        unique=len(values) == 1,  # one row per (item, label): one value lists an item once
+        seek=(
+            f"SELECT 1 FROM {table} WHERE item_id = {{ref}} "
+            f"AND {column} COLLATE NOCASE IN ({marks})"
+        ),
+    )
 
 
 def _source_ids(values: list[str]) -> tuple[str, list[object]]:
@@ -302,18 +321,23 @@ def _source_ids(values: list[str]) -> tuple[str, list[object]]:
     return f"SELECT id FROM sources WHERE {' OR '.join(conditions)}", params
 
 
-def _build_where(query: ItemQuery, *, driver: str | None = None) -> tuple[str, list[object]]:
+def _build_where(
+    query: ItemQuery, *, driver: str | None = None, seek: frozenset[str] = frozenset()
+) -> tuple[str, list[object]]:
     """SQL conditions and parameters for an ItemQuery (items aliased as i).
 
     Every value is a bound parameter; the only text put into SQL is fixed table and
-    column names. Label filters are `i.id [NOT] IN (SELECT item_id …)` over the
-    (label, item_id) indexes; full text is one MATCH in `i.id IN (SELECT rowid FROM
-    items_fts …)`. `driver` (see `_plan`) names the one item set SQLite may use to
-    look items up ("fts", "item_themes:0" …); the others are written `+i.id IN …`,
-    which SQLite can only probe. With "walk" no set drives and SQLite walks the
-    `sort_at` index newest first; with None the choice is SQLite's.
+    column names. Label filters and full text are item sets: `i.id [NOT] IN (SELECT
+    item_id FROM <label table> …)` over the (label, item_id) indexes, and `i.id IN
+    (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)`. How they are combined is
+    the plan (see `_plan`): with `driver` None SQLite chooses; with a set's key ("fts",
+    "item_themes:0" …) that set is intersected with the others first and only the
+    surviving items are looked up; with "walk" SQLite walks the `sort_at` index newest
+    first and probes every set. Sets named in `seek` (and every label set when
+    walking) are probed per item through their (item_id, label) key instead of being
+    listed whole.
     """
-    where = _where_parts(query, driver)
+    where = _where_parts(query, driver, seek)
     return (" AND ".join(where.clauses) if where.clauses else "1"), where.params
 
 
@@ -325,6 +349,14 @@ class _ItemSet:
     sql: str
     params: list[object]
     unique: bool  # no item listed twice
+    estimate: str | None = None  # a cheaper, index-only query of about the same size
+    seek: str | None = None  # `SELECT 1 …` for one item, `{ref}`; None: list only
+
+    def probe(self, ref: str, *, negate: bool = False, seek: bool = False) -> str:
+        """A condition testing whether the item `ref` is (not) in this set."""
+        if seek and self.seek:
+            return ("NOT " if negate else "") + f"EXISTS ({self.seek.replace('{ref}', ref)})"
+        return f"+{ref} {'NOT IN' if negate else 'IN'} ({self.sql})"
 
 
 @dataclass(slots=True)
@@ -353,7 +385,9 @@ class _Where:
         return _ItemSet("rows", f"SELECT i.id FROM items i WHERE {sql}", params, unique=True)
 
 
-def _where_parts(query: ItemQuery, driver: str | None) -> _Where:
+def _where_parts(
+    query: ItemQuery, driver: str | None, seek: frozenset[str] = frozenset()
+) -> _Where:
     """The conditions of _build_where, with the item sets they use."""
     where = _Where()
     # when a set drives, an index on source or sort_at must not: `+` hides it
@@ -381,11 +415,9 @@ def _where_parts(query: ItemQuery, driver: str | None) -> _Where:
         ("item_actors", "actor", query.actor, query.actor_groups, query.exclude_actors),
     ):
         for number, values in enumerate(_groups(single, groups)):
-            sql, args = _label_items(table, column, values)
-            # one label per (item, table) row: a one-value group lists an item once
-            where.sets.append(_ItemSet(f"{table}:{number}", sql, args, unique=len(values) == 1))
+            where.sets.append(_label_set(f"{table}:{number}", table, column, values))
         if excluded := _values(exclude):
-            where.excluded.append(_ItemSet(table, *_label_items(table, column, excluded), False))
+            where.excluded.append(_label_set(table, table, column, excluded))
     positive, negative = _fts_match(query)
     fts = "SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
     if positive:
@@ -397,30 +429,34 @@ def _where_parts(query: ItemQuery, driver: str | None) -> _Where:
     driving = next((s for s in where.sets if s.key == driver), None)
     if driving is not None:  # its items, kept if in the other sets: only those looked up
         others = [s for s in where.sets if s is not driving]
-        sql, args = _intersection(driving, others, where.excluded)
+        sql, args = _intersection(driving, others, where.excluded, seek)
         where.clauses.append(f"i.id IN ({sql})")
         where.params += args
         return where
-    plus = "+" if driver is not None else ""
+    walk = driver == "walk"
     for item_set in where.sets:
-        where.clauses.append(f"{plus}i.id IN ({item_set.sql})")
+        if driver is None:
+            where.clauses.append(f"i.id IN ({item_set.sql})")
+        else:
+            where.clauses.append(item_set.probe("i.id", seek=walk or item_set.key in seek))
         where.params += item_set.params
     for item_set in where.excluded:
-        where.clauses.append(f"i.id NOT IN ({item_set.sql})")
+        where.clauses.append(item_set.probe("i.id", negate=True, seek=walk))
         where.params += item_set.params
     return where
 
 
 def _intersection(
-    driver: _ItemSet, others: list[_ItemSet], excluded: list[_ItemSet]
+    driver: _ItemSet, others: list[_ItemSet], excluded: list[_ItemSet], seek: frozenset[str]
 ) -> tuple[str, list[object]]:
     """A query for the ids of `driver` that are in every one of `others` and none of
-    `excluded`: the driver is walked, the other sets' lists probed."""
+    `excluded`: the driver is walked, the others probed (by seek if named in `seek`)."""
     if not (others or excluded):
         return driver.sql, list(driver.params)
-    # `+id`: a bare `id IN …` lets SQLite push the ids into FTS5 as rowid constraints,
-    # re-running the MATCH once per id (0.7 s instead of 5 ms on 100k items)
-    tests = [f"+id IN ({s.sql})" for s in others] + [f"+id NOT IN ({s.sql})" for s in excluded]
+    # `+d.id IN (list)`: a bare `id IN …` lets SQLite push the ids into FTS5 as rowid
+    # constraints, re-running the MATCH once per id (0.7 s instead of 5 ms on 100k)
+    tests = [s.probe("d.id", seek=s.key in seek) for s in others]
+    tests += [s.probe("d.id", negate=True, seek=s.key in seek) for s in excluded]
     params = list(driver.params)
     params += [p for s in [*others, *excluded] for p in s.params]
     sql = f"WITH d(id) AS ({driver.sql}) SELECT id FROM d WHERE {' AND '.join(tests)}"
@@ -431,17 +467,26 @@ def _intersection(
 # keep the ids that are in the other sets, look those R items up and sort them (cost
 # ∝ R: ~1 µs a row on lean rows, ~12 µs on rows spilling into overflow pages, as
 # sort_at is stored after the text); or walk the sort_at index newest first, probing
-# every set, until the page is full (cost ∝ 100·N/R index entries at well under 1 µs
-# each, N items). Walking wins when R² ≥ WALK_FACTOR·N. R is estimated from the k
-# sets as if independent and no larger than the smallest, S: R = N·(S/N)^k, so walk
-# when S ≥ (sqrt(WALK_FACTOR)·N^(k-1/2))^(1/k), sqrt(10·N) for one set. A read or
-# starred filter makes each walked entry a row lookup too: WALK_ROW_FACTOR then (the
-# flag assumed to keep one row in ten). Measured with tests/bench/query_bench.py.
+# every set, until the page is full (cost ∝ 100·N/R index entries at ~1 µs each, N
+# items). Walking wins when R² ≥ WALK_FACTOR·N. R is estimated from the k sets as if
+# independent and no larger than the smallest, S: R = N·(S/N)^k, so walk when
+# S ≥ (sqrt(WALK_FACTOR)·N^(k-1/2))^(1/k), sqrt(10·N) for one set. A read or starred
+# filter makes each walked entry a row lookup too: WALK_ROW_FACTOR then (the flag
+# assumed to keep one row in ten). Measured with tests/bench/query_bench.py.
 WALK_FACTOR = 10
 WALK_ROW_FACTOR = 1_000
 WALK_MIN_ITEMS = 500
 # Counting a set for the plan stops here: enough to rank the sets, bounded in cost.
 SIZE_CAP = 50_000
+# Listing a set costs ~0.1-0.4 µs an item, probing one item by its key ~1-2 µs: a
+# label set this many times larger than the driver is probed by key instead.
+SEEK_RATIO = 8
+
+
+def _count_upto(conn: sqlite3.Connection, item_set: _ItemSet, cap: int) -> int:
+    sql = item_set.estimate or item_set.sql
+    row = conn.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)", [*item_set.params, cap])
+    return int(row.fetchone()[0])
 
 
 def _smallest_set(conn: sqlite3.Connection, sets: list[_ItemSet], cap: int) -> tuple[_ItemSet, int]:
@@ -452,38 +497,52 @@ def _smallest_set(conn: sqlite3.Connection, sets: list[_ItemSet], cap: int) -> t
     """
     best, best_size = sets[0], cap
     for number, item_set in enumerate(sets):
-        row = conn.execute(
-            f"SELECT count(*) FROM ({item_set.sql} LIMIT ?)", [*item_set.params, best_size]
-        ).fetchone()
-        if number == 0 or row[0] < best_size:
-            best, best_size = item_set, int(row[0])
+        size = _count_upto(conn, item_set, best_size)
+        if number == 0 or size < best_size:
+            best, best_size = item_set, size
     return best, best_size
 
 
-def _plan(conn: sqlite3.Connection, query: ItemQuery, *, page: bool) -> str | None:
-    """The `driver` for _build_where.
+def _plan(
+    conn: sqlite3.Connection, query: ItemQuery, *, page: bool
+) -> tuple[str | None, frozenset[str]]:
+    """The `driver` and `seek` arguments of _build_where for this query.
 
     The smallest item set drives, unless the items a source or date condition selects
     through their index are fewer, or (for a page) every set is large enough that
-    walking sort_at is cheaper: then "walk". None when there is no set: SQLite's own
-    plan is right then.
+    walking sort_at is cheaper: then "walk". No driver when there is no set: SQLite's
+    own plan is right then. Label sets much larger than the driver are probed by key.
     """
     where = _where_parts(query, None)
     if not where.sets:
-        return None
+        return None, frozenset()
     rows = where.rows_set()
     candidates = [*where.sets, rows] if rows else where.sets
-    if not page:
-        smallest, _ = _smallest_set(conn, candidates, SIZE_CAP)
-        return "walk" if smallest is rows else smallest.key
-    items = conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0
-    flags = query.unread is not None or query.starred is not None
-    factor = WALK_ROW_FACTOR if flags else WALK_FACTOR
-    k = len(where.sets)
-    walk_at = (math.sqrt(factor) * float(items) ** (k - 0.5)) ** (1 / k)
-    threshold = max(WALK_MIN_ITEMS, math.ceil(walk_at))
+    if page:
+        items = conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0
+        flags = query.unread is not None or query.starred is not None
+        factor = WALK_ROW_FACTOR if flags else WALK_FACTOR
+        k = len(where.sets)
+        walk_at = (math.sqrt(factor) * float(items) ** (k - 0.5)) ** (1 / k)
+        threshold = max(WALK_MIN_ITEMS, math.ceil(walk_at))
+    else:
+        threshold = SIZE_CAP
     smallest, size = _smallest_set(conn, candidates, threshold)
-    return "walk" if smallest is rows or size >= threshold else smallest.key
+    if smallest is rows or (page and size >= threshold):
+        return "walk", frozenset()
+    return smallest.key, _seek_keys(conn, where, smallest, size)
+
+
+def _seek_keys(
+    conn: sqlite3.Connection, where: _Where, driver: _ItemSet, size: int
+) -> frozenset[str]:
+    """The label sets to probe by key when `driver` (of `size` items) drives."""
+    big = SEEK_RATIO * max(size, 1)
+    return frozenset(
+        s.key
+        for s in [*where.sets, *where.excluded]
+        if s is not driver and s.seek and _count_upto(conn, s, big) >= big
+    )
 
 
 def _count_from_sets(conn: sqlite3.Connection, query: ItemQuery) -> int | None:
@@ -504,9 +563,10 @@ def _count_from_sets(conn: sqlite3.Connection, query: ItemQuery) -> int | None:
             f"WITH x(id) AS ({union}) SELECT count(DISTINCT id) FROM x", params
         ).fetchone()[0]
         return int(total) - int(excluded)
-    driver = _smallest_set(conn, where.sets, SIZE_CAP)[0]
+    driver, size = _smallest_set(conn, where.sets, SIZE_CAP)
     others = [s for s in where.sets if s is not driver]
-    sql, params = _intersection(driver, others, where.excluded)
+    seek = _seek_keys(conn, where, driver, size)
+    sql, params = _intersection(driver, others, where.excluded, seek)
     counted = "count(*)" if driver.unique else "count(DISTINCT id)"
     return int(conn.execute(f"WITH c(id) AS ({sql}) SELECT {counted} FROM c", params).fetchone()[0])
 
@@ -979,7 +1039,8 @@ class Store:
         query = query or ItemQuery()
         if (from_sets := _count_from_sets(self.conn, query)) is not None:
             return from_sets
-        where, params = _build_where(query, driver=_plan(self.conn, query, page=False))
+        driver, seek = _plan(self.conn, query, page=False)
+        where, params = _build_where(query, driver=driver, seek=seek)
         return int(
             self.conn.execute(f"SELECT COUNT(*) FROM items i WHERE {where}", params).fetchone()[0]
         )
@@ -987,7 +1048,8 @@ class Store:
     def list_items(self, query: ItemQuery | None = None) -> list[ItemRow]:
         """One page of items, newest first, with their tags, themes and actors."""
         query = query or ItemQuery()
-        where, params = _build_where(query, driver=_plan(self.conn, query, page=True))
+        driver, seek = _plan(self.conn, query, page=True)
+        where, params = _build_where(query, driver=driver, seek=seek)
         rows = self.conn.execute(
             "SELECT i.id, i.source_id, s.title AS source, i.title, i.url, i.published, "
             "i.read, i.starred FROM items i JOIN sources s ON s.id = i.source_id "

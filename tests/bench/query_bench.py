@@ -164,7 +164,8 @@ def p95(values: list[float]) -> float:
 
 def plan(store: Store, text: str) -> list[str]:
     query = parse_query(text, now=NOW).to_item_query()
-    where, params = _build_where(query, driver=_plan(store.conn, query, page=True))
+    driver, seek = _plan(store.conn, query, page=True)
+    where, params = _build_where(query, driver=driver, seek=seek)
     sql = (
         "SELECT i.id FROM items i JOIN sources s ON s.id = i.source_id "
         f"WHERE {where} ORDER BY i.sort_at DESC, i.id DESC LIMIT 100"
