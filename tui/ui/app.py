@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList
 
@@ -17,6 +18,7 @@ from tui.config import Settings, load_settings, save_setting
 from tui.model import ItemDetail, ThemeDef
 from tui.poller import PollSettings
 from tui.store import ItemQuery, Store
+from tui.text import terminal_safe
 from tui.themes import load_lexicon
 from tui.trends import daily_series
 from tui.ui.refreshing import RefreshMixin
@@ -118,6 +120,20 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         if self.offer_defaults:
             self.offer_default_feeds()
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast whose text is literal by default: messages carry feed titles, errors
+        and paths, and Textual would otherwise read `[…]` in them as markup (a `[/]` in
+        a feed title crashed the app; `[@click=…]` made a clickable action)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def on_unmount(self) -> None:
         """Tell a running refresh to stop: quitting never waits for slow feeds."""
         self.refresh_cancel.set()
@@ -207,9 +223,10 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         parts = []
         if self.query_filter.source_id is not None:
             source = self.store.get_source(self.query_filter.source_id)
-            parts.append(f"source: {source.title if source else '?'}")
+            name = terminal_safe(source.title, multiline=False) if source else "?"
+            parts.append(f"source: {name}")
         if self.query_filter.tag:
-            parts.append(f"tag: {self.query_filter.tag}")
+            parts.append(f"tag: {terminal_safe(self.query_filter.tag, multiline=False)}")
         if self.query_filter.theme:
             theme = self.theme_defs.get(self.query_filter.theme)
             parts.append(f"theme: {theme.name if theme else self.query_filter.theme}")
@@ -383,7 +400,8 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         self.push_screen(Confirm(f"Tag all {len(ids)} items in {where}?"), confirmed)
 
     def _tag_words(self) -> list[str]:
-        return [*self.store.tag_counts(), *self.lexicon.theme_ids]
+        tags = (terminal_safe(tag, multiline=False) for tag in self.store.tag_counts())
+        return [*filter(None, tags), *self.lexicon.theme_ids]
 
     def action_edit_themes(self) -> None:
         """e: accept, add or reject themes on the item under the cursor."""

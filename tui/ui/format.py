@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from rich.style import Style
 from rich.text import Text
 
 from tui.model import ThemeScore
 from tui.text import terminal_safe
 
 
-def plain(text: str | None, *, style: str = "", multiline: bool = False) -> Text:
+def plain(text: str | None, *, style: str | Style = "", multiline: bool = False) -> Text:
     """Stranger-written text as a Text that renders literally (never parsed as markup)."""
     return Text(terminal_safe(text, multiline=multiline), style=style, no_wrap=not multiline)
 
@@ -61,7 +62,8 @@ def theme_chips(themes: list[ThemeScore], limit: int = 3) -> Text:
     for index, theme in enumerate(themes[:limit]):
         if index:
             chips.append(" ")
-        chips.append(theme.id, style="italic" if theme.origin == "user" else "")
+        style = "italic" if theme.origin == "user" else ""
+        chips.append(terminal_safe(theme.id, multiline=False), style)
     if len(themes) > limit:
         chips.append(f" +{len(themes) - limit}", style="dim")
     return chips

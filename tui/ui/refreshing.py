@@ -9,6 +9,7 @@ from textual import work
 from textual.worker import get_current_worker
 
 from tui.poller import FeedResult, PollSettings, RefreshSummary, refresh_sources
+from tui.text import terminal_safe
 from tui.ui.widgets.refresh_bar import RefreshBar
 
 if TYPE_CHECKING:
@@ -16,13 +17,14 @@ if TYPE_CHECKING:
 
 
 def result_line(result: FeedResult) -> str:
-    """One feed's outcome in a few words."""
+    """One feed's outcome in a few words (terminal-safe: titles and errors are feed text)."""
+    title = terminal_safe(result.title, multiline=False)
     if result.ok:
         new = f"{result.new_items} new" if result.new_items else "nothing new"
-        return f"{result.title}: {new}"
+        return f"{title}: {new}"
     if result.outcome == "skipped":
-        return f"{result.title}: waiting (server asked us to)"
-    return f"{result.title}: {result.error or result.outcome}"
+        return f"{title}: waiting (server asked us to)"
+    return f"{title}: {terminal_safe(result.error or result.outcome, multiline=False)}"
 
 
 def summary_line(summary: RefreshSummary) -> str:

@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
+from tui.text import terminal_safe
+
 _SEPARATORS = re.compile(r"[\s,]+")
 _TAG_CHARS = re.compile(r"[^\w\-./:+]")
 
@@ -76,13 +78,13 @@ class TagPrompt(ModalScreen[tuple[list[str], list[str]] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self._title)
+            yield Label(terminal_safe(self._title, multiline=False), markup=False)
             yield Input(
                 placeholder="tags separated by spaces; -tag removes; Tab completes",
                 suggester=LastWordSuggester(self._known),
                 id="tags",
             )
-            current = ", ".join(self._current) if self._current else "none"
+            current = terminal_safe(", ".join(self._current), multiline=False) or "none"
             yield Label(f"Current tags: {current}", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

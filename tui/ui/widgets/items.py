@@ -278,7 +278,7 @@ class ItemList(ScrollView, can_focus=True):
         row.append_text(marks)
         title = plain(item.title)
         if item.tags:
-            title.append("  #" + " #".join(item.tags), dim)
+            title.append_text(plain("  #" + " #".join(item.tags), style=dim))
         row.append_text(_cell(title, title_width, Style()))
         row.append(" ")
         row.append_text(_cell(theme_chips(item.themes), themes_width - 1, dim))

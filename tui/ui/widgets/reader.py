@@ -64,15 +64,17 @@ def render_source(source: Source, fetches: list[dict[str, object]], now: datetim
         lines.append(Text.assemble(("Category: ", "bold"), plain(source.category)))
     lines.append(Text.assemble(("Health: ", "bold"), plain(health.detail)))
     if source.next_check_at:
-        lines.append(Text.assemble(("Next check: ", "bold"), source.next_check_at[:16]))
+        lines.append(Text.assemble(("Next check: ", "bold"), plain(source.next_check_at[:16])))
     if fetches:
         lines.append(Text(""))
         lines.append(Text("Recent fetches", style="bold"))
         for fetch in fetches:
             status = fetch.get("status") or "-"
             row = Text(
-                f"{str(fetch.get('at', ''))[:16]}  {status!s:>4}  "
-                f"{fetch.get('new_items') or 0} new  {fetch.get('duration_ms') or 0} ms  "
+                terminal_safe(
+                    f"{str(fetch.get('at', ''))[:16]}  {status!s:>4}  "
+                    f"{fetch.get('new_items') or 0} new  {fetch.get('duration_ms') or 0} ms  "
+                )
             )
             if fetch.get("error"):
                 row.append_text(plain(str(fetch["error"]), style="red"))
@@ -101,7 +103,7 @@ def render_header(item: ItemDetail, themes: dict[str, ThemeDef]) -> list[Text]:
             if index:
                 row.append(", ")
             name = themes[theme.id].name if theme.id in themes else theme.id
-            row.append(name)
+            row.append_text(plain(name))
             row.append(f" {theme.score:.2f}" if theme.origin == "rule" else " (you)", style="dim")
         lines.append(row)
     if item.actors:
