@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tui.model import ItemDetail
+from tui.text import terminal_safe
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 MAX_MARKDOWN_CHARS = 400_000  # a reading pane never needs more; keeps rendering snappy
@@ -29,5 +30,7 @@ def article_body(item: ItemDetail) -> tuple[str, bool]:
         return item.content[:MAX_MARKDOWN_CHARS], True
     html = item.content or item.summary
     if html:
-        return html_to_markdown(html)[:MAX_MARKDOWN_CHARS], True
+        # Controls go before the conversion: markdownify's escaping (`_` → `\_`) would
+        # otherwise split an escape sequence into harmless-looking pieces.
+        return html_to_markdown(terminal_safe(html))[:MAX_MARKDOWN_CHARS], True
     return (item.text or "")[:MAX_MARKDOWN_CHARS], False
