@@ -7,6 +7,7 @@ Nothing here imports Textual unless the dashboard is launched.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
@@ -43,9 +44,22 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+# json.dumps escapes C0 controls but writes DEL, C1 controls (8-bit CSI, OSC, ST …),
+# bidi overrides and line separators raw: in a terminal those act, and U+2028/U+2029
+# break JavaScript readers. As \uXXXX escapes they are the same JSON data, inert.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(document: Any, *, indent: int | None = 2) -> str:
+    """`document` as JSON text: UTF-8 (not ASCII-escaped) but with every character that
+    could act on a terminal escaped (C0 by json itself; DEL, C1 and bidi controls here)."""
+    text = json.dumps(document, ensure_ascii=False, indent=indent)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def emit_json(document: Any) -> None:
-    """Print one JSON document (UTF-8, not ASCII-escaped: JSON strings escape controls)."""
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    """Print one JSON document (see json_text: terminal-safe, still exactly the data)."""
+    click.echo(json_text(document))
 
 
 def item_to_json(item: ItemRow) -> dict[str, Any]:
@@ -140,7 +154,7 @@ def items(
         return
     for row in rows:
         date = (row.published or "")[:10].ljust(10)
-        themes = ",".join(t.id for t in row.themes)
+        themes = terminal_safe(",".join(t.id for t in row.themes), multiline=False)
         mark = "*" if row.starred else " "
         title = terminal_safe(row.title, multiline=False)
         source_title = terminal_safe(row.source, multiline=False)[:18]
@@ -211,19 +225,17 @@ def classify(as_json: bool) -> None:
     for _number, value in _read_json_lines(sys.stdin):
         if isinstance(value, str):
             failed = True
-            out.write(json.dumps({"id": None, "error": value}, ensure_ascii=False) + "\n")
+            out.write(json_text({"id": None, "error": value}, indent=None) + "\n")
             continue
         title = value.get("title") or ""
         body = value.get("text") or value.get("summary") or ""
         if not isinstance(title, str) or not isinstance(body, str):
             failed = True
             error = "title, summary and text must be strings"
-            out.write(json.dumps({"id": value.get("id"), "error": error}) + "\n")
+            out.write(json_text({"id": value.get("id"), "error": error}, indent=None) + "\n")
             continue
         result = lexicon.classify(title, body)
-        out.write(
-            json.dumps(classification_to_json(value.get("id"), result), ensure_ascii=False) + "\n"
-        )
+        out.write(json_text(classification_to_json(value.get("id"), result), indent=None) + "\n")
     out.flush()
     if failed:
         sys.exit(1)

@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import csv
 import io
-import json
 import shutil
 import signal
 import sys
@@ -26,7 +25,7 @@ from typing import Any
 
 import click
 
-from tui.cli import Context, emit_json, main, pass_ctx
+from tui.cli import Context, emit_json, json_text, main, pass_ctx
 from tui.config import seeds_dir
 from tui.model import SourceSummary
 from tui.schedule import parse_time
@@ -87,6 +86,7 @@ def add(context: Context, url: str, category: str | None, title: str | None) -> 
     url = url.strip()
     if problem := feed_url_problem(url):
         raise click.ClickException(f"cannot add {_safe(url, 200)!r}: {problem}")
+    title, category = _safe(title) or None, _safe(category) or None  # shown everywhere later
     with open_store(context) as store:
         source_id, created = store.add_source(url, title, category=category)
         if not created:
@@ -238,8 +238,10 @@ def export(context: Context, fmt: str, output: str | None) -> None:
         data = write_opml(feeds)
     else:
         rows = [{name: getattr(s, name) for name in EXPORT_FIELDS} for s in feeds]
+        if fmt == "csv":  # a text format read in terminals and spreadsheets: no controls
+            rows = [{k: _safe(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
         if fmt == "json":
-            data = (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+            data = (json_text(rows) + "\n").encode("utf-8")
         else:
             buffer = io.StringIO()
             writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n")

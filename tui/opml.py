@@ -203,13 +203,16 @@ def write_opml(sources: Iterable[Source], title: str = "aigeo feeds") -> bytes:
     for source in sources:
         if source.kind != "feed":
             continue
-        category = (source.category or "").strip("/")
+        category = terminal_safe(source.category, multiline=False).strip("/")
         parent = folder(category) if category else body
-        attrs = {"type": "rss", "text": source.title, "title": source.title, "xmlUrl": source.url}
+        # XML 1.0 cannot hold control characters: a title with one would make a file
+        # that no reader (this one included) accepts.
+        title = terminal_safe(source.title, multiline=False)
+        attrs = {"type": "rss", "text": title, "title": title, "xmlUrl": source.url}
         if source.site_url:
             attrs["htmlUrl"] = source.site_url
         if source.category:
-            attrs["category"] = source.category
+            attrs["category"] = terminal_safe(source.category, multiline=False)
         ET.SubElement(parent, "outline", attrs)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
