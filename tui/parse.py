@@ -49,6 +49,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import feedparser
+import feedparser.sgml
 
 from tui.model import NewItem
 from tui.text import (
@@ -59,6 +60,19 @@ from tui.text import (
     sanitize_html,
     text_to_html,
 )
+
+# feedparser's lenient (sgmllib) parser, used when a document is not well-formed XML,
+# finds the end of a tag with a regex whose repeated group keeps a backtracking record
+# per character: one 5 MB tag or unquoted attribute cost ~900 MB of memory. Here is the
+# same pattern with an atomic group and a possessive repeat (Python 3.11): each step of
+# the repeat is deterministic and the lookahead can only succeed at `<`/`>`, which no
+# step consumes, so giving steps back never produced a match and the result is
+# identical, in constant memory. (Set once, at import, in every process that parses.)
+_TAG_END = re.compile(
+    r"""((?>[^'"<>]+|"[^"]*"(?=>|/|\s|\w+=)|'[^']*'(?=>|/|\s|\w+=))*+(?=[<>])|.*?(?=[<>]))"""
+)
+if hasattr(getattr(feedparser.sgml.sgmllib, "endbracket", None), "endbracket"):
+    feedparser.sgml.sgmllib.endbracket.endbracket = _TAG_END
 
 MAX_TITLE_CHARS = 1_000
 MAX_AUTHOR_CHARS = 300
@@ -72,6 +86,7 @@ HTML_PAGE_ERROR = "not a feed: looks like an HTML page"  # autodiscovery: a late
 OPML_ERROR = "not a feed: an OPML subscription list (import it as OPML instead)"
 EMPTY_ERROR = "empty document"
 INTERNAL_ERROR = "internal parser error"
+TOO_COMPLEX_ERROR = "document too large or too complex to parse (out of memory)"
 
 
 @dataclass
@@ -152,6 +167,8 @@ def parse_feed(
         if feed.error:
             return _failed(feed.format, feed.error)
         return _finish(feed, doc_url, max(0, max_items), now)
+    except MemoryError:  # the worker's memory cap (tui.parsework) stopped a blow-up
+        return _failed("unknown", TOO_COMPLEX_ERROR)
     except Exception as exc:  # a parser bug must not take the poller's batch down
         return _failed("unknown", f"{INTERNAL_ERROR} ({type(exc).__name__}: {exc})")
 
