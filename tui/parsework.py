@@ -91,9 +91,37 @@ def parse_and_classify(job: ParseJob) -> ParseOutcome:
     )
 
 
-def _worker_init() -> None:
-    """Workers ignore Ctrl+C: the parent decides when they stop."""
+#: The most heap (RLIMIT_DATA) one parse worker may use, at least. A 10 MiB feed (the
+#: default body cap) parses in under 100 MiB; input that makes a parser balloon (a tag
+#: with millions of attributes costs ~350 bytes each in feedparser's lenient parser)
+#: then ends as a MemoryError for that feed instead of taking the machine's memory.
+WORKER_MEMORY_LIMIT = 192 * 1024 * 1024
+WORKER_MEMORY_PER_BODY_BYTE = 16  # a larger body cap raises the limit to 16x the cap
+
+
+def worker_memory_limit(max_body_bytes: int) -> int:
+    """The parse workers' heap limit for a given body size cap."""
+    return max(WORKER_MEMORY_LIMIT, WORKER_MEMORY_PER_BODY_BYTE * max_body_bytes)
+
+
+def _worker_init(memory_limit: int | None = None) -> None:
+    """Workers ignore Ctrl+C (the parent decides when they stop) and cap their heap."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if memory_limit:
+        _limit_memory(memory_limit)
+
+
+def _limit_memory(limit: int) -> None:
+    """Lower this process's RLIMIT_DATA to `limit` bytes (best effort; POSIX only)."""
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return
+    with contextlib.suppress(ValueError, OSError):
+        _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
 def _run_job(parser: ParseFunction, job: ParseJob) -> ParseOutcome:
@@ -196,10 +224,12 @@ class ParsePool:
         workers: int | None = None,
         deadline_s: float = 30.0,
         parser: ParseFunction = parse_and_classify,
+        memory_limit: int | None = WORKER_MEMORY_LIMIT,
     ) -> None:
         self.workers = workers or default_workers()
         self.deadline_s = deadline_s
         self.parser = parser
+        self.memory_limit = memory_limit  # per worker process (None: no limit)
         self.recycled = 0
         self.inline = False  # True when worker processes cannot be started here
         self._executor: ProcessPoolExecutor | None = None
@@ -215,7 +245,10 @@ class ParsePool:
             ctx = _mp_context()
             _start_helpers(ctx)
             self._executor = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=ctx, initializer=_worker_init
+                max_workers=self.workers,
+                mp_context=ctx,
+                initializer=_worker_init,
+                initargs=(self.memory_limit,),
             )
             self._warm = False
         return self._executor

@@ -33,7 +33,14 @@ import httpx
 from tui import __version__
 from tui.fetch import FetchResponse, fetch_feed
 from tui.model import Classification, NewItem, Source
-from tui.parsework import ParseFunction, ParseJob, ParsePool, default_workers, parse_and_classify
+from tui.parsework import (
+    ParseFunction,
+    ParseJob,
+    ParsePool,
+    default_workers,
+    parse_and_classify,
+    worker_memory_limit,
+)
 from tui.schedule import (
     adaptive_interval,
     backoff_interval,
@@ -288,7 +295,12 @@ class Poller:
             headers={"User-Agent": s.user_agent},
             trust_env=s.trust_env,
         )
-        self._pool = ParsePool(s.parse_workers, s.parse_deadline_s, self._parser)
+        self._pool = ParsePool(
+            s.parse_workers,
+            s.parse_deadline_s,
+            self._parser,
+            memory_limit=worker_memory_limit(s.max_bytes),
+        )
         self._slots = asyncio.Semaphore(max(1, s.concurrency))
         return self
 
