@@ -1,4 +1,8 @@
-"""Shared fixtures: a temporary database, a store on it, and a local feed server."""
+"""Shared fixtures: a temporary database, a store on it, and a local feed server.
+
+`--long` runs the hardening suite's long mode: more kill -9 rounds, more fuzzing
+examples, longer concurrent-writer runs (CI runs the default, short mode).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,27 @@ PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 # Parse workers re-run the main script, here pytest's: preload pytest in the fork server
 # so each test's new pool starts in milliseconds (see FORKSERVER_PRELOAD).
 tui.parsework.FORKSERVER_PRELOAD.append("pytest")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--long",
+        action="store_true",
+        default=False,
+        help="hardening suite: many more iterations (kill -9 rounds, fuzz examples)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: a hardening case that takes seconds (runs in CI; --long runs more)"
+    )
+
+
+@pytest.fixture(scope="session")
+def long_mode(request: pytest.FixtureRequest) -> bool:
+    """True under `pytest --long`."""
+    return bool(request.config.getoption("--long"))
 
 
 @pytest.fixture(autouse=True)
