@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -24,6 +24,10 @@ from tui.store import Store
 from tui.text import terminal_safe
 
 MAX_OPML_BYTES = 20 * 1024 * 1024
+#: Folder levels kept in a category ("a/b/c"); deeper outlines still import, under the
+#: category of their first levels. (A 50,000-deep file once hit Python's recursion limit.)
+MAX_CATEGORY_DEPTH = 12
+MAX_CATEGORY_CHARS = 300
 _CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
 
@@ -110,8 +114,16 @@ def _category_attr(value: str | None) -> str | None:
     """OPML 2.0 `category`: comma-separated slash paths; the first one, slashes trimmed."""
     if not value:
         return None
-    first = value.split(",")[0].strip().strip("/")
-    return terminal_safe(first, multiline=False) or None
+    first = value[: MAX_CATEGORY_CHARS * 4].split(",")[0].strip().strip("/")
+    return _category(first.split("/"))
+
+
+def _category(folders: list[str]) -> str | None:
+    """A category path from folder names: terminal-safe, at most MAX_CATEGORY_DEPTH
+    levels and MAX_CATEGORY_CHARS characters."""
+    names = [terminal_safe(name, multiline=False) for name in folders]
+    path = "/".join(name for name in names[:MAX_CATEGORY_DEPTH] if name)
+    return path[:MAX_CATEGORY_CHARS].strip("/") or None
 
 
 def parse_opml(data: bytes) -> OpmlDocument:
@@ -132,54 +144,71 @@ def parse_opml(data: bytes) -> OpmlDocument:
     head_title = root.findtext("head/title")
     document = OpmlDocument(title=terminal_safe(head_title, multiline=False) or None)
     seen: set[str] = set()
-    _walk(body, [], document, seen)
+    _walk(body, document, seen)
     return document
 
 
-def _walk(parent: ET.Element, folders: list[str], doc: OpmlDocument, seen: set[str]) -> None:
-    for outline in parent:
-        if outline.tag.lower() != "outline":
+def _walk(body: ET.Element, doc: OpmlDocument, seen: set[str]) -> None:
+    """Every outline in document order, depth first, without recursion (any depth)."""
+    stack: list[tuple[Iterator[ET.Element], list[str]]] = [(iter(body), [])]
+    while stack:
+        children, folders = stack[-1]
+        outline = next(children, None)
+        if outline is None:
+            stack.pop()
             continue
-        label = terminal_safe(_attr(outline, "title") or _attr(outline, "text"), multiline=False)
-        url = _attr(outline, "xmlUrl")
-        if url is None:
-            if len(outline):
-                _walk(outline, [*folders, label] if label else folders, doc, seen)
-            elif _attr(outline, "type") in ("rss", "atom"):
-                doc.skipped.append(Skipped(label or "(untitled)", "feed outline without xmlUrl"))
-            continue  # a plain note or an empty folder: nothing to import
-        url = url.strip()
-        shown = terminal_safe(url, multiline=False)[:200]
-        if problem := feed_url_problem(url):
-            doc.skipped.append(Skipped(f"{label or shown} ({shown})", problem))
-            continue
-        if url in seen:
-            doc.skipped.append(Skipped(shown, "listed twice in the file"))
-            continue
-        seen.add(url)
-        category = _category_attr(_attr(outline, "category"))
-        if category is None and folders:
-            category = "/".join(folders)
-        site = _attr(outline, "htmlUrl")
-        doc.feeds.append(
-            OpmlFeed(
-                url=url,
-                title=label or url,
-                category=category,
-                site_url=site if site and feed_url_problem(site) is None else None,
-            )
+        if outline.tag.lower() == "outline":
+            sub = _visit(outline, folders, doc, seen)
+            if sub is not None:
+                stack.append((iter(outline), sub))
+
+
+def _visit(
+    outline: ET.Element, folders: list[str], doc: OpmlDocument, seen: set[str]
+) -> list[str] | None:
+    """Take one outline; returns the folder path for its children when it is a folder."""
+    label = terminal_safe(_attr(outline, "title") or _attr(outline, "text"), multiline=False)
+    url = _attr(outline, "xmlUrl")
+    if url is None:
+        if len(outline):
+            return [*folders, label] if label and len(folders) < MAX_CATEGORY_DEPTH else folders
+        if _attr(outline, "type") in ("rss", "atom"):
+            doc.skipped.append(Skipped(label or "(untitled)", "feed outline without xmlUrl"))
+        return None  # a plain note or an empty folder: nothing to import
+    url = url.strip()
+    shown = terminal_safe(url, multiline=False)[:200]
+    if problem := feed_url_problem(url):
+        doc.skipped.append(Skipped(f"{label or shown} ({shown})", problem))
+        return None
+    if url in seen:
+        doc.skipped.append(Skipped(shown, "listed twice in the file"))
+        return None
+    seen.add(url)
+    category = _category_attr(_attr(outline, "category"))
+    if category is None and folders:
+        category = _category(folders)
+    site = _attr(outline, "htmlUrl")
+    doc.feeds.append(
+        OpmlFeed(
+            url=url,
+            title=label or url,
+            category=category,
+            site_url=site if site and feed_url_problem(site) is None else None,
         )
+    )
+    return None
 
 
 def import_opml(store: Store, data: bytes) -> ImportReport:
     """Add every feed of an OPML document; sources already present are left as they are."""
     document = parse_opml(data)
     report = ImportReport(skipped=list(document.skipped))
-    for feed in document.feeds:
-        source_id, created = store.add_source(
-            feed.url, feed.title, site_url=feed.site_url, category=feed.category
-        )
-        (report.added if created else report.existing).append((source_id, feed))
+    with store.write():  # one transaction: all or nothing, and quick for long lists
+        for feed in document.feeds:
+            source_id, created = store.add_source(
+                feed.url, feed.title, site_url=feed.site_url, category=feed.category
+            )
+            (report.added if created else report.existing).append((source_id, feed))
     return report
 
 
@@ -193,12 +222,15 @@ def write_opml(sources: Iterable[Source], title: str = "aigeo feeds") -> bytes:
     folders: dict[str, ET.Element] = {}
 
     def folder(path: str) -> ET.Element:
-        if path in folders:
-            return folders[path]
-        parent_path, _, name = path.rpartition("/")
-        parent = folder(parent_path) if parent_path else body
-        folders[path] = ET.SubElement(parent, "outline", text=name, title=name)
-        return folders[path]
+        """The folder outline of a category path, made level by level (no recursion;
+        at most MAX_CATEGORY_DEPTH levels, so serialising stays shallow too)."""
+        parent, done = body, ""
+        for name in path.split("/")[:MAX_CATEGORY_DEPTH]:
+            done = f"{done}/{name}" if done else name
+            if done not in folders:
+                folders[done] = ET.SubElement(parent, "outline", text=name, title=name)
+            parent = folders[done]
+        return parent
 
     for source in sources:
         if source.kind != "feed":
