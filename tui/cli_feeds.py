@@ -181,6 +181,9 @@ def sources(context: Context, as_json: bool) -> None:
 # --------------------------------------------------------------------------- import / export
 
 
+SKIPPED_SHOWN = 50
+
+
 @click.command(name="import")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--defaults", is_flag=True, help="Import the shipped default feed list.")
@@ -215,8 +218,10 @@ def import_(context: Context, file: str | None, defaults: bool, as_json: bool) -
         f"imported {len(report.added)} new feeds; {len(report.existing)} already present; "
         f"{len(report.skipped)} skipped"
     )
-    for skipped in report.skipped:
+    for skipped in report.skipped[:SKIPPED_SHOWN]:
         click.echo(f"  skipped {_safe(skipped.what, 120)}: {skipped.reason}")
+    if len(report.skipped) > SKIPPED_SHOWN:  # a hostile file can list 400,000
+        click.echo(f"  … and {len(report.skipped) - SKIPPED_SHOWN} more (--json lists them all)")
     if report.added:
         click.echo("nothing was fetched yet: run `aigeo refresh`")
 
