@@ -12,16 +12,19 @@ recording routes that must never be hit).
 from __future__ import annotations
 
 import asyncio
+import html
 import random
 import re
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.farm import MIB, run_refresh
+from tests.farm import MIB, clean_env, run_refresh
 from tests.feedserver import FeedServer, Reply, rss
 from tests.hostile import one_line_problems
 from tui.store import ItemQuery, Store
@@ -353,3 +356,112 @@ def test_the_lenient_parser_finds_tag_ends_in_constant_memory() -> None:
     finally:
         tracemalloc.stop()
     assert match is not None and peak < 5 * MIB
+
+
+# --------------------------------------------------------------------------- hostile OPML
+
+
+def opml_doc(outlines: str, head: str = "") -> bytes:
+    """An OPML 2.0 document around `outlines` (XML text)."""
+    return (
+        f'<?xml version="1.0"?>{head}<opml version="2.0"><head><title>t</title></head>'
+        f"<body>{outlines}</body></opml>"
+    ).encode()
+
+
+def test_hostile_opml_is_refused_or_skipped_clearly_and_runs_nothing(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    marker = tmp_path / "ran"
+    canary = feed_server.route("/canary/opml", Reply(body=SECRET.encode()))
+    laughs = "".join(f'<!ENTITY l{i} "' + f"&l{i - 1};" * 10 + '">' for i in range(1, 10))
+    refused = {
+        "entity-bomb": opml_doc(
+            '<outline text="&l9;" xmlUrl="https://e.org/f"/>',
+            f'<!DOCTYPE o [<!ENTITY l0 "lol">{laughs}]>',
+        ),
+        "xxe-file": opml_doc(
+            '<outline text="&x;" xmlUrl="https://e.org/f"/>',
+            f'<!DOCTYPE o [<!ENTITY x SYSTEM "file://{secret}">]>',
+        ),
+        "xxe-url": opml_doc(
+            '<outline text="&x;" xmlUrl="https://e.org/f"/>',
+            f'<!DOCTYPE o [<!ENTITY x SYSTEM "{canary}">]>',
+        ),
+        "huge": opml_doc('<outline text="x" xmlUrl="https://e.org/f"/>' * 500_000),
+        "not-opml": b"<html><body>hello</body></html>",
+        "binary": bytes(range(256)) * 100,
+    }
+    commands = [
+        f"|touch {marker}",
+        f"exec:touch {marker}",
+        f"filter:touch {marker}:https://e.org/x",
+        'query:unread:unread = "yes"',
+        f"file://{secret}",
+        "javascript:alert(1)",
+        f"snownews:touch {marker}",
+        f" |touch {marker}",
+    ]
+    accepted = {  # a DOCTYPE naming a remote DTD is fine as long as it is never fetched
+        "remote-dtd": opml_doc(
+            '<outline text="x" xmlUrl="https://dtd.example.org/f"/>',
+            f'<!DOCTYPE opml SYSTEM "{canary}">',
+        ),
+        "commands": opml_doc(
+            "".join(f'<outline text="c" xmlUrl="{html.escape(c)}"/>' for c in commands)
+            + '<outline text="fine" xmlUrl="https://ok.example.org/feed"/>'
+        ),
+        "deep": opml_doc(
+            '<outline text="f">' * 50_000
+            + '<outline text="deep" xmlUrl="https://deep.example.org/feed"/>'
+            + "</outline>" * 50_000
+        ),
+        "wide": opml_doc(
+            "".join(
+                f'<outline text="t{n}" xmlUrl="https://wide.example.org/{n}"/>'
+                for n in range(20_000)
+            )
+        ),
+    }
+    db = tmp_path / "opml.db"
+    for name, data in refused.items():
+        path = tmp_path / f"{name}.opml"
+        path.write_bytes(data)
+        done = cli(db, "import", str(path))
+        assert done.returncode == 1, (name, done.stdout, done.stderr)
+        assert done.stderr.startswith(b"Error: ") and b"Traceback" not in done.stderr, name
+        assert done.stderr.count(b"\n") == 1 and SECRET.encode() not in done.stderr, name
+    with Store.open(db) as store:
+        assert store.feed_sources() == []  # a refused file adds nothing
+    for name, data in accepted.items():
+        path = tmp_path / f"{name}.opml"
+        path.write_bytes(data)
+        done = cli(db, "import", str(path))
+        assert done.returncode == 0, (name, done.stderr)
+        assert b"Traceback" not in done.stderr
+    with Store.open(db) as store:
+        urls = {source.url for source in store.feed_sources()}
+        deep = store.find_source("https://deep.example.org/feed")
+    assert urls == {
+        "https://ok.example.org/feed",
+        "https://deep.example.org/feed",
+        "https://dtd.example.org/f",
+    } | {f"https://wide.example.org/{n}" for n in range(20_000)}
+    assert deep is not None and deep.category and deep.category.count("/") < 20
+    assert not marker.exists()  # no command ran
+    assert feed_server.requests == []  # nothing was fetched, no entity or DTD resolved
+    exported = cli(db, "export", "opml")
+    assert exported.returncode == 0 and b"deep.example.org" in exported.stdout
+
+
+def cli(db: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """The real `aigeo` command line on `db`."""
+    return subprocess.run(
+        [sys.executable, "-m", "tui", "--db", str(db), *args],
+        capture_output=True,
+        cwd=Path(__file__).resolve().parents[1],
+        env=clean_env() | {"AIGEO_CONFIG": str(db.parent / "config.toml")},
+        timeout=120,
+    )
