@@ -18,6 +18,8 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from tui.schedule import RETRY_AFTER_CEILING_S
+
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
@@ -70,21 +72,31 @@ def url_allowed(url: str) -> str | None:
     return None
 
 
+_DELTA_SECONDS = re.compile(r"[0-9]+")  # ASCII: str.isdigit() also takes "²", int() not
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date."""
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date.
+
+    At most RETRY_AFTER_CEILING_S (a week): a server asking for more is not believed,
+    and a value of thirty nines once overflowed the next-check date, so the whole
+    outcome of that fetch could not be stored.
+    """
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(int(value))
+    if _DELTA_SECONDS.fullmatch(value):
+        if len(value) > 9:  # past any ceiling (and int() refuses over 4,300 digits)
+            return float(RETRY_AFTER_CEILING_S)
+        return float(min(int(value), RETRY_AFTER_CEILING_S))
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     now = now or datetime.now(UTC)
-    return max(0.0, (when - now).total_seconds())
+    return min(float(RETRY_AFTER_CEILING_S), max(0.0, (when - now).total_seconds()))
 
 
 _MAX_AGE = re.compile(r"(?:^|[,\s])(?:s-)?max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
@@ -305,7 +317,7 @@ async def _take_response(response: httpx.Response, result: FetchResponse, max_by
         result.nbytes += await _drain(response)
         return
     declared = headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    if _DELTA_SECONDS.fullmatch(declared) and int(declared) > max_bytes:
         result.error = f"body too large ({int(declared)} bytes, limit {max_bytes})"
         return
     try:
@@ -329,7 +341,7 @@ async def _drain(response: httpx.Response, limit: int = DRAIN_LIMIT) -> int:
     A body larger than `limit` is left unread: the connection is closed instead.
     """
     declared = response.headers.get("content-length", "")
-    if not declared.isdigit() or int(declared) > limit:
+    if not _DELTA_SECONDS.fullmatch(declared) or int(declared) > limit:
         return 0
     seen = 0
     async for chunk in response.aiter_raw():
@@ -349,6 +361,9 @@ def _describe_http_error(exc: httpx.HTTPError) -> str:
         httpx.ConnectTimeout: "connect timeout",
         httpx.ReadTimeout: "read timeout",
         httpx.ConnectError: "cannot connect",
+        httpx.ReadError: "connection lost while reading",  # e.g. reset by the server
+        httpx.WriteError: "connection lost while sending",
+        httpx.WriteTimeout: "write timeout",
         httpx.RemoteProtocolError: "protocol error",
         httpx.UnsupportedProtocol: "unsupported protocol",
     }.get(type(exc), type(exc).__name__)
