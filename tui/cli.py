@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
@@ -17,7 +18,7 @@ import click
 from tui import __version__
 from tui.config import resolve_db_path
 from tui.model import Classification, ItemRow
-from tui.store import ItemQuery, Store, StoreError
+from tui.store import ItemQuery, Store, StoreError, describe_database_error
 from tui.text import terminal_safe
 
 
@@ -28,20 +29,43 @@ class Context:
         self.db_path = resolve_db_path(db)
         self._store: Store | None = None
 
-    def store(self) -> Store:
-        """The open store, with the seed corpus loaded on first use."""
+    def store(self, *, check: bool = False) -> Store:
+        """The open store, with the seed corpus loaded on first use.
+
+        `check` reads the whole file first (SQLite's quick_check) and refuses a damaged
+        one before anything is written.
+        """
         if self._store is None:
             from tui.ingest import load_seed_corpus
 
             try:
-                self._store = Store.open(self.db_path)
+                store = Store.open(self.db_path)
             except StoreError as exc:
                 raise click.ClickException(str(exc)) from exc
-            load_seed_corpus(self._store)
+            problem = store.quick_check() if check else None
+            if problem:
+                store.close()
+                detail = f"malformed: {problem}"
+                message = describe_database_error(self.db_path, detail, untouched=True)
+                raise click.ClickException(message)
+            load_seed_corpus(store)
+            self._store = store
         return self._store
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+class AigeoGroup(click.Group):
+    """The command group: an SQLite error in any command (a page damaged after the file
+    opened fine, a lock held past the busy timeout) is one clear line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as exc:
+            path = ctx.obj.db_path if isinstance(ctx.obj, Context) else None
+            raise click.ClickException(describe_database_error(path, exc)) from exc
 
 
 # json.dumps escapes C0 controls but writes DEL, C1 controls (8-bit CSI, OSC, ST …),
@@ -88,7 +112,11 @@ def classification_to_json(item_id: Any, result: Classification) -> dict[str, An
     }
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=AigeoGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     "db",
@@ -109,9 +137,12 @@ def main(ctx: click.Context, db: str | None) -> None:
 
 
 def launch_dashboard(context: Context) -> None:
-    """Open the store (loading the seed corpus on first run) and run the Textual app."""
-    store = context.store()
-    store.close()
+    """Open the store (loading the seed corpus on first run) and run the Textual app.
+
+    The whole file is checked first (SQLite's quick_check): a damaged database is
+    reported here, before Textual takes the terminal, not by a crash mid-session.
+    """
+    context.store(check=True).close()
     from tui.ui.app import load_user_settings, make_app
 
     make_app(context.db_path, settings=load_user_settings(), offer_defaults=True).run()
