@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import tui.parsework
 from tests.feedserver import FeedServer
@@ -36,6 +37,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "slow: a hardening case that takes seconds (runs in CI; --long runs more)"
     )
+    if config.getoption("--long"):  # property tests without their own max_examples
+        settings.register_profile("long", max_examples=2_000, deadline=None)
+        settings.load_profile("long")
 
 
 @pytest.fixture(scope="session")
