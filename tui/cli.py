@@ -253,3 +253,4 @@ def run() -> None:
 
 
 import tui.cli_feeds  # noqa: E402, F401  (registers add/remove/sources/import/export/refresh/poll)
+from tui import cli_analysis  # noqa: E402, F401  (registers trends, brief)
