@@ -21,6 +21,7 @@ from tui.trends import Trend
 SUMMARY_CHARS = 220
 MIN_SENTENCE_CHARS = 40
 PER_THEME = 5
+RISING_SHOWN = 6
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9À-Ý])")
 _BOILERPLATE = re.compile(
@@ -153,8 +154,8 @@ def build_brief(
         until=now,
         filter=describe,
         sections=sections,
-        rising_themes=report.rising_themes,
-        rising_actors=report.rising_actors,
+        rising_themes=report.rising_themes[:RISING_SHOWN],
+        rising_actors=report.rising_actors[:RISING_SHOWN],
         names=report.names,
     )
 

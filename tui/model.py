@@ -116,3 +116,4 @@ class ItemDetail(ItemRow):
     fetched_at: str | None = None
     lang: str | None = None
     source_kind: str = "feed"
+    story_others: list[tuple[str, str | None]] = field(default_factory=list)  # (source, url)

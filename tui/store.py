@@ -1688,6 +1688,16 @@ class Store:
         ):
             row = by_id[item_id]
             row.story_id, row.story_items, row.story_sources = story, count, sources
+        for item in items:  # the reading pane names the other sources of a story
+            if isinstance(item, ItemDetail) and item.story_id and item.story_items > 1:
+                item.story_others = [
+                    (str(r[0]), r[1])
+                    for r in self.conn.execute(
+                        "SELECT s.title, i.url FROM items i JOIN sources s ON s.id = i.source_id "
+                        "WHERE i.cluster_id = ? AND i.id != ? ORDER BY i.sort_at, i.id",
+                        (item.story_id, item.id),
+                    )
+                ]
 
     def story_members(self, story_id: int) -> list[ItemRow]:
         """Every article of a story, oldest first, with labels and links."""

@@ -19,6 +19,7 @@ from tui.poller import PollSettings
 from tui.store import ItemQuery, Store
 from tui.themes import load_lexicon
 from tui.trends import daily_series
+from tui.ui.analysis_actions import AnalysisMixin
 from tui.ui.refreshing import RefreshMixin
 from tui.ui.screens.confirm import Confirm
 from tui.ui.screens.help import HelpScreen
@@ -26,6 +27,7 @@ from tui.ui.screens.tag_prompt import TagPrompt
 from tui.ui.screens.theme_editor import ThemeEditor
 from tui.ui.sources_actions import SourcesMixin
 from tui.ui.tracking import Tracker
+from tui.ui.widgets.actors import ActorsPanel
 from tui.ui.widgets.counted import CountedList
 from tui.ui.widgets.items import ItemList
 from tui.ui.widgets.reader import Reader
@@ -42,7 +44,7 @@ def utc_clock() -> datetime:
     return datetime.now(UTC)
 
 
-class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
+class AigeoApp(RefreshMixin, SourcesMixin, AnalysisMixin, App[None]):
     """Sources and Themes on the left; the item list over the reading pane on the right."""
 
     TITLE = "aigeo"
@@ -65,6 +67,9 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("escape", "back_to_list", "Back to list", show=False, id="back"),
+        Binding("v", "toggle_stories", "Stories/items", id="stories"),
+        Binding("f2,ctrl+t", "trends", "Trends", key_display="F2", id="trends"),
+        Binding("b", "brief", "Brief", show=False, id="brief"),
     ]
 
     def __init__(
@@ -95,6 +100,7 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
             with Vertical(id="left"):
                 yield SourcesPanel(id="sources")
                 yield ThemesPanel(id="themes")
+                yield ActorsPanel(id="actors")
             with Vertical(id="right"):
                 yield SearchBar(id="search")
                 yield ItemList(self.store, self.clock, id="items")
@@ -414,7 +420,7 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
                 [
                     ("Everywhere", list(self.BINDINGS)),
                     ("Item list", list(ItemList.BINDINGS)),
-                    ("Sources and Themes panels", list(CountedList.BINDINGS)),
+                    ("Sources, Themes and Actors panels", list(CountedList.BINDINGS)),
                     ("Reader", list(Reader.BINDINGS)),
                     (
                         "Moving between panels",
@@ -454,6 +460,13 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         )
         yield SystemCommand(
             "Re-theme everything", "Re-score all items with the lexicon", self.action_retheme
+        )
+        yield SystemCommand("Trends", "Rising themes and actors, weekly charts", self.action_trends)
+        yield SystemCommand(
+            "Stories / items", "One row per story, or every item", self.action_toggle_stories
+        )
+        yield SystemCommand(
+            "Write a brief", "The current filter's top stories to a file", self.action_brief
         )
 
 
