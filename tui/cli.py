@@ -252,4 +252,5 @@ def run() -> None:
     main(prog_name="aigeo")
 
 
+import tui.cli_article  # noqa: E402  (registers fetch-article, learned)
 import tui.cli_feeds  # noqa: E402, F401  (registers add/remove/sources/import/export/refresh/poll)

@@ -1443,3 +1443,45 @@ class Store:
     def integrity_check(self) -> str:
         """SQLite's own integrity check ("ok" when healthy)."""
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # ----------------------------------------------------------------- full articles, learning
+
+    def save_full_article(
+        self, item_id: int, content: str, text: str, classification: Classification
+    ) -> bool:
+        """Store an article's extracted body on an item and re-theme it, in one transaction.
+
+        The feed's summary is kept (a summary-only feed's text was stored as content: it
+        moves to `summary`); the content hash stays the feed's, so a refresh of an
+        unchanged entry leaves the full text alone. Read, starred, tags and user theme
+        decisions are untouched. False when the item does not exist.
+        """
+        with self.write():
+            changed = self.conn.execute(
+                "UPDATE items SET summary = COALESCE(summary, content), content = ?, text = ? "
+                "WHERE id = ?",
+                (content, text, item_id),
+            ).rowcount
+            if changed:
+                self._replace_rule_classification(item_id, classification)
+        return changed > 0
+
+    def user_decisions(self) -> list[tuple[int, str, bool]]:
+        """Every user theme decision as (item id, theme, accepted), by item then theme."""
+        return [
+            (int(row[0]), str(row[1]), row[2] > 0)
+            for row in self.conn.execute(
+                "SELECT item_id, theme, score FROM item_themes WHERE origin = 'user' "
+                "ORDER BY item_id, theme"
+            )
+        ]
+
+    def rule_theme_items(self, theme: str) -> set[int]:
+        """The items the classifier (not the user) gives a theme."""
+        return {
+            int(row[0])
+            for row in self.conn.execute(
+                "SELECT item_id FROM item_themes WHERE theme = ? AND origin = 'rule' AND score > 0",
+                (theme,),
+            )
+        }
