@@ -19,6 +19,7 @@ from tui.poller import PollSettings
 from tui.store import ItemQuery, Store
 from tui.themes import load_lexicon
 from tui.trends import daily_series
+from tui.ui.article_actions import ArticleMixin
 from tui.ui.refreshing import RefreshMixin
 from tui.ui.screens.confirm import Confirm
 from tui.ui.screens.help import HelpScreen
@@ -42,7 +43,7 @@ def utc_clock() -> datetime:
     return datetime.now(UTC)
 
 
-class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
+class AigeoApp(ArticleMixin, RefreshMixin, SourcesMixin, App[None]):
     """Sources and Themes on the left; the item list over the reading pane on the right."""
 
     TITLE = "aigeo"
@@ -58,6 +59,7 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         Binding("e", "edit_themes", "Themes", id="edit_themes"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("o", "open_link", "Open link", show=False, id="open_link"),
+        Binding("f", "fetch_article", "Full article", show=False, id="fetch_article"),
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
         Binding("r", "refresh_one", "Refresh", id="refresh"),
         Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
@@ -454,6 +456,11 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         )
         yield SystemCommand(
             "Re-theme everything", "Re-score all items with the lexicon", self.action_retheme
+        )
+        yield SystemCommand(
+            "Fetch full article",
+            "Fetch the item's web page and keep its main text (f)",
+            self.action_fetch_article,
         )
 
 
