@@ -1476,12 +1476,24 @@ class Store:
             )
         ]
 
-    def rule_theme_items(self, theme: str) -> set[int]:
-        """The items the classifier (not the user) gives a theme."""
-        return {
-            int(row[0])
+    def item_texts(self, item_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """Item id → (title, text) for the given items (missing ids are left out)."""
+        ids = list(item_ids)
+        found: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
             for row in self.conn.execute(
-                "SELECT item_id FROM item_themes WHERE theme = ? AND origin = 'rule' AND score > 0",
-                (theme,),
-            )
-        }
+                f"SELECT id, title, text FROM items WHERE id IN ({_marks(len(chunk))})", chunk
+            ):
+                found[int(row[0])] = (row[1], row[2])
+        return found
+
+    def sample_item_texts(self, limit: int) -> list[tuple[int, str, str]]:
+        """About `limit` items' (id, title, text), spread evenly over the store by id."""
+        total, top = self.conn.execute("SELECT count(*), max(id) FROM items").fetchone()
+        step = max(1, math.ceil((total or 0) / max(1, limit)))
+        rows = self.conn.execute(
+            "SELECT id, title, text FROM items WHERE id % ? = 0 ORDER BY id LIMIT ?",
+            (step, limit),
+        ).fetchall()
+        return [(int(r[0]), r[1], r[2]) for r in rows] if top else []

@@ -801,6 +801,32 @@ def _load_cached(
         raise LexiconError(f"{where}: {e}") from None
 
 
+def lexicon_document(path: Path | None = None, overlay: Path | str | None = USER_OVERLAY) -> dict:
+    """The parsed lexicon TOML with the overlay merged in (what `load_lexicon` compiles),
+    for tools that try changes before writing them (see `compile_lexicon`)."""
+    p = Path(path) if path is not None else default_lexicon_path()
+    if overlay == USER_OVERLAY:
+        user = user_overlay_path() if path is None else None
+        overlay = user if user is not None and user.is_file() else None
+    _, doc = _read_toml(p, "theme lexicon")
+    if overlay is not None:
+        o = Path(overlay)
+        _, overlay_doc = _read_toml(o, "lexicon overlay")
+        try:
+            merge_overlay(doc, overlay_doc)
+        except _SchemaError as e:
+            raise LexiconError(f"{o}: {e} (fix or delete the overlay file)") from None
+    return doc
+
+
+def compile_lexicon(doc: dict, version: str = "draft") -> Lexicon:
+    """Compile a parsed lexicon document (uncached; LexiconError on a schema problem)."""
+    try:
+        return _Builder(doc).build(version, default_lexicon_path())
+    except _SchemaError as e:
+        raise LexiconError(f"lexicon draft: {e}") from None
+
+
 _OVERLAY_THEME_KEYS = {"id", "phrases"}
 
 
