@@ -20,6 +20,7 @@ from tui.store import ItemQuery, Store
 from tui.themes import load_lexicon
 from tui.trends import daily_series
 from tui.ui.article_actions import ArticleMixin
+from tui.ui.learn_actions import LearnMixin
 from tui.ui.refreshing import RefreshMixin
 from tui.ui.screens.confirm import Confirm
 from tui.ui.screens.help import HelpScreen
@@ -43,7 +44,7 @@ def utc_clock() -> datetime:
     return datetime.now(UTC)
 
 
-class AigeoApp(ArticleMixin, RefreshMixin, SourcesMixin, App[None]):
+class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, App[None]):
     """Sources and Themes on the left; the item list over the reading pane on the right."""
 
     TITLE = "aigeo"
@@ -60,6 +61,7 @@ class AigeoApp(ArticleMixin, RefreshMixin, SourcesMixin, App[None]):
         Binding("u", "undo", "Undo", id="undo"),
         Binding("o", "open_link", "Open link", show=False, id="open_link"),
         Binding("f", "fetch_article", "Full article", show=False, id="fetch_article"),
+        Binding("L", "learned", "What aigeo learned", show=False, id="learned"),
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
         Binding("r", "refresh_one", "Refresh", id="refresh"),
         Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
@@ -461,6 +463,11 @@ class AigeoApp(ArticleMixin, RefreshMixin, SourcesMixin, App[None]):
             "Fetch full article",
             "Fetch the item's web page and keep its main text (f)",
             self.action_fetch_article,
+        )
+        yield SystemCommand(
+            "What aigeo learned",
+            "Phrases your theme decisions suggest for the lexicon (L)",
+            self.action_learned,
         )
 
 
