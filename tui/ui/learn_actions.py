@@ -93,7 +93,7 @@ class LearnMixin:
             for t, (before, after) in applied.changes.items()
         ]
         plural = "s" if applied.phrases != 1 else ""
-        detail = "; ".join(changes) or "no theme counts changed"
+        detail = "; ".join(changes) or "No theme counts changed"
         message = f"Added {applied.phrases} phrase{plural} to {applied.overlay.name}. {detail}"
         self.notify(terminal_safe(message, multiline=False), timeout=10)
 
