@@ -110,6 +110,7 @@ class ItemList(ScrollView, can_focus=True):
         self._count = 0
         self._blocks: OrderedDict[int, list[ItemRow]] = OrderedDict()
         self._overrides: dict[int, ItemRow] = {}
+        self.highlight_terms: list[str] = []
 
     # ------------------------------------------------------------------ data
 
@@ -277,6 +278,8 @@ class ItemList(ScrollView, can_focus=True):
         marks.append("●" if not item.read else " ", dim)
         row.append_text(marks)
         title = plain(item.title)
+        if self.highlight_terms:
+            title.highlight_words(self.highlight_terms, "reverse", case_sensitive=False)
         if item.tags:
             title.append("  #" + " #".join(item.tags), dim)
         row.append_text(_cell(title, title_width, Style()))
