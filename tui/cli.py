@@ -108,7 +108,12 @@ def launch_dashboard(context: Context) -> None:
 @click.option(
     "--source", "source", metavar="ID", help="Only items of this source (id, URL, title)."
 )
-@click.option("--search", "search", metavar="QUERY", help="Full-text search over title and text.")
+@click.option(
+    "--search",
+    "search",
+    metavar="QUERY",
+    help='Search: words, "phrases", theme:ID actor:NAME tag:T is:unread since:7d …',
+)
 @click.option("--tag", "tag", metavar="TAG", help="Only items with this tag.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
@@ -132,9 +137,15 @@ def items(
         source_id = found.id
     if theme is not None:
         _check_theme(theme)
-    rows = store.list_items(
-        ItemQuery(theme=theme, source_id=source_id, search=search, tag=tag, limit=limit)
-    )
+    query = ItemQuery(theme=theme, source_id=source_id, tag=tag, limit=limit)
+    if search:
+        from tui.query import parse_query
+
+        parsed = parse_query(search)
+        for error in parsed.errors:
+            click.echo(f"aigeo: search: {error}", err=True)
+        query = parsed.to_item_query(query)
+    rows = store.list_items(query)
     if as_json:
         emit_json([item_to_json(row) for row in rows])
         return
