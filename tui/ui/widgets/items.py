@@ -262,8 +262,9 @@ class ItemList(ScrollView, can_focus=True):
         )
 
     def _row_text(self, item: ItemRow, width: int) -> Text:
-        dim = self.get_component_rich_style("item-list--dim")
-        star = self.get_component_rich_style("item-list--star")
+        # Foreground only: a component style's background would hide the cursor bar.
+        dim = Style(color=self.get_component_rich_style("item-list--dim").color)
+        star = Style(color=self.get_component_rich_style("item-list--star").color)
         compact = width < COMPACT_BELOW
         themes_width = COMPACT_THEMES_WIDTH if compact else THEMES_WIDTH
         fixed = AGE_WIDTH + 2 + themes_width + (0 if compact else SOURCE_WIDTH + 1)
