@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList
 
-from tui.config import Settings, load_settings, save_setting
+from tui.config import Settings, save_setting
 from tui.model import ItemDetail, ThemeDef
 from tui.poller import PollSettings
 from tui.query import ParsedQuery, parse_query
@@ -544,8 +544,3 @@ def make_app(
         poll_settings=poll_settings,
         offer_defaults=offer_defaults,
     )
-
-
-def load_user_settings() -> Settings:
-    """The user's settings file (kept apart so tests can pass their own Settings)."""
-    return load_settings()
