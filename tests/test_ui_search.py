@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tui.ingest import load_seed_corpus
 from tui.query import parse_query
 from tui.store import ItemQuery, Store
 from tui.ui.app import AigeoApp, make_app
@@ -16,13 +15,6 @@ from tui.ui.widgets.search import SearchBar
 from tui.ui.widgets.sources import SourcesPanel
 
 NOW = datetime(2025, 8, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def seeded(db_path: Path) -> Path:
-    with Store.open(db_path) as store:
-        load_seed_corpus(store)
-    return db_path
 
 
 def app_for(path: Path) -> AigeoApp:
