@@ -57,3 +57,13 @@ def feed_server() -> Iterator[FeedServer]:
         yield server
     finally:
         server.close()
+
+
+@pytest.fixture
+def seeded(db_path: Path) -> Path:
+    """The database path with the seed corpus loaded."""
+    from tui.ingest import load_seed_corpus
+
+    with Store.open(db_path) as opened:
+        load_seed_corpus(opened)
+    return db_path

@@ -654,6 +654,20 @@ def _count_from_sets(conn: sqlite3.Connection, query: ItemQuery) -> int | None:
     return int(conn.execute(f"WITH c(id) AS ({sql}) SELECT {counted} FROM c", params).fetchone()[0])
 
 
+def _row_fields(row: sqlite3.Row) -> dict[str, object]:
+    """The ItemRow fields of a listing or detail row."""
+    return {
+        "id": row["id"],
+        "source_id": row["source_id"],
+        "source": row["source"],
+        "title": row["title"],
+        "url": row["url"],
+        "published": row["published"],
+        "read": bool(row["read"]),
+        "starred": bool(row["starred"]),
+    }
+
+
 def _source_from_row(row: sqlite3.Row) -> Source:
     keys = row.keys()
     return Source(
@@ -1297,19 +1311,7 @@ class Store:
             f"WHERE {where} ORDER BY i.sort_at DESC, i.id DESC LIMIT ? OFFSET ?",
             (*params, query.limit, query.offset),
         ).fetchall()
-        items = [
-            ItemRow(
-                id=r["id"],
-                source_id=r["source_id"],
-                source=r["source"],
-                title=r["title"],
-                url=r["url"],
-                published=r["published"],
-                read=bool(r["read"]),
-                starred=bool(r["starred"]),
-            )
-            for r in rows
-        ]
+        items = [ItemRow(**_row_fields(r)) for r in rows]
         self._attach_labels(items)
         return items
 
@@ -1346,14 +1348,7 @@ class Store:
         if r is None:
             return None
         item = ItemDetail(
-            id=r["id"],
-            source_id=r["source_id"],
-            source=r["source"],
-            title=r["title"],
-            url=r["url"],
-            published=r["published"],
-            read=bool(r["read"]),
-            starred=bool(r["starred"]),
+            **_row_fields(r),
             author=r["author"],
             summary=r["summary"],
             content=r["content"],
