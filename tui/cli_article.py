@@ -26,16 +26,18 @@ if TYPE_CHECKING:
 def fetch_article(context: Context, item_id: int, as_json: bool) -> None:
     """Fetch an item's web page and store its main text (for summary-only feeds).
 
-    Same limits as a refresh (deadline, size cap, redirects, http/https only); the
-    text is sanitised, the item re-themed, and read/star/tags/theme decisions kept.
+    Same limits as a refresh (deadline, size cap, redirects, http/https only; the
+    [poll] table of config.toml sets them); the text is sanitised, the item
+    re-themed, and read/star/tags/theme decisions kept.
     A failure changes nothing and exits with status 1.
     """
-    from tui.fulltext import ArticleError, describe, fetch_full_article
+    from tui.fulltext import ArticleError, ArticleLimits, describe, fetch_full_article
     from tui.themes import load_lexicon
 
+    limits = ArticleLimits.from_poll(context.poll_settings())
     store = open_store(context)
     try:
-        result = fetch_full_article(store, item_id, load_lexicon())
+        result = fetch_full_article(store, item_id, load_lexicon(), limits)
     except ArticleError as exc:
         if as_json:
             emit_json({"ok": False, "id": item_id, "error": str(exc)})
