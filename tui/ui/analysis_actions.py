@@ -18,6 +18,13 @@ if TYPE_CHECKING:
 BRIEF_DAYS = 7
 
 
+def _with_actor(words: str, actor: str | None) -> str:
+    """The filter's description, naming the actor filter too."""
+    if not actor or actor in words:
+        return words
+    return f"{words} · actor: {actor}" if words and words != "all items" else f"actor: {actor}"
+
+
 class AnalysisMixin:
     """Actions and handlers of the analysis layer for AigeoApp."""
 
@@ -73,7 +80,7 @@ class AnalysisMixin:
             replace(query, since=None),
             since,
             now,
-            describe=self.describe_filter(),
+            describe=_with_actor(self.describe_filter(), query.actor),
         )
         try:
             path.write_text(render(brief, format_for_path(str(path))), encoding="utf-8")
