@@ -214,3 +214,15 @@ def test_migration_v5_clusters_existing_items(tmp_path: Path) -> None:
         assert store.count_items(ItemQuery(stories=True)) == len(set(STORY.values()))
     assert clusters["wire-h20"] == clusters["am-h20-licence"] == clusters["td-nvidia-h20"]
     assert clusters["wire-asml"] != clusters["wire-h20"]
+
+
+def test_band_index_ignores_hot_buckets() -> None:
+    from tui.stories import HOT_BUCKET, BandIndex
+
+    index = BandIndex()
+    for item in range(HOT_BUCKET + 10):
+        index.add(item, [1])  # a band every item shares
+    index.add(999, [2])
+    index.add(999, [2])  # twice is harmless
+    assert index.candidates([1]) == []
+    assert index.candidates([1, 2]) == [999]

@@ -221,7 +221,8 @@ def _migrate_v5(db: sqlite_utils.Database) -> None:
         "  DELETE FROM stories WHERE id = old.cluster_id AND items <= 0;\n"
         "END"
     )
-    ids = [row[0] for row in db.execute("SELECT id FROM items ORDER BY id")]
+    # by date: the window of days held in memory then slides once over the calendar
+    ids = [row[0] for row in db.execute("SELECT id FROM items ORDER BY sort_at, id")]
     Store(db.conn, None).assign_stories(ids)
 
 
@@ -1547,7 +1548,7 @@ class Store:
     # Stories (near-duplicate clusters, see tui/stories.py), trends, actors, briefs.
 
     def assign_stories(self, item_ids: Sequence[int]) -> int:
-        """Put items without a story into one, oldest id first; returns how many joined one.
+        """Put items without a story into one, in the order given; returns how many joined.
 
         An exact copy (same `story_key`) joins its copy's story. Otherwise the item's
         MinHash bands find candidates from other sources dated within
@@ -1564,7 +1565,7 @@ class Store:
         """
 
         joined = 0
-        ids = sorted(item_ids)
+        ids = list(dict.fromkeys(item_ids))
         if not ids:
             return 0
         try:
@@ -1572,12 +1573,15 @@ class Store:
                 self._catch_up_bands()
                 for start in range(0, len(ids), 500):
                     chunk = ids[start : start + 500]
-                    rows = self.conn.execute(
-                        "SELECT id, source_id, title, text, sort_at, story_key FROM items "
-                        f"WHERE id IN ({_marks(len(chunk))}) AND cluster_id IS NULL "
-                        "ORDER BY id",
-                        chunk,
-                    ).fetchall()
+                    found = {
+                        row[0]: tuple(row)
+                        for row in self.conn.execute(
+                            "SELECT id, source_id, title, text, sort_at, story_key FROM items "
+                            f"WHERE id IN ({_marks(len(chunk))}) AND cluster_id IS NULL",
+                            chunk,
+                        )
+                    }
+                    rows = [found[i] for i in chunk if i in found]
                     for item_id, source_id, title, text, sort_at, story_key in rows:
                         story = self._exact_copy_story(item_id, story_key)
                         sketch = None if story else sketches.article_sketch(title or "", text or "")

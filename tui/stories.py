@@ -157,10 +157,17 @@ def unpack_bands(blob: bytes) -> array[int]:
     return values
 
 
+MAX_CANDIDATES = 24  # articles compared exactly with a new one, at most
+HOT_BUCKET = 48  # a band shared by this many items is two common words: it stops counting
+
+
 class BandIndex:
     """Band key → items, for the days loaded (a per-connection cache of stored bands).
 
-    A bucket holds one item id, or a list when several items share the band.
+    A bucket holds one item id, or a list when several items share the band. A bucket
+    that fills up (`HOT_BUCKET`) stops growing and yields no candidates: its two values
+    come from words common to many stories ("AI", "China"), and checking every item in
+    it would cost more than it finds.
     """
 
     def __init__(self) -> None:
@@ -178,22 +185,26 @@ class BandIndex:
             elif isinstance(found, int):
                 if found != item_id:
                     buckets[band] = [found, item_id]
-            elif item_id not in found:
+            elif len(found) < HOT_BUCKET and item_id not in found:
                 found.append(item_id)
 
-    def candidates(self, bands: Iterable[int], limit: int = 200) -> list[int]:
-        """Items sharing at least one band key, newest ids first, at most `limit`."""
-        found: set[int] = set()
+    def candidates(self, bands: Iterable[int], limit: int = MAX_CANDIDATES) -> list[int]:
+        """Items sharing band keys with these, those sharing the most first (then the
+        newest), at most `limit`: more shared bands, more likely the same story."""
+        hits: dict[int, int] = {}
         buckets = self.buckets
         for band in bands:
-            hit = buckets.get(band)
-            if hit is None:
+            found = buckets.get(band)
+            if found is None:
                 continue
-            if isinstance(hit, int):
-                found.add(hit)
-            else:
-                found.update(hit)
-        return sorted(found, reverse=True)[:limit]
+            if isinstance(found, int):
+                hits[found] = hits.get(found, 0) + 1
+            elif len(found) < HOT_BUCKET:
+                for item_id in found:
+                    hits[item_id] = hits.get(item_id, 0) + 1
+        if len(hits) <= limit:
+            return sorted(hits, reverse=True)
+        return sorted(hits, key=lambda i: (hits[i], i), reverse=True)[:limit]
 
     def __len__(self) -> int:
         return len(self.buckets)
