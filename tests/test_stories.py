@@ -220,9 +220,23 @@ def test_band_index_ignores_hot_buckets() -> None:
     from tui.stories import HOT_BUCKET, BandIndex
 
     index = BandIndex()
+    info = (b"", 1, 1, "2025-06-01")
     for item in range(HOT_BUCKET + 10):
-        index.add(item, [1])  # a band every item shares
-    index.add(999, [2])
-    index.add(999, [2])  # twice is harmless
+        index.add(item, [1], info)  # a band every item shares
+    index.add(999, [2], info)
+    index.add(999, [2], info)  # twice is harmless
     assert index.candidates([1]) == []
     assert index.candidates([1, 2]) == [999]
+
+
+def test_a_story_deleted_meanwhile_is_not_joined() -> None:
+    """The in-memory index may name a story whose items another process deleted."""
+    store = Store.memory()
+    ids = save(store, [by_guid("wire-h20")])
+    wire = store.find_source("https://wire.example/feed")
+    assert wire is not None
+    store.remove_source(wire.id)  # deletes the item and its story; the index remembers
+    ids = save(store, [by_guid("td-nvidia-h20")])
+    story = story_of(store, ids["td-nvidia-h20"])
+    row = store.conn.execute("SELECT items, head_id FROM stories WHERE id = ?", (story,)).fetchone()
+    assert tuple(row) == (1, ids["td-nvidia-h20"])

@@ -1576,31 +1576,46 @@ class Store:
                     found = {
                         row[0]: tuple(row)
                         for row in self.conn.execute(
-                            "SELECT id, source_id, title, text, sort_at, story_key FROM items "
-                            f"WHERE id IN ({_marks(len(chunk))}) AND cluster_id IS NULL",
+                            "SELECT id, source_id, guid, title, text, sort_at, story_key "
+                            f"FROM items WHERE id IN ({_marks(len(chunk))}) "
+                            "AND cluster_id IS NULL",
                             chunk,
                         )
                     }
-                    rows = [found[i] for i in chunk if i in found]
-                    for item_id, source_id, title, text, sort_at, story_key in rows:
-                        story = self._exact_copy_story(item_id, story_key)
-                        sketch = None if story else sketches.article_sketch(title or "", text or "")
-                        if story is None and sketch is not None:
-                            story = self._similar_story(source_id, sort_at, sketch)
-                        if story is None:
-                            story, head = self._new_story(item_id, sort_at), True
-                        else:
-                            head = self._join_story(story, item_id, source_id, sort_at)
-                            joined += 1
-                        self.conn.execute(
-                            "UPDATE items SET cluster_id = ?, story_head = ? WHERE id = ?",
-                            (story, int(head), item_id),
-                        )
-                        if sketch is not None:
-                            self._keep_sketch(item_id, sketch)
+                    for row in (found[i] for i in chunk if i in found):
+                        joined += self._assign_story(*row)
         except BaseException:
             self.__dict__.pop("_story_bands", None)  # it may list rolled-back items
             raise
+        return joined
+
+    def _assign_story(
+        self,
+        item_id: int,
+        source_id: int,
+        guid: str,
+        title: str | None,
+        text: str | None,
+        sort_at: str | None,
+        story_key: str | None,
+    ) -> int:
+        """Put one item in a story; 1 if it joined an existing one, else 0."""
+        story = None
+        if story_key and story_key != new_story_key(source_id, guid):  # a copy's key
+            story = self._exact_copy_story(item_id, story_key)
+        sketch = None if story else sketches.article_sketch(title or "", text or "")
+        if story is None and sketch is not None:
+            story = self._similar_story(source_id, sort_at, sketch)
+        head = None if story is None else self._join_story(story, item_id, source_id, sort_at)
+        joined = int(head is not None)
+        if story is None or head is None:  # none found, or its items were deleted meanwhile
+            story, head = self._new_story(item_id, sort_at), True
+        self.conn.execute(
+            "UPDATE items SET cluster_id = ?, story_head = ? WHERE id = ?",
+            (story, int(head), item_id),
+        )
+        if sketch is not None:
+            self._keep_sketch(item_id, sketch, (sketch[0], story, source_id, sort_at or ""))
         return joined
 
     def _band_index(self) -> sketches.BandIndex:
@@ -1618,13 +1633,15 @@ class Store:
         index = self._band_index()
         if not index.days:
             return
-        for item_id, bands, day in self.conn.execute(
-            "SELECT k.item_id, k.bands, substr(i.sort_at, 1, 10) FROM story_sketches k "
-            "JOIN items i ON i.id = k.item_id WHERE k.item_id > ? ORDER BY k.item_id",
+        for item_id, bands, features, story, source_id, sort_at in self.conn.execute(
+            "SELECT k.item_id, k.bands, k.features, i.cluster_id, i.source_id, i.sort_at "
+            "FROM story_sketches k JOIN items i ON i.id = k.item_id "
+            "WHERE k.item_id > ? ORDER BY k.item_id",
             (index.last_id,),
         ):
-            if day in index.days:
-                index.add(item_id, sketches.unpack_bands(bands))
+            if story is not None and (sort_at or "")[:10] in index.days:
+                info = (features, story, source_id, sort_at or "")
+                index.add(item_id, sketches.unpack_bands(bands), info)
             index.last_id = item_id
 
     def _load_band_days(self, wanted: list[str]) -> sketches.BandIndex:
@@ -1634,16 +1651,20 @@ class Store:
             if day in index.days:
                 continue
             following = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
-            for item_id, bands in self.conn.execute(
-                "SELECT k.item_id, k.bands FROM items i JOIN story_sketches k "
-                "ON k.item_id = i.id WHERE i.sort_at >= ? AND i.sort_at < ?",
+            for item_id, bands, features, story, source_id, sort_at in self.conn.execute(
+                "SELECT k.item_id, k.bands, k.features, i.cluster_id, i.source_id, i.sort_at "
+                "FROM items i JOIN story_sketches k ON k.item_id = i.id "
+                "WHERE i.sort_at >= ? AND i.sort_at < ? AND i.cluster_id IS NOT NULL",
                 (day, following),
             ):
-                index.add(item_id, sketches.unpack_bands(bands))
+                info = (features, story, source_id, sort_at or "")
+                index.add(item_id, sketches.unpack_bands(bands), info)
             index.days.add(day)
         return index
 
-    def _keep_sketch(self, item_id: int, sketch: tuple[bytes, list[int]]) -> None:
+    def _keep_sketch(
+        self, item_id: int, sketch: tuple[bytes, list[int]], info: tuple[bytes, int, int, str]
+    ) -> None:
 
         blob, bands = sketch
         self.conn.execute(
@@ -1651,7 +1672,7 @@ class Store:
             (item_id, blob, sketches.pack_bands(bands)),
         )
         index = self._band_index()
-        index.add(item_id, bands)
+        index.add(item_id, bands, info)
         # caught up before this transaction wrote: anything newer is someone else's
         index.last_id = max(index.last_id, item_id)
 
@@ -1674,27 +1695,16 @@ class Store:
         if window is None:  # undated: only exact copies join it
             return None
         low, high, days = window
-        candidates = self._load_band_days(days).candidates(sketch[1])
-        if not candidates:
-            return None
-        blob = sketch[0]
-        rows = self.conn.execute(
-            "SELECT i.id, i.cluster_id, k.features FROM items i "
-            "JOIN story_sketches k ON k.item_id = i.id "
-            f"WHERE i.id IN ({_marks(len(candidates))}) AND i.cluster_id IS NOT NULL "
-            "AND i.source_id != ? AND i.sort_at >= ? AND i.sort_at < ?",
-            (*candidates, source_id, low, high),
-        ).fetchall()
-        mine = sketches.unpack(blob)
+        index = self._load_band_days(days)
+        mine = sketches.unpack(sketch[0])
         best, best_score = None, sketches.SAME_STORY
-        seen: set[int] = set()
-        for candidate, story, features in rows:
-            if candidate in seen:
+        for candidate in index.candidates(sketch[1]):
+            features, story, other_source, other_at = index.items[candidate]
+            if other_source == source_id or not low <= other_at < high:
                 continue
-            seen.add(candidate)
             score = sketches.jaccard(mine, sketches.unpack(features))
             if score >= best_score:
-                best, best_score = int(story), score
+                best, best_score = story, score
         return best
 
     def _new_story(self, item_id: int, sort_at: str | None) -> int:
@@ -1705,8 +1715,16 @@ class Store:
         )
         return int(cur.lastrowid or 0)
 
-    def _join_story(self, story: int, item_id: int, source_id: int, sort_at: str | None) -> bool:
-        """Add an item to a story; True when it is the story's newest item (its head)."""
+    def _join_story(
+        self, story: int, item_id: int, source_id: int, sort_at: str | None
+    ) -> bool | None:
+        """Add an item to a story; True when it is the story's newest item (its head),
+        None when the story is gone (its items were deleted meanwhile)."""
+        row = self.conn.execute(
+            "SELECT head_id, last_at FROM stories WHERE id = ?", (story,)
+        ).fetchone()
+        if row is None:
+            return None
         new_source = (
             self.conn.execute(
                 "SELECT 1 FROM items WHERE cluster_id = ? AND source_id = ? LIMIT 1",
@@ -1714,12 +1732,9 @@ class Store:
             ).fetchone()
             is None
         )
-        row = self.conn.execute(
-            "SELECT head_id, last_at FROM stories WHERE id = ?", (story,)
-        ).fetchone()
         when = sort_at or ""
-        head = row is None or when >= (row[1] or "")
-        if row is not None and head:
+        head = when >= (row[1] or "")
+        if head:
             self.conn.execute("UPDATE items SET story_head = 0 WHERE id = ?", (row[0],))
         self.conn.execute(
             "UPDATE stories SET items = items + 1, sources = sources + ?, "

@@ -172,11 +172,15 @@ class BandIndex:
 
     def __init__(self) -> None:
         self.buckets: dict[int, int | list[int]] = {}
+        # item → (packed features, story, source, sort_at): stories never merge and an
+        # item's source and date are fixed, so candidates are checked without a query
+        self.items: dict[int, tuple[bytes, int, int, str]] = {}
         self.days: set[str] = set()
         self.last_id = 0  # the highest stored sketch id looked at
 
-    def add(self, item_id: int, bands: Iterable[int]) -> None:
+    def add(self, item_id: int, bands: Iterable[int], info: tuple[bytes, int, int, str]) -> None:
         """Index an item under its band keys (adding it twice is harmless)."""
+        self.items[item_id] = info
         buckets = self.buckets
         for band in bands:
             found = buckets.get(band)
