@@ -167,3 +167,19 @@ def test_cli_trends_json(db_path: Path) -> None:
 
 def test_new_item_helper_is_shared() -> None:
     assert isinstance(new_item(ARTICLES[0]), NewItem)
+
+
+def test_cli_stories_lists_clusters_most_sources_first(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        fill(store, ARTICLES)
+    args = ["stories", "--since", "2025-01-01", "--at", "2025-08-01", "--json"]
+    result = CliRunner().invoke(main, [*args, "--min-sources", "2"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [r["sources"] for r in rows] == [3, 3, 2, 2, 2]
+    assert {r["title"] for r in rows[:2]} == {
+        "Nvidia expects $5.5 billion charge as US curbs H20 chip exports to China",
+        "Chinese AI startup DeepSeek's R1 model rattles US tech stocks",
+    }
+    text = CliRunner().invoke(main, ["stories", "--since", "2025-04-01", "--at", "2025-04-30"])
+    assert text.exit_code == 0 and "3 sources  2025-04-15" in text.output

@@ -147,3 +147,63 @@ def brief(
         click.echo(f"wrote {result.story_count} stories to {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+@main.command()
+@click.option("--since", "since", default="7d", show_default=True, metavar="WHEN")
+@click.option("--theme", "theme", metavar="ID", help="Only stories with this theme.")
+@click.option("--min-sources", default=1, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--at", "at", metavar="DAY", help="As of this day (YYYY-MM-DD; default now).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@pass_ctx
+def stories(
+    context: Context,
+    since: str,
+    theme: str | None,
+    min_sources: int,
+    limit: int,
+    at: str | None,
+    as_json: bool,
+) -> None:
+    """Stories (the same news from several sources, grouped), most sources first.
+
+    WHEN is 7d, 24h, 2w, 1m or a date (2025-06-01).
+    """
+    from tui.query import parse_time
+    from tui.store import ItemQuery
+
+    now = _as_of(at)
+    try:
+        start = parse_time(since, now).at
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from exc
+    store = context.store()
+    query = ItemQuery(theme=theme, since=start.isoformat(timespec="seconds"))
+    found = [s for s in store.top_stories(query, limit) if s[1] >= min_sources]
+    rows = []
+    for story_id, sources, _newest in found:
+        members = store.story_members(story_id)
+        rows.append(
+            {
+                "story_id": story_id,
+                "sources": sources,
+                "first_seen": members[0].published if members else None,
+                "title": members[0].title if members else "",
+                "themes": list(dict.fromkeys(t.id for m in members for t in m.themes)),
+                "articles": [
+                    {"id": m.id, "source": m.source, "title": m.title, "url": m.url}
+                    for m in members
+                ],
+            }
+        )
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        day = (row["first_seen"] or "")[:10]
+        click.echo(f"{row['sources']:>3} sources  {day:<10}  {_safe(row['title'], 90)}")
+        names = ", ".join(dict.fromkeys(a["source"] for a in row["articles"]))
+        click.echo(f"     {_safe(names, 100)}")
+    if not rows:
+        click.echo("no stories in this period")
