@@ -20,9 +20,10 @@ BRIEF_DAYS = 7
 
 def _with_actor(words: str, actor: str | None) -> str:
     """The filter's description, naming the actor filter too."""
+    words = "" if words == "all items" else words
     if not actor or actor in words:
         return words
-    return f"{words} · actor: {actor}" if words and words != "all items" else f"actor: {actor}"
+    return f"{words} · actor: {actor}" if words else f"actor: {actor}"
 
 
 class AnalysisMixin:
