@@ -215,7 +215,7 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMix
     def _after_list_change(self) -> None:
         items = self.query_one(ItemList)
         self.sub_title = self.describe_filter()
-        items.border_subtitle = f"{items.count} items"
+        items.border_subtitle = f"{items.count} {'stories' if items.stories else 'items'}"
         self.show_current()
 
     def current_query(self) -> ItemQuery:
