@@ -12,22 +12,28 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList
+from textual.widgets import Footer, Header, Input, OptionList
 
-from tui.config import Settings, load_settings, save_setting
+from tui.config import Settings, save_setting
 from tui.model import ItemDetail, ThemeDef
 from tui.poller import PollSettings
+from tui.query import ParsedQuery, parse_query
 from tui.store import ItemQuery, Store
 from tui.text import terminal_safe
 from tui.themes import load_lexicon
 from tui.trends import daily_series
+from tui.ui.analysis_actions import AnalysisMixin
+from tui.ui.article_actions import ArticleMixin
+from tui.ui.learn_actions import LearnMixin
 from tui.ui.refreshing import RefreshMixin
 from tui.ui.screens.confirm import Confirm
 from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.prompt import TextPrompt
 from tui.ui.screens.tag_prompt import TagPrompt
 from tui.ui.screens.theme_editor import ThemeEditor
 from tui.ui.sources_actions import SourcesMixin
 from tui.ui.tracking import Tracker
+from tui.ui.widgets.actors import ActorsPanel
 from tui.ui.widgets.counted import CountedList
 from tui.ui.widgets.items import ItemList
 from tui.ui.widgets.reader import Reader
@@ -44,7 +50,7 @@ def utc_clock() -> datetime:
     return datetime.now(UTC)
 
 
-class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
+class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMixin, App[None]):
     """Sources and Themes on the left; the item list over the reading pane on the right."""
 
     TITLE = "aigeo"
@@ -60,6 +66,8 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         Binding("e", "edit_themes", "Themes", id="edit_themes"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("o", "open_link", "Open link", show=False, id="open_link"),
+        Binding("f", "fetch_article", "Full article", show=False, id="fetch_article"),
+        Binding("L", "learned", "What aigeo learned", show=False, id="learned"),
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
         Binding("r", "refresh_one", "Refresh", id="refresh"),
         Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
@@ -67,6 +75,9 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("escape", "back_to_list", "Back to list", show=False, id="back"),
+        Binding("v", "toggle_stories", "Stories/items", id="stories"),
+        Binding("f2,ctrl+t", "trends", "Trends", key_display="F2", id="trends"),
+        Binding("b", "brief", "Brief", show=False, id="brief"),
     ]
 
     def __init__(
@@ -88,7 +99,8 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         self.settings = settings or Settings()
         self.lexicon = load_lexicon()
         self.theme_defs: dict[str, ThemeDef] = {t.id: t for t in self.lexicon.themes}
-        self.query_filter = ItemQuery()
+        self.query_filter = ItemQuery()  # what the Sources/Themes panels selected
+        self.search: ParsedQuery = parse_query("")  # what the search bar says
         self.tracker = Tracker(store)
 
     def compose(self) -> ComposeResult:
@@ -97,6 +109,7 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
             with Vertical(id="left"):
                 yield SourcesPanel(id="sources")
                 yield ThemesPanel(id="themes")
+                yield ActorsPanel(id="actors")
             with Vertical(id="right"):
                 yield SearchBar(id="search")
                 yield ItemList(self.store, self.clock, id="items")
@@ -187,7 +200,10 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
     def refresh_panels(self) -> None:
         """Recount sources, tags and themes."""
         self.query_one(SourcesPanel).show_sources(
-            self.store.source_summaries(), self.store.tag_counts(), self.clock()
+            self.store.source_summaries(),
+            self.store.tag_counts(),
+            self.clock(),
+            views=self.view_counts(),
         )
         self.query_one(ThemesPanel).show_themes(
             self.lexicon.themes, self.store.theme_counts(), self._theme_series()
@@ -203,7 +219,7 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
     def apply_filter(self) -> None:
         """Reload the item list for the current filter and say what it is."""
         items = self.query_one(ItemList)
-        items.load(self.query_filter)
+        items.load(self.current_query())
         self._after_list_change()
 
     def reload_items(self) -> None:
@@ -215,12 +231,18 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
     def _after_list_change(self) -> None:
         items = self.query_one(ItemList)
         self.sub_title = self.describe_filter()
-        items.border_subtitle = f"{items.count} items"
+        items.border_subtitle = f"{items.count} {'stories' if items.stories else 'items'}"
         self.show_current()
+
+    def current_query(self) -> ItemQuery:
+        """The panels' filter narrowed by the search bar's query."""
+        if self.search.is_empty:
+            return self.query_filter
+        return self.search.to_item_query(self.query_filter)
 
     def describe_filter(self) -> str:
         """The active filter in words, for the header."""
-        parts = []
+        parts = [f"search: {self.search.describe()}"] if not self.search.is_empty else []
         if self.query_filter.source_id is not None:
             source = self.store.get_source(self.query_filter.source_id)
             name = terminal_safe(source.title, multiline=False) if source else "?"
@@ -231,6 +253,59 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
             theme = self.theme_defs.get(self.query_filter.theme)
             parts.append(f"theme: {theme.name if theme else self.query_filter.theme}")
         return " · ".join(parts) or "all items"
+
+    # ------------------------------------------------------------------ search & views
+
+    def action_search(self) -> None:
+        """/: open the search bar (results update as you type)."""
+        self.query_one(SearchBar).open()
+
+    def on_search_bar_changed(self, event: SearchBar.Changed) -> None:
+        self.run_search(event.text)
+
+    def run_search(self, text: str) -> None:
+        """Apply a query typed in the search bar."""
+        self.search = parse_query(text, now=self.clock())
+        self.query_one(ItemList).highlight_terms = self.search.highlight_terms()
+        self.apply_filter()
+        count = self.query_one(ItemList).count
+        status = f"{count} match{'es' if count != 1 else ''}"
+        if self.search.errors:
+            status += " · " + "; ".join(self.search.errors)
+        self.query_one(SearchBar).set_status(status)
+
+    def on_search_bar_done(self, event: SearchBar.Done) -> None:
+        if event.cleared:
+            self.run_search("")
+        self.query_one(ItemList).focus()
+
+    def on_search_bar_save_requested(self, event: SearchBar.SaveRequested) -> None:
+        def named(name: str | None) -> None:
+            if name:
+                self.store.save_view(name[:80], event.text)
+                self.refresh_panels()
+                self.notify(f"Saved the view “{name[:80]}” (under Sources)")
+
+        self.push_screen(TextPrompt("Save this search as a view", placeholder="a name"), named)
+
+    def open_view(self, view_id: int) -> None:
+        """Show a saved view: its query goes into the search bar."""
+        found = [v for v in self.store.views() if v[0] == view_id]
+        if not found:
+            return
+        bar = self.query_one(SearchBar)
+        bar.add_class("-open")
+        with bar.input.prevent(Input.Changed):
+            bar.input.value = found[0][2]
+        self.run_search(found[0][2])
+
+    def view_counts(self) -> list[tuple[int, str, int]]:
+        """Each saved view with its current count: (id, name, items)."""
+        now = self.clock()
+        return [
+            (view_id, name, self.store.count_items(parse_query(text, now=now).to_item_query()))
+            for view_id, name, text in self.store.views()
+        ]
 
     def show_current(self) -> None:
         """Show the item under the list cursor in the reading pane."""
@@ -251,6 +326,9 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         option_id = event.option_id or ""
         if isinstance(event.option_list, SourcesPanel):
+            if option_id.startswith("view:"):
+                self.open_view(int(option_id.split(":", 1)[1]))
+                return
             if option_id.startswith("tag:"):
                 self.query_filter.tag = option_id.split(":", 1)[1]
                 self.query_filter.source_id = None
@@ -362,7 +440,7 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
 
     def action_mark_all_read(self) -> None:
         """M: mark every item of the current filter read (undo with u)."""
-        self.notify(self.tracker.mark_all_read(self.query_filter))
+        self.notify(self.tracker.mark_all_read(self.current_query()))
         self.reload_items()
 
     def action_tag(self) -> None:
@@ -381,7 +459,7 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
 
     def action_tag_all(self) -> None:
         """T: tag every item of the current filter (asks first, showing the count)."""
-        ids = self.store.item_ids(self.query_filter)
+        ids = self.store.item_ids(self.current_query())
         if not ids:
             return
 
@@ -432,7 +510,7 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
                 [
                     ("Everywhere", list(self.BINDINGS)),
                     ("Item list", list(ItemList.BINDINGS)),
-                    ("Sources and Themes panels", list(CountedList.BINDINGS)),
+                    ("Sources, Themes and Actors panels", list(CountedList.BINDINGS)),
                     ("Reader", list(Reader.BINDINGS)),
                     (
                         "Moving between panels",
@@ -473,6 +551,23 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         yield SystemCommand(
             "Re-theme everything", "Re-score all items with the lexicon", self.action_retheme
         )
+        yield SystemCommand(
+            "Fetch full article",
+            "Fetch the item's web page and keep its main text (f)",
+            self.action_fetch_article,
+        )
+        yield SystemCommand(
+            "What aigeo learned",
+            "Phrases your theme decisions suggest for the lexicon (L)",
+            self.action_learned,
+        )
+        yield SystemCommand("Trends", "Rising themes and actors, weekly charts", self.action_trends)
+        yield SystemCommand(
+            "Stories / items", "One row per story, or every item", self.action_toggle_stories
+        )
+        yield SystemCommand(
+            "Write a brief", "The current filter's top stories to a file", self.action_brief
+        )
 
 
 def make_app(
@@ -494,8 +589,3 @@ def make_app(
         poll_settings=poll_settings,
         offer_defaults=offer_defaults,
     )
-
-
-def load_user_settings() -> Settings:
-    """The user's settings file (kept apart so tests can pass their own Settings)."""
-    return load_settings()
