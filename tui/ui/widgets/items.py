@@ -301,7 +301,8 @@ class ItemList(ScrollView, can_focus=True):
         if item.story_sources > 1:  # before the title: long titles are cut at the end
             title = Text(f"+{item.story_sources - 1} ", style="cyan") + title
         if item.tags:
-            title.append_text(plain("  #" + " #".join(item.tags), style=dim))
+            title.append("  ", dim)  # (plain() trims: the gap goes outside it)
+            title.append_text(plain("#" + " #".join(item.tags), style=dim))
         row.append_text(_cell(title, title_width, Style()))
         row.append(" ")
         row.append_text(_cell(theme_chips(item.themes), themes_width - 1, dim))
