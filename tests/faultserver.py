@@ -97,9 +97,15 @@ class FaultServer:
 def response(
     status: str = "200 OK", headers: list[tuple[str, str]] | None = None, body: bytes = b""
 ) -> bytes:
-    """A raw HTTP/1.1 response (Content-Length added unless a header says otherwise)."""
+    """A raw HTTP/1.1 response (Content-Length added unless a header says otherwise).
+
+    It says `Connection: close` (every behaviour closes after answering): a client must
+    not reuse the connection, or its next request would race the close.
+    """
     headers = list(headers or [])
     names = {name.lower() for name, _ in headers}
+    if "connection" not in names:
+        headers.append(("Connection", "close"))
     if "content-length" not in names and "transfer-encoding" not in names:
         headers.append(("Content-Length", str(len(body))))
     lines = [f"HTTP/1.1 {status}"] + [f"{name}: {value}" for name, value in headers]
