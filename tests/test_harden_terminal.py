@@ -282,15 +282,25 @@ def test_dashboard_in_a_pty_writes_no_feed_escape_and_runs_no_feed_action(
         app.press("x", "\x1b", pause=0.5)
         app.press("e", pause=0.6)
         app.press("\x1b", pause=0.5)
-        app.press("\x1b[Z", "\x1b[Z", pause=0.4)  # back to Sources: the reader shows health
-        for _ in range(6):  # down to the raw source: its title, category and errors
-            app.press("j", pause=0.4)
-            assert app.alive(), app.screen_text()
-            if app.wait_for("RAWERROR", timeout=0.5):
-                break
-        assert app.find("RAWERROR") and app.find("RAWCAT"), app.screen_text()
-        app.press("\r", pause=0.6)  # filter on the source: its title goes to the header
-        assert app.wait_for("source: RAWSOURCE"), app.screen_text()
+        app.press("v", pause=0.6)  # the stories view and back
+        assert app.alive(), app.screen_text()
+        app.press("v", pause=0.6)
+        app.press("\x1bOQ", pause=1.0)  # F2: the trends screen (actors, themes, weeks)
+        assert app.wait_for("Trends as of"), app.screen_text()
+        app.press("\x1b", pause=0.6)
+        app.press("/", pause=0.5)  # search for the markup, literally
+        app.send("CLICKQUIT", 0.8)
+        app.press("\r", pause=0.6)
+        assert app.alive(), app.screen_text()
+        app.press("/", pause=0.4)
+        app.press("\x1b", pause=0.6)  # clear the search
+        where = app.find("✗ RAWSOURCE")  # the Sources row: focus it, show health, filter
+        assert where is not None, app.screen_text()
+        app.click(where[0] + 3, where[1], pause=0.8)
+        assert app.wait_for("source: RAWSOURCE"), app.screen_text()  # the header
+        app.press("k", "j", pause=0.6)  # highlighting it in focus shows its health
+        assert app.wait_for("RAWERROR"), app.screen_text()
+        assert app.find("RAWCAT"), app.screen_text()
         clicked += click_every(app, "CLICKQUIT")
         assert app.alive(), app.screen_text()
         assert clicked >= 3  # the markup was on screen, literally, and clicking did nothing
