@@ -4,12 +4,11 @@ the format it lands in, and only http(s) links are ever written as links."""
 from __future__ import annotations
 
 import html
-import json
 import re
 from typing import Any
 
 from tui.brief import Brief, BriefStory
-from tui.text import safe_url, terminal_safe
+from tui.text import json_text, safe_url, terminal_safe
 from tui.trends import Trend
 
 FORMATS = ("md", "html", "json")
@@ -198,7 +197,7 @@ def to_json(brief: Brief) -> str:
             "actors": [_trend(t, {}) for t in brief.rising_actors],
         },
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json_text(document) + "\n"  # escapes C1/bidi controls, which dumps keeps raw
 
 
 def render(brief: Brief, fmt: str) -> str:

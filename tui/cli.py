@@ -7,7 +7,6 @@ Nothing here imports Textual unless the dashboard is launched.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from tui import __version__
 from tui.config import Settings, load_settings, resolve_db_path
 from tui.model import Classification, ItemRow
 from tui.store import ItemQuery, Store, StoreError, describe_database_error
-from tui.text import terminal_safe
+from tui.text import json_text, terminal_safe
 
 if TYPE_CHECKING:
     from tui.poller import PollSettings
@@ -79,19 +78,6 @@ class AigeoGroup(click.Group):
         except sqlite3.DatabaseError as exc:
             path = ctx.obj.db_path if isinstance(ctx.obj, Context) else None
             raise click.ClickException(describe_database_error(path, exc)) from exc
-
-
-# json.dumps escapes C0 controls but writes DEL, C1 controls (8-bit CSI, OSC, ST …),
-# bidi overrides and line separators raw: in a terminal those act, and U+2028/U+2029
-# break JavaScript readers. As \uXXXX escapes they are the same JSON data, inert.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def json_text(document: Any, *, indent: int | None = 2) -> str:
-    """`document` as JSON text: UTF-8 (not ASCII-escaped) but with every character that
-    could act on a terminal escaped (C0 by json itself; DEL, C1 and bidi controls here)."""
-    text = json.dumps(document, ensure_ascii=False, indent=indent)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def emit_json(document: Any) -> None:

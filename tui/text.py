@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import html as html_lib
+import json
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -303,3 +305,18 @@ def _flush_block(current: list[str], blocks: list[str], *, preformatted: bool) -
         lines.pop()
     if lines:
         blocks.append("\n".join(lines))
+
+
+# --------------------------------------------------------------------------- JSON
+
+# json.dumps escapes C0 controls but writes DEL, C1 controls (8-bit CSI, OSC, ST …),
+# bidi overrides and line separators raw: in a terminal those act, and U+2028/U+2029
+# break JavaScript readers. As \uXXXX escapes they are the same JSON data, inert.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(document: Any, *, indent: int | None = 2) -> str:
+    """`document` as JSON text: UTF-8 (not ASCII-escaped) but with every character that
+    could act on a terminal escaped (C0 by json itself; DEL, C1 and bidi controls here)."""
+    text = json.dumps(document, ensure_ascii=False, indent=indent)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
