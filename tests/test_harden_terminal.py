@@ -178,8 +178,12 @@ def build_hostile_db(tmp_path: Path, server: FeedServer) -> Path:
             content=hostile_html("RAWHTMLBODY"),
             text="plain",
         )
-        themed = Classification(themes=(ThemeScore(hostile("RAWTHEME")[:200], 0.9),))
-        store.save_items(raw_id, [(item, themed), (item2, Classification())])
+        themed = Classification(
+            themes=(ThemeScore("chips", 0.95), ThemeScore(hostile("RAWTHEME")[:200], 0.9)),
+            actors=("Nvidia", hostile("RAWACTOR")[:200]),
+        )
+        chips = Classification(themes=(ThemeScore("chips", 0.9),), actors=("China",))
+        store.save_items(raw_id, [(item, themed), (item2, chips)])
         ids = [row.id for row in store.list_items()]
         store.add_tags(ids[:3], [hostile("RAWTAG")[:300], "[@click=app.quit]tag[/]"])
         store.set_starred(ids[:1], True)
@@ -343,17 +347,27 @@ def test_refresh_from_the_dashboard_reports_hostile_feeds_inertly(
 
 # --------------------------------------------------------------------------- the CLI
 
+AT = ("--since", "2025-07-01", "--at", "2025-08-01")
 TEXT_COMMANDS = [
     ("items",),
     ("items", "--limit", "500", "--search", "RAWTITLE"),
     ("sources",),
     ("themes",),
+    ("stories", *AT),
+    ("trends", "--at", "2025-08-01"),
+    ("brief", *AT),
+    ("brief", *AT, "--format", "html"),
+    ("learned",),
 ]
 JSON_COMMANDS = [
     ("items", "--json"),
     ("sources", "--json"),
     ("themes", "--json"),
     ("export", "json"),
+    ("stories", *AT, "--json"),
+    ("trends", "--at", "2025-08-01", "--json"),
+    ("brief", *AT, "--format", "json"),
+    ("learned", "--json"),
 ]
 
 
