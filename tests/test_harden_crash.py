@@ -279,7 +279,7 @@ def replay(log: Path) -> dict[str, Any]:
 def test_ui_writes_during_refreshes_never_lock_and_never_get_lost(
     tmp_path: Path, long_mode: bool
 ) -> None:
-    seconds = 60.0 if long_mode else 8.0
+    seconds = 60.0 if long_mode else 6.0
     db = tmp_path / "busy.db"
     log = tmp_path / "writer.log"
     server = FeedServer()

@@ -270,12 +270,12 @@ def test_dashboard_in_a_pty_writes_no_feed_escape_and_runs_no_feed_action(
         clicked = 0
         app.press("g")
         for _ in range(6):  # every item passes through the reading pane
-            app.press("j", pause=0.3)
-            clicked += click_every(app, "CLICKQUIT", "L[/link]")
-            app.press("\x1b", pause=0.4)  # a click may have focused the reader: back to the list
+            app.press("j", pause=0.25)
+            clicked += click_every(app, "CLICKQUIT")
+            app.press("\x1b", pause=0.25)  # a click may have focused the reader: back to the list
         app.press("g", "\r", pause=0.5)  # open the first item: it is marked read
         assert app.wait_for("RAWAUTHOR"), app.screen_text()
-        clicked += click_every(app, "CLICKQUIT", "sshlink", "click")
+        clicked += click_every(app, "CLICKQUIT", "L[/link]", "sshlink", "click")
         app.press("\x1b", pause=0.5)
         app.press("?", pause=0.6)
         assert app.wait_for("Everywhere"), app.screen_text()
