@@ -39,7 +39,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "aigeo.db"
     with Store.open(path) as store:
         load_seed_corpus(store)
-        source_id, _ = store.add_source("https://example.org/feed", "Example")
+        source_id, _ = store.add_source("http://127.0.0.1:9/feed", "Example")  # never fetched
         store.save_items(
             source_id,
             [

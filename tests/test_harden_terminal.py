@@ -19,6 +19,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -144,11 +145,12 @@ def build_hostile_db(tmp_path: Path, server: FeedServer) -> Path:
         store.add_source(rss_url)
         store.set_meta("default_feeds_offered", "1")
         load_seed_corpus(store)  # as the first launch would: the app then writes nothing
+    assert_loopback_only(db)
     done = aigeo(tmp_path, db, "refresh")
     assert done.returncode == 0, done.stderr.decode(errors="replace")
     with Store.open(db) as store:
         raw_id, _ = store.add_source(
-            "https://raw.example.org/feed", hostile("RAWSOURCE"), category=hostile("RAWCAT")
+            server.url("/raw-feed"), hostile("RAWSOURCE"), category=hostile("RAWCAT")
         )
         store.update_source(
             raw_id,
@@ -188,6 +190,13 @@ def build_hostile_db(tmp_path: Path, server: FeedServer) -> Path:
         store.add_tags(ids[:3], [hostile("RAWTAG")[:300], "[@click=app.quit]tag[/]"])
         store.set_starred(ids[:1], True)
     return db
+
+
+def assert_loopback_only(db: Path) -> None:
+    """Every feed a refresh of `db` would fetch is on 127.0.0.1 (tests stay off the net)."""
+    with Store.open(db) as store:
+        hosts = {urlsplit(source.url).hostname for source in store.feed_sources()}
+    assert hosts <= {"127.0.0.1"}, hosts
 
 
 def dump(db: Path, *, ignore: frozenset[str] = frozenset({"read"})) -> dict[str, list[tuple]]:
@@ -329,6 +338,7 @@ def test_refresh_from_the_dashboard_reports_hostile_feeds_inertly(
         for n, title in enumerate(["[/]", "[@click=app.quit]CLICKQUIT[/]", hostile("FAILING")]):
             url = server.route(f"/gone{n}", Reply(500, b"no"))
             store.add_source(url, title)
+    assert_loopback_only(db)
     app = launch(tmp_path, db)
     try:
         assert app.wait_for("RAWTITLE"), app.screen_text()
@@ -411,6 +421,7 @@ def test_cli_refresh_import_and_add_report_hostile_input_inertly(
     with Store.open(db) as store:
         store.add_source(server.route("/err", Reply(500, b"x")), hostile("ERRTITLE"))
         store.add_source(server.route("/html", Reply(body=b"<html>" + hostile("P").encode())))
+    assert_loopback_only(db)
     for args in (("refresh",), ("refresh", "--json")):
         done = aigeo(tmp_path, db, *args)
         assert done.returncode == 0, done.stderr
