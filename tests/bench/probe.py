@@ -1,0 +1,181 @@
+"""Dashboard probe: one process that starts an app, times its first frame, optionally acts.
+
+    python -m tests.bench.probe hello --t0 EPOCH --out OUT.json
+    python -m tests.bench.probe aigeo --db DB --t0 EPOCH --out OUT.json [--interact]
+
+Both apps run the same way: headless at 160x48, under `App.run(headless=True)`.
+`aigeo` goes through the real command line (`tui.cli.main(["--db", DB])`: click, the
+seed-corpus check, `make_app`, `App.run`), with `App.run` patched to run headless; `hello`
+is a one-Static Textual app. Start-up is the time from `--t0` (the parent's clock just
+before it started this process, so interpreter start and every import count) to the
+first frame: the first compositor update handed to `App._display` (headless skips only
+the terminal write).
+
+With `--interact` the aigeo probe then times, each as key press to the next frame
+(Textual's Pilot): one row down (`j`, which also shows the item in the reading pane),
+opening an item (`enter`: mark read, recount, focus the reader), and typing a search
+query one key at a time. Peak RSS is this process's `ru_maxrss`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+SIZE = (160, 48)
+TYPED = "chips export controls theme:chips is:unread"
+NOW_ISO = "2025-07-09T12:00:00+00:00"
+
+
+class Frames:
+    """Records when frames are produced (patched into App._display)."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.first = asyncio.Event()
+
+    def install(self) -> None:
+        from textual.app import App
+
+        original = App._display
+        frames = self
+
+        def _display(app: Any, screen: Any, renderable: Any) -> None:
+            original(app, screen, renderable)
+            if renderable is not None:
+                frames.times.append(time.time())
+                frames.first.set()
+
+        App._display = _display  # type: ignore[method-assign]
+
+    def after(self, started: float) -> float | None:
+        """The time of the last frame produced at or after `started`."""
+        later = [t for t in self.times if t >= started]
+        return later[-1] if later else None
+
+
+def _patch_run(pilot_fn: Any) -> None:
+    """Make every App.run headless at SIZE with our auto-pilot."""
+    from textual.app import App
+
+    original = App.run
+
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        kwargs.update(headless=True, size=SIZE, auto_pilot=pilot_fn)
+        return original(self, *args, **kwargs)
+
+    App.run = run  # type: ignore[method-assign]
+
+
+async def _timed_key(pilot: Any, frames: Frames, key: str) -> float:
+    started = time.time()
+    await pilot.press(key)
+    await pilot.pause()
+    shown = frames.after(started) or time.time()
+    return (shown - started) * 1000
+
+
+async def _interact(pilot: Any, frames: Frames, result: dict[str, Any]) -> None:
+    app = pilot.app
+    from tui.ui.widgets.items import ItemList
+
+    items = app.query_one(ItemList)
+    result["listed"] = items.count
+    downs = [await _timed_key(pilot, frames, "j") for _ in range(40)]
+    opens = []
+    for _ in range(8):
+        opens.append(await _timed_key(pilot, frames, "enter"))
+        await pilot.press("escape")
+        await pilot.press("j")
+        await pilot.pause()
+    result["row_down_ms"] = downs
+    result["open_item_ms"] = opens
+    result["search_ms"], result["search_method"] = await _search(pilot, frames)
+
+
+async def _search(pilot: Any, frames: Frames) -> tuple[list[float], str]:
+    """Type TYPED one key at a time; each key to the frame with the updated list."""
+    app = pilot.app
+    if hasattr(app, "on_search_bar_changed"):
+        await pilot.press("slash")
+        await pilot.pause()
+        times = []
+        for char in TYPED:
+            times.append(await _timed_key(pilot, frames, "space" if char == " " else char))
+        return times, "SearchBar keystrokes"
+    # The search bar is not wired to the list yet: time what it will do per keystroke.
+    from tui.query import parse_query
+    from tui.ui.widgets.items import ItemList
+
+    items = app.query_one(ItemList)
+    times = []
+    for end in range(1, len(TYPED) + 1):
+        started = time.time()
+        query = parse_query(TYPED[:end]).to_item_query()
+        items.load(query)
+        app._after_list_change()
+        await pilot.pause()
+        shown = frames.after(started) or time.time()
+        times.append((shown - started) * 1000)
+    return times, "parse_query + ItemList.load per keystroke (SearchBar not wired yet)"
+
+
+def main() -> None:
+    """Command line (see the module docstring)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("app", choices=("hello", "aigeo"))
+    parser.add_argument("--db")
+    parser.add_argument("--t0", type=float, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--interact", action="store_true")
+    args = parser.parse_args()
+    frames = Frames()
+    result: dict[str, Any] = {"app": args.app}
+
+    async def pilot_fn(pilot: Any) -> None:
+        await frames.first.wait()
+        result["first_frame_s"] = frames.times[0] - args.t0
+        if args.interact:
+            await _interact(pilot, frames, result)
+        pilot.app.exit()
+
+    from textual.app import App
+
+    frames.install()
+    _patch_run(pilot_fn)
+    if args.app == "hello":
+        from textual.app import ComposeResult
+        from textual.widgets import Static
+
+        class Hello(App[None]):
+            def compose(self) -> ComposeResult:
+                yield Static("Hello, world")
+
+        Hello().run()
+    else:
+        from tui.cli import main as cli
+
+        with contextlib.suppress(SystemExit):
+            cli(["--db", args.db], prog_name="aigeo", standalone_mode=False)
+    result["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    args.out.write_text(json.dumps(result))
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    """p50, p95 and max of a list of milliseconds."""
+    if not values:
+        return {}
+    p95 = statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+    return {"p50": statistics.median(values), "p95": p95, "max": max(values)}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
