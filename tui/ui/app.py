@@ -88,6 +88,7 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         self.theme_defs: dict[str, ThemeDef] = {t.id: t for t in self.lexicon.themes}
         self.query_filter = ItemQuery()
         self.tracker = Tracker(store)
+        self._reader_pending = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -200,7 +201,7 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         items = self.query_one(ItemList)
         self.sub_title = self.describe_filter()
         items.border_subtitle = f"{items.count} items"
-        self.show_current()
+        self._schedule_reader()
 
     def describe_filter(self) -> str:
         """The active filter in words, for the header."""
@@ -256,6 +257,21 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
                 )
 
     def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
+        self._schedule_reader()
+
+    def _schedule_reader(self) -> None:
+        """Show the current item in the reading pane right after the next frame.
+
+        The list (a moved cursor: two lines; a new filter) is painted first; the reading
+        pane, which costs a layout pass, follows in the frame after, once for any number
+        of moves made meanwhile (holding j stays smooth).
+        """
+        if not self._reader_pending:
+            self._reader_pending = True
+            self.call_after_refresh(self._show_current_later)
+
+    def _show_current_later(self) -> None:
+        self._reader_pending = False
         self.show_current()
 
     def on_item_list_selected(self, event: ItemList.Selected) -> None:
@@ -270,8 +286,9 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
             return
         if not current.read:
             self.tracker.set_read([current.id], True, record=False)
-            self._redraw_current()
-        self.show_current()
+            self._redraw_current()  # shows the current item too
+        else:
+            self.show_current()
         self.query_one(Reader).focus()
 
     def action_back_to_list(self) -> None:
