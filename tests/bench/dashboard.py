@@ -64,6 +64,7 @@ def run(source_db: Path, starts: int, log: Any = print) -> dict[str, Any]:
         "peak_rss_mib": max(acts["max_rss_mib"], *rss_aigeo),
         "listed": acts.get("listed"),
         "row_down_ms": summary(acts["row_down_ms"]),
+        "row_down_reader_ms": summary(acts["row_down_settled_ms"]),
         "open_item_ms": summary(acts["open_item_ms"]),
         "search_ms": summary(acts["search_ms"]),
         "search_method": acts["search_method"],

@@ -3,10 +3,10 @@
 Items look like the real thing: headline-like titles and 50-150 word texts built from
 an AI-geopolitics vocabulary and common English words, a short HTML `content` made from
 the text (the newest items only), 300 sources (one of them the seed corpus), dates
-over three years, and themes and actors as the classifier would give them (0-3
-themes, 0-3 actors). About half the items older than a month are read, 1% starred,
-3% tagged. Only the newest 5,000 items carry an HTML `content` besides the text
-(which keeps a 1M store near 1.7 GB).
+over the three years up to the day the store is made, and themes and actors as the
+classifier would give them (0-3 themes, 0-3 actors). About half the items older than
+a month are read, 1% starred, 3% tagged. Only the newest 5,000 items carry an HTML
+`content` besides the text (which keeps a 1M store near 1.7 GB).
 
 Rows go in through the store's own schema (tui.store.Store.open migrates an empty
 file), with the FTS triggers on, in transactions of 20,000 items. A finished database
@@ -22,8 +22,7 @@ from pathlib import Path
 
 from tests.bench.farm import COMMON, DOMAIN
 
-GENERATOR_VERSION = 2
-NOW = datetime(2025, 7, 9, 12, tzinfo=UTC)
+GENERATOR_VERSION = 3
 THEMES = [
     "open-models", "us-china", "chips", "compute", "governance", "safety",
     "sovereignty", "markets", "information-control", "talent-research", "defense",
@@ -57,8 +56,10 @@ def generate(path: Path, count: int, *, seed: int = 11, log: object = print) -> 
     from tui.store import SEED_SOURCE_TITLE, SEED_SOURCE_URL, Store
 
     rng = random.Random(seed)
-    start = NOW - timedelta(days=3 * 365)
-    step = (NOW - start) / max(1, count)
+    # Dated up to the day it is made (the dashboard's 30-day sparklines need recent items).
+    now = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = now - timedelta(days=3 * 365)
+    step = (now - start) / max(1, count)
     with Store.open(path) as store:
         with store.write() as conn:
             conn.execute(
@@ -70,14 +71,14 @@ def generate(path: Path, count: int, *, seed: int = 11, log: object = print) -> 
                 conn.execute(
                     "INSERT INTO sources(url, title, kind, ok_at, checked_at, status) "
                     "VALUES (?, ?, 'feed', ?, ?, 200)",
-                    (f"https://feeds{n}.example.org/rss", title.title(), NOW.isoformat(),
-                     NOW.isoformat()),
+                    (f"https://feeds{n}.example.org/rss", title.title(), now.isoformat(),
+                     now.isoformat()),
                 )  # fmt: skip
         for first in range(0, count, BATCH):
             items, themes, actors, tags = [], [], [], []
             for n in range(first, min(count, first + BATCH)):
                 item_id = n + 1
-                at = min(NOW, start + step * n + timedelta(hours=rng.uniform(-48, 48)))
+                at = min(now, start + step * n + timedelta(hours=rng.uniform(-48, 48)))
                 iso = at.replace(microsecond=0).isoformat()
                 picks = rng.sample(DOMAIN, 3)
                 title = rng.choice(HEADLINE).format(a=picks[0], b=picks[1], c=picks[2])
@@ -85,7 +86,7 @@ def generate(path: Path, count: int, *, seed: int = 11, log: object = print) -> 
                 content = None  # the reader then shows the text; the newest have HTML
                 if item_id > count - RICH_NEWEST:
                     content = "<p>" + text.replace(" and ", " and</p><p>", 2) + "</p>"
-                old = (NOW - at).days > 30
+                old = (now - at).days > 30
                 read = int(rng.random() < (0.5 if old else 0.1))
                 source = rng.randrange(2, 301)
                 items.append(
@@ -132,4 +133,7 @@ def cached_store(cache_dir: Path, count: int, log: object = print) -> Path:
         log(f"  generating {count:,} items into {path} (once; cached for later runs)")  # type: ignore[operator]
         generate(partial, count, log=log)
         shutil.move(partial, path)
+    from tui.store import Store
+
+    Store.open(path).close()  # bring a cached store up to the current schema, once
     return path

@@ -56,6 +56,10 @@ class Frames:
 
         App._display = _display  # type: ignore[method-assign]
 
+    def first_after(self, started: float) -> float | None:
+        """The time of the first frame produced at or after `started`."""
+        return next((t for t in self.times if t >= started), None)
+
     def after(self, started: float) -> float | None:
         """The time of the last frame produced at or after `started`."""
         later = [t for t in self.times if t >= started]
@@ -75,12 +79,19 @@ def _patch_run(pilot_fn: Any) -> None:
     App.run = run  # type: ignore[method-assign]
 
 
-async def _timed_key(pilot: Any, frames: Frames, key: str) -> float:
+async def _timed_key(
+    pilot: Any, frames: Frames, key: str, settled: list[float] | None = None
+) -> float:
+    """Milliseconds from a key press to the first frame after it; with `settled`, also
+    appends the time to the last frame once the app is idle again (e.g. the reader)."""
     started = time.time()
     await pilot.press(key)
     await pilot.pause()
-    shown = frames.after(started) or time.time()
-    return (shown - started) * 1000
+    await pilot.pause()
+    first = frames.first_after(started) or time.time()
+    if settled is not None:
+        settled.append(((frames.after(started) or time.time()) - started) * 1000)
+    return (first - started) * 1000
 
 
 async def _interact(pilot: Any, frames: Frames, result: dict[str, Any]) -> None:
@@ -89,14 +100,18 @@ async def _interact(pilot: Any, frames: Frames, result: dict[str, Any]) -> None:
 
     items = app.query_one(ItemList)
     result["listed"] = items.count
-    downs = [await _timed_key(pilot, frames, "j") for _ in range(40)]
-    opens = []
+    settled: list[float] = []
+    downs = [await _timed_key(pilot, frames, "j", settled) for _ in range(40)]
+    opens: list[float] = []
+    opened: list[float] = []
     for _ in range(8):
-        opens.append(await _timed_key(pilot, frames, "enter"))
+        await _timed_key(pilot, frames, "enter", opened)
+        opens.append(opened[-1])
         await pilot.press("escape")
         await pilot.press("j")
         await pilot.pause()
     result["row_down_ms"] = downs
+    result["row_down_settled_ms"] = settled
     result["open_item_ms"] = opens
     result["search_ms"], result["search_method"] = await _search(pilot, frames)
 
@@ -107,9 +122,9 @@ async def _search(pilot: Any, frames: Frames) -> tuple[list[float], str]:
     if hasattr(app, "on_search_bar_changed"):
         await pilot.press("slash")
         await pilot.pause()
-        times = []
+        times: list[float] = []  # to the last frame: the list, not the echoed character
         for char in TYPED:
-            times.append(await _timed_key(pilot, frames, "space" if char == " " else char))
+            await _timed_key(pilot, frames, "space" if char == " " else char, times)
         return times, "SearchBar keystrokes"
     # The search bar is not wired to the list yet: time what it will do per keystroke.
     from tui.query import parse_query
