@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass
 
 from tui.corpus import SeedDocument, read_seed_documents
@@ -83,16 +83,84 @@ def load_seed_corpus(store: Store, lexicon: Lexicon | None = None) -> SeedLoad:
     return SeedLoad(source_id, len(docs), result)
 
 
-def retheme(store: Store, lexicon: Lexicon | None = None, batch_size: int = 2000) -> int:
-    """Re-score every stored item with the lexicon; user decisions stay. Returns items done."""
+# Below this many items re-theming stays in this process: starting workers costs more.
+RETHEME_PARALLEL_MIN = 20_000
+
+_worker_lexicon: Lexicon | None = None
+
+
+def _retheme_worker_init(lexicon_state: bytes) -> None:
+    """A re-theme worker: ignore Ctrl+C (the parent decides) and unpickle the lexicon once."""
+    import pickle
+    import signal
+
+    global _worker_lexicon
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_lexicon = pickle.loads(lexicon_state)
+
+
+def _classify_rows(rows: list[tuple[int, str, str]]) -> list[tuple[int, Classification]]:
+    """Classify one batch of (id, title, text) in a worker."""
+    assert _worker_lexicon is not None
+    return [(item_id, _worker_lexicon.classify(title, text)) for item_id, title, text in rows]
+
+
+def retheme(
+    store: Store,
+    lexicon: Lexicon | None = None,
+    batch_size: int = 2000,
+    *,
+    workers: int | None = None,
+) -> int:
+    """Re-score every stored item with the lexicon; user decisions stay. Returns items done.
+
+    Items whose classification did not change are not written. From
+    RETHEME_PARALLEL_MIN items on, the classifying runs in worker processes (one per
+    core unless `workers` says otherwise) while this process reads and writes.
+    """
+    from tui.parsework import default_workers  # multiprocessing only when re-theming
+
     lexicon = lexicon or load_lexicon()
-    done = 0
-    for batch in store.iter_item_texts(batch_size):
-        done += store.set_rule_classifications(
-            (item_id, lexicon.classify(title, text)) for item_id, title, text in batch
+    count = workers or default_workers()
+    batches = store.iter_item_texts(batch_size)
+    if count > 1 and store.count_items() >= RETHEME_PARALLEL_MIN:
+        classified = _classify_in_workers(lexicon, batches, count)
+    else:
+        classified = (
+            [(item_id, lexicon.classify(title, text)) for item_id, title, text in batch]
+            for batch in batches
         )
+    done = 0
+    for batch in classified:
+        store.update_rule_classifications(batch)
+        done += len(batch)
     store.set_meta(LEXICON_META_KEY, lexicon.version)
     return done
+
+
+def _classify_in_workers(
+    lexicon: Lexicon, batches: Iterator[list[tuple[int, str, str]]], workers: int
+) -> Iterator[list[tuple[int, Classification]]]:
+    """Classified batches, in order, from a process pool with a few batches in flight."""
+    import pickle
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from tui.parsework import _mp_context, _start_helpers
+
+    context = _mp_context()
+    _start_helpers(context)
+    state = pickle.dumps(lexicon)
+    pending: deque[Future[list[tuple[int, Classification]]]] = deque()
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_retheme_worker_init, initargs=(state,)
+    ) as pool:
+        for batch in batches:
+            pending.append(pool.submit(_classify_rows, batch))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def lexicon_is_stale(store: Store, lexicon: Lexicon) -> bool:
