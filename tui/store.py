@@ -317,6 +317,60 @@ def _find_story_key(
     return None
 
 
+class _StoryKeys:
+    """_find_story_key for a batch of new items, with two queries instead of two per item.
+
+    The stored copies' keys are fetched up front (the oldest copy per canonical URL and
+    per content hash, as _find_story_key orders them), and every item inserted in the
+    batch is added after them (it has a larger id). Once an existing row is updated in
+    the batch (`stale`), lookups go to the database one by one again.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, items: Sequence[NewItem]) -> None:
+        self.conn = conn
+        self.stale = False
+        self.by_url: dict[str, str] = {}
+        self.by_hash: dict[str, str] = {}
+        urls = list({i.canonical_url for i in items if i.canonical_url})
+        hashes = list(
+            {i.content_hash for i in items if i.content_hash and len(i.text) >= STORY_MIN_TEXT}
+        )
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            for url, key in conn.execute(
+                f"SELECT canonical_url, story_key FROM items WHERE canonical_url IN "
+                f"({','.join('?' * len(chunk))}) AND story_key IS NOT NULL ORDER BY id",
+                chunk,
+            ):
+                self.by_url.setdefault(url, str(key))
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            for digest, key in conn.execute(
+                f"SELECT content_hash, story_key FROM items WHERE content_hash IN "
+                f"({','.join('?' * len(chunk))}) AND story_key IS NOT NULL "
+                "AND length(text) >= ? ORDER BY id",
+                [*chunk, STORY_MIN_TEXT],
+            ):
+                self.by_hash.setdefault(digest, str(key))
+
+    def find(self, item: NewItem) -> str | None:
+        """The story key of a stored copy of `item`, if any."""
+        if self.stale:
+            return _find_story_key(self.conn, item.canonical_url, item.content_hash, item.text)
+        if item.canonical_url and (key := self.by_url.get(item.canonical_url)):
+            return key
+        if item.content_hash and len(item.text) >= STORY_MIN_TEXT:
+            return self.by_hash.get(item.content_hash)
+        return None
+
+    def added(self, item: NewItem, key: str) -> None:
+        """Record an item just inserted with `key` (later copies in the batch join it)."""
+        if item.canonical_url:
+            self.by_url.setdefault(item.canonical_url, key)
+        if item.content_hash and len(item.text) >= STORY_MIN_TEXT:
+            self.by_hash.setdefault(item.content_hash, key)
+
+
 # --------------------------------------------------------------------------- queries
 
 
@@ -1159,20 +1213,25 @@ class Store:
         now = fetched_at or utc_now()
         with self.write():
             existing = self._existing_items(source_id, [item.guid for item, _ in entries])
+            stories = _StoryKeys(self.conn, [item for item, _ in entries])
+            classified: list[tuple[int, Classification]] = []
             for item, classification in entries:
                 known = existing.get(item.guid)
                 if known is None:
-                    item_id = self._insert_item(source_id, item, now)
+                    item_id = self._insert_item(source_id, item, now, stories)
                     existing[item.guid] = (item_id, item.content_hash, item.title)
                     result.new_ids.append(item_id)
                 elif (known[1], known[2]) != (item.content_hash, item.title):
                     item_id = known[0]
                     self._update_item(item_id, item)
+                    stories.stale = True  # a stored copy changed: look up one by one
                     result.updated_ids.append(item_id)
                 else:
                     result.unchanged += 1
                     continue
-                self._replace_rule_classification(item_id, classification)
+                classified.append((item_id, classification))
+            if classified:  # all themes and actors in four statements
+                self.set_rule_classifications(classified)
         return result
 
     def _existing_items(
@@ -1190,11 +1249,14 @@ class Store:
                 found[row["guid"]] = (row["id"], row["content_hash"], row["title"])
         return found
 
-    def _insert_item(self, source_id: int, item: NewItem, now: str) -> int:
+    def _insert_item(
+        self, source_id: int, item: NewItem, now: str, stories: _StoryKeys | None = None
+    ) -> int:
         """Insert one item; it joins the story of a stored copy, else starts its own."""
-        story_key = _find_story_key(
-            self.conn, item.canonical_url, item.content_hash, item.text
-        ) or new_story_key(source_id, item.guid)
+        if stories is None:
+            stories = _StoryKeys(self.conn, [])
+            stories.stale = True
+        story_key = stories.find(item) or new_story_key(source_id, item.guid)
         cur = self.conn.execute(
             "INSERT INTO items(source_id, guid, url, title, author, published, fetched_at, "
             "summary, content, text, content_hash, lang, canonical_url, sort_at, story_key) "
@@ -1217,6 +1279,7 @@ class Store:
                 story_key,
             ),
         )
+        stories.added(item, story_key)
         return int(cur.lastrowid or 0)
 
     def _update_item(self, item_id: int, item: NewItem) -> None:
@@ -1242,27 +1305,12 @@ class Store:
             ),
         )
 
-    def _replace_rule_classification(self, item_id: int, classification: Classification) -> None:
-        """Swap the classifier's themes and the actors of an item; user decisions stay."""
-        self.conn.execute(
-            "DELETE FROM item_themes WHERE item_id = ? AND origin = 'rule'", (item_id,)
-        )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO item_themes(item_id, theme, score, origin) "
-            "VALUES (?, ?, ?, 'rule')",
-            [(item_id, t.id, t.score) for t in classification.themes],
-        )
-        self.conn.execute("DELETE FROM item_actors WHERE item_id = ?", (item_id,))
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO item_actors(item_id, actor) VALUES (?, ?)",
-            [(item_id, actor) for actor in classification.actors],
-        )
-
     def set_rule_classifications(self, batch: Iterable[tuple[int, Classification]]) -> int:
-        """Re-theme many items in one transaction. Returns how many were written.
+        """Swap the classifier's themes and the actors of many items in one transaction;
+        user decisions stay. Returns how many were written.
 
-        The same as _replace_rule_classification item by item, in four statements for
-        the whole batch (items do not share rows, and each item's actors keep their order).
+        Four statements for the whole batch (items share no rows; each item's actors
+        keep their order).
         """
         items = list(batch)
         ids = [(item_id,) for item_id, _ in items]
