@@ -27,6 +27,12 @@ def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name.upper(), raising=False)
 
 
+@pytest.fixture(autouse=True)
+def no_user_lexicon_overlay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user's themes.local.toml never leaks into a test: point at an unused path."""
+    monkeypatch.setenv("AIGEO_THEMES_LOCAL", str(tmp_path / "themes.local.toml"))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh database path; AIGEO_DB points at it so nothing touches the user's data."""
@@ -51,3 +57,13 @@ def feed_server() -> Iterator[FeedServer]:
         yield server
     finally:
         server.close()
+
+
+@pytest.fixture
+def seeded(db_path: Path) -> Path:
+    """The database path with the seed corpus loaded."""
+    from tui.ingest import load_seed_corpus
+
+    with Store.open(db_path) as opened:
+        load_seed_corpus(opened)
+    return db_path

@@ -132,3 +132,14 @@ def test_text_listing_prints_no_escapes(db_path: Path, title: str) -> None:
     assert "\x1b" not in out and "\x07" not in out
     if title.startswith("["):
         assert "[@click=app.quit]" in out
+
+
+def test_items_search_takes_the_query_language(db_path: Path) -> None:
+    code, out = run("items", "--json", "--search", "theme:open-models -sputnik")
+    assert code == 0
+    items = json.loads(out)
+    assert items and all("open-models" in {t["id"] for t in i["themes"]} for i in items)
+    _, everything = run("items", "--json", "--theme", "open-models")
+    assert len(items) < len(json.loads(everything))
+    result = CliRunner().invoke(main, ["items", "--search", "since:abc chips"])
+    assert result.exit_code == 0 and "since" in result.output

@@ -45,3 +45,13 @@ def test_save_setting_keeps_other_lines(tmp_path: Path) -> None:
     save_setting("ui", "theme", "gruvbox", path)
     assert load_settings(path).ui_theme == "gruvbox"
     assert path.read_text("utf-8").count("theme =") == 1
+
+
+def test_poll_table_reaches_poll_settings(tmp_path: Path) -> None:
+    from tui.poller import PollSettings
+
+    path = tmp_path / "config.toml"
+    path.write_text("[poll]\nconcurrency = 4\ndeadline_s = 12.5\nbogus = 1\n", "utf-8")
+    poll, problems = PollSettings.from_mapping(load_settings(path).poll)
+    assert (poll.concurrency, poll.deadline_s) == (4, 12.5)
+    assert problems and "bogus" in problems[0]

@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
-from tui.ingest import load_seed_corpus
 from tui.model import Classification, NewItem
 from tui.store import ItemQuery, Store
 from tui.ui.app import AigeoApp, make_app
@@ -17,13 +14,6 @@ from tui.ui.widgets.sources import SourcesPanel
 from tui.ui.widgets.themes import ThemesPanel, theme_option_id
 
 FIXED_NOW = datetime(2025, 8, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def seeded(db_path: Path) -> Path:
-    with Store.open(db_path) as store:
-        load_seed_corpus(store)
-    return db_path
 
 
 def app_for(path: Path) -> AigeoApp:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
-from tui.ingest import load_seed_corpus, retheme
+from tui.ingest import retheme
 from tui.model import Classification, NewItem
 from tui.store import ItemQuery, Store
 from tui.ui.app import AigeoApp, make_app
@@ -19,13 +17,6 @@ from tui.ui.widgets.items import ItemList
 from tui.ui.widgets.sources import SourcesPanel, tag_option_id
 
 FIXED_NOW = datetime(2025, 8, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def seeded(db_path: Path) -> Path:
-    with Store.open(db_path) as store:
-        load_seed_corpus(store)
-    return db_path
 
 
 def app_for(path: Path) -> AigeoApp:
@@ -214,3 +205,28 @@ def test_parse_tags() -> None:
     assert parse_tags("Brief, follow-up  -old #x") == (["brief", "follow-up", "x"], ["old"])
     assert parse_tags("  ") == ([], [])
     assert parse_tags("a a -b -b") == (["a"], ["b"])
+
+
+async def test_keys_are_remappable_from_settings(seeded: Path) -> None:
+    from tui.config import Settings
+
+    app = make_app(seeded, clock=lambda: FIXED_NOW, settings=Settings(keys={"star": "S"}))
+    async with app.run_test(size=(160, 48)) as pilot:
+        item_id = current_id(app)
+        await pilot.press("s")
+        assert not item_state(seeded, item_id).starred
+        await pilot.press("S")
+        assert item_state(seeded, item_id).starred
+
+
+async def test_theme_choice_is_saved_to_the_config(seeded: Path) -> None:
+    from tui.config import load_settings
+
+    app = app_for(seeded)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+    assert load_settings().ui_theme == "nord"
+    again = make_app(seeded, clock=lambda: FIXED_NOW, settings=load_settings())
+    async with again.run_test(size=(160, 48)):
+        assert again.theme == "nord"

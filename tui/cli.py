@@ -9,15 +9,18 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from tui import __version__
-from tui.config import resolve_db_path
+from tui.config import Settings, load_settings, resolve_db_path
 from tui.model import Classification, ItemRow
 from tui.store import ItemQuery, Store, StoreError
 from tui.text import terminal_safe
+
+if TYPE_CHECKING:
+    from tui.poller import PollSettings
 
 
 class Context:
@@ -26,6 +29,16 @@ class Context:
     def __init__(self, db: str | None) -> None:
         self.db_path = resolve_db_path(db)
         self._store: Store | None = None
+
+    def poll_settings(self, settings: Settings | None = None) -> PollSettings:
+        """Poller limits from the [poll] table of config.toml (problems go to stderr)."""
+        from tui.poller import PollSettings
+
+        settings = settings or load_settings()
+        poll, problems = PollSettings.from_mapping(settings.poll)
+        for problem in problems + settings.problems:
+            click.echo(f"aigeo: config: {problem}", err=True)
+        return poll
 
     def store(self) -> Store:
         """The open store, with the seed corpus loaded on first use."""
@@ -98,9 +111,15 @@ def launch_dashboard(context: Context) -> None:
     """Open the store (loading the seed corpus on first run) and run the Textual app."""
     store = context.store()
     store.close()
-    from tui.ui.app import load_user_settings, make_app
+    from tui.ui.app import make_app
 
-    make_app(context.db_path, settings=load_user_settings(), offer_defaults=True).run()
+    settings = load_settings()
+    make_app(
+        context.db_path,
+        settings=settings,
+        poll_settings=context.poll_settings(settings),
+        offer_defaults=True,
+    ).run()
 
 
 @main.command()
@@ -108,7 +127,12 @@ def launch_dashboard(context: Context) -> None:
 @click.option(
     "--source", "source", metavar="ID", help="Only items of this source (id, URL, title)."
 )
-@click.option("--search", "search", metavar="QUERY", help="Full-text search over title and text.")
+@click.option(
+    "--search",
+    "search",
+    metavar="QUERY",
+    help='Search: words, "phrases", theme:ID actor:NAME tag:T is:unread since:7d …',
+)
 @click.option("--tag", "tag", metavar="TAG", help="Only items with this tag.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
@@ -132,9 +156,15 @@ def items(
         source_id = found.id
     if theme is not None:
         _check_theme(theme)
-    rows = store.list_items(
-        ItemQuery(theme=theme, source_id=source_id, search=search, tag=tag, limit=limit)
-    )
+    query = ItemQuery(theme=theme, source_id=source_id, tag=tag, limit=limit)
+    if search:
+        from tui.query import parse_query
+
+        parsed = parse_query(search)
+        for error in parsed.errors:
+            click.echo(f"aigeo: search: {error}", err=True)
+        query = parsed.to_item_query(query)
+    rows = store.list_items(query)
     if as_json:
         emit_json([item_to_json(row) for row in rows])
         return
@@ -252,4 +282,5 @@ def run() -> None:
     main(prog_name="aigeo")
 
 
+import tui.cli_article  # noqa: E402  (registers fetch-article, learned)
 import tui.cli_feeds  # noqa: E402, F401  (registers add/remove/sources/import/export/refresh/poll)

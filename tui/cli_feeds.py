@@ -316,7 +316,9 @@ def refresh(
             return
     progress = _ProgressLine() if sys.stderr.isatty() and not quiet and not as_json else None
     try:
-        summary = refresh_sources(context.db_path, ids, on_progress=progress, due_only=due)
+        summary = refresh_sources(
+            context.db_path, ids, context.poll_settings(), on_progress=progress, due_only=due
+        )
     finally:
         if progress is not None:
             progress.clear()
@@ -358,6 +360,7 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
     from tui.poller import FeedResult, poll_forever
 
     open_store(context).close()  # fail early on an unusable database
+    settings = context.poll_settings()
 
     def report(result: FeedResult) -> None:
         stamp = datetime.now().strftime("%H:%M:%S")
@@ -375,7 +378,9 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
         stop = asyncio.Event()
         with contextlib.suppress(NotImplementedError):  # a service manager stops us with TERM
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-        await poll_forever(context.db_path, on_result=report, max_sleep_s=max_sleep, stop=stop)
+        await poll_forever(
+            context.db_path, settings, on_result=report, max_sleep_s=max_sleep, stop=stop
+        )
 
     try:
         asyncio.run(run())

@@ -59,6 +59,7 @@ class Settings:
     ui_theme: str = "textual-dark"
     auto_refresh_minutes: int = 0  # 0 = off: nothing is fetched unless the user asks
     keys: dict[str, str] = field(default_factory=dict)  # action → key(s), e.g. {"star": "S"}
+    poll: dict[str, object] = field(default_factory=dict)  # the [poll] table (PollSettings)
     problems: list[str] = field(default_factory=list)
 
 
@@ -81,6 +82,9 @@ def load_settings(path: Path | None = None) -> Settings:
         settings.auto_refresh_minutes = minutes
     else:
         settings.problems.append(f"{path}: refresh.auto_minutes must be a whole number >= 0")
+    poll = data.get("poll", {})
+    if isinstance(poll, dict):
+        settings.poll = poll
     keys = data.get("keys", {})
     if isinstance(keys, dict):
         settings.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}

@@ -223,15 +223,17 @@ async def fetch_feed(
     max_bytes: int = 10 * 1024 * 1024,
     max_redirects: int = 5,
     deadline_s: float = 30.0,
+    accept: str = ACCEPT,
 ) -> FetchResponse:
     """GET a feed with conditional headers, following redirects by hand, within a deadline.
 
     Never raises (except cancellation): every failure is a FetchResponse with `error` set.
+    `accept` is the Accept header (feed types by default; the article fetcher asks for HTML).
     """
     result = FetchResponse(url=url)
     try:
         async with asyncio.timeout(deadline_s):
-            await _fetch(client, result, etag, last_modified, max_bytes, max_redirects)
+            await _fetch(client, result, etag, last_modified, max_bytes, max_redirects, accept)
     except TimeoutError:
         result.body = None
         result.error = f"timed out after {deadline_s:g} s"
@@ -245,8 +247,9 @@ async def _fetch(
     last_modified: str | None,
     max_bytes: int,
     max_redirects: int,
+    accept: str = ACCEPT,
 ) -> None:
-    headers = {"Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
+    headers = {"Accept": accept, "Accept-Encoding": "gzip, deflate"}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:

@@ -57,6 +57,7 @@ class ParseOutcome:
 ParseFunction = Callable[[ParseJob], ParseOutcome]
 WARM_UP_TIMEOUT_S = 60.0
 
+
 def worker_lexicon() -> Any:
     """The theme lexicon: compiled once per process and file version (load_lexicon caches
     on the file's mtime and size; the fork server compiles it before forking workers)."""

@@ -815,6 +815,20 @@ def _count_from_cache(conn: sqlite3.Connection, query: ItemQuery) -> int | None:
     return unread if query.unread else total - unread
 
 
+def _row_fields(row: sqlite3.Row) -> dict[str, object]:
+    """The ItemRow fields of a listing or detail row."""
+    return {
+        "id": row["id"],
+        "source_id": row["source_id"],
+        "source": row["source"],
+        "title": row["title"],
+        "url": row["url"],
+        "published": row["published"],
+        "read": bool(row["read"]),
+        "starred": bool(row["starred"]),
+    }
+
+
 def _source_from_row(row: sqlite3.Row) -> Source:
     keys = row.keys()
     return Source(
@@ -1305,6 +1319,10 @@ class Store:
             ),
         )
 
+    def _replace_rule_classification(self, item_id: int, classification: Classification) -> None:
+        """Swap the classifier's themes and the actors of one item; user decisions stay."""
+        self.set_rule_classifications([(item_id, classification)])
+
     def set_rule_classifications(self, batch: Iterable[tuple[int, Classification]]) -> int:
         """Swap the classifier's themes and the actors of many items in one transaction;
         user decisions stay. Returns how many were written.
@@ -1506,19 +1524,7 @@ class Store:
             f"WHERE {where} ORDER BY i.sort_at DESC, i.id DESC LIMIT ? OFFSET ?",
             (*params, query.limit, query.offset),
         ).fetchall()
-        items = [
-            ItemRow(
-                id=r["id"],
-                source_id=r["source_id"],
-                source=r["source"],
-                title=r["title"],
-                url=r["url"],
-                published=r["published"],
-                read=bool(r["read"]),
-                starred=bool(r["starred"]),
-            )
-            for r in rows
-        ]
+        items = [ItemRow(**_row_fields(r)) for r in rows]
         self._attach_labels(items)
         return items
 
@@ -1555,14 +1561,7 @@ class Store:
         if r is None:
             return None
         item = ItemDetail(
-            id=r["id"],
-            source_id=r["source_id"],
-            source=r["source"],
-            title=r["title"],
-            url=r["url"],
-            published=r["published"],
-            read=bool(r["read"]),
-            starred=bool(r["starred"]),
+            **_row_fields(r),
             author=r["author"],
             summary=r["summary"],
             content=r["content"],
@@ -1653,3 +1652,57 @@ class Store:
     def integrity_check(self) -> str:
         """SQLite's own integrity check ("ok" when healthy)."""
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # ----------------------------------------------------------------- full articles, learning
+
+    def save_full_article(
+        self, item_id: int, content: str, text: str, classification: Classification
+    ) -> bool:
+        """Store an article's extracted body on an item and re-theme it, in one transaction.
+
+        The feed's summary is kept (a summary-only feed's text was stored as content: it
+        moves to `summary`); the content hash stays the feed's, so a refresh of an
+        unchanged entry leaves the full text alone. Read, starred, tags and user theme
+        decisions are untouched. False when the item does not exist.
+        """
+        with self.write():
+            changed = self.conn.execute(
+                "UPDATE items SET summary = COALESCE(summary, content), content = ?, text = ? "
+                "WHERE id = ?",
+                (content, text, item_id),
+            ).rowcount
+            if changed:
+                self._replace_rule_classification(item_id, classification)
+        return changed > 0
+
+    def user_decisions(self) -> list[tuple[int, str, bool]]:
+        """Every user theme decision as (item id, theme, accepted), by item then theme."""
+        return [
+            (int(row[0]), str(row[1]), row[2] > 0)
+            for row in self.conn.execute(
+                "SELECT item_id, theme, score FROM item_themes WHERE origin = 'user' "
+                "ORDER BY item_id, theme"
+            )
+        ]
+
+    def item_texts(self, item_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """Item id → (title, text) for the given items (missing ids are left out)."""
+        ids = list(item_ids)
+        found: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for row in self.conn.execute(
+                f"SELECT id, title, text FROM items WHERE id IN ({_marks(len(chunk))})", chunk
+            ):
+                found[int(row[0])] = (row[1], row[2])
+        return found
+
+    def sample_item_texts(self, limit: int) -> list[tuple[int, str, str]]:
+        """About `limit` items' (id, title, text), spread evenly over the store by id."""
+        total, top = self.conn.execute("SELECT count(*), max(id) FROM items").fetchone()
+        step = max(1, math.ceil((total or 0) / max(1, limit)))
+        rows = self.conn.execute(
+            "SELECT id, title, text FROM items WHERE id % ? = 0 ORDER BY id LIMIT ?",
+            (step, limit),
+        ).fetchall()
+        return [(int(r[0]), r[1], r[2]) for r in rows] if top else []

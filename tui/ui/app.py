@@ -11,17 +11,21 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList
+from textual.widgets import Footer, Header, Input, OptionList
 
-from tui.config import Settings, load_settings, save_setting
+from tui.config import Settings, save_setting
 from tui.model import ItemDetail, ThemeDef
 from tui.poller import PollSettings
+from tui.query import ParsedQuery, parse_query
 from tui.store import ItemQuery, Store
 from tui.themes import load_lexicon
 from tui.trends import daily_series
+from tui.ui.article_actions import ArticleMixin
+from tui.ui.learn_actions import LearnMixin
 from tui.ui.refreshing import RefreshMixin
 from tui.ui.screens.confirm import Confirm
 from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.prompt import TextPrompt
 from tui.ui.screens.tag_prompt import TagPrompt
 from tui.ui.screens.theme_editor import ThemeEditor
 from tui.ui.sources_actions import SourcesMixin
@@ -42,7 +46,7 @@ def utc_clock() -> datetime:
     return datetime.now(UTC)
 
 
-class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
+class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, App[None]):
     """Sources and Themes on the left; the item list over the reading pane on the right."""
 
     TITLE = "aigeo"
@@ -58,6 +62,8 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         Binding("e", "edit_themes", "Themes", id="edit_themes"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("o", "open_link", "Open link", show=False, id="open_link"),
+        Binding("f", "fetch_article", "Full article", show=False, id="fetch_article"),
+        Binding("L", "learned", "What aigeo learned", show=False, id="learned"),
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
         Binding("r", "refresh_one", "Refresh", id="refresh"),
         Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
@@ -86,7 +92,8 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         self.settings = settings or Settings()
         self.lexicon = load_lexicon()
         self.theme_defs: dict[str, ThemeDef] = {t.id: t for t in self.lexicon.themes}
-        self.query_filter = ItemQuery()
+        self.query_filter = ItemQuery()  # what the Sources/Themes panels selected
+        self.search: ParsedQuery = parse_query("")  # what the search bar says
         self.tracker = Tracker(store)
         self._reader_pending = False
 
@@ -172,7 +179,10 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
     def refresh_panels(self) -> None:
         """Recount sources, tags and themes."""
         self.query_one(SourcesPanel).show_sources(
-            self.store.source_summaries(), self.store.tag_counts(), self.clock()
+            self.store.source_summaries(),
+            self.store.tag_counts(),
+            self.clock(),
+            views=self.view_counts(),
         )
         self.query_one(ThemesPanel).show_themes(
             self.lexicon.themes, self.store.theme_counts(), self._theme_series()
@@ -188,7 +198,7 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
     def apply_filter(self) -> None:
         """Reload the item list for the current filter and say what it is."""
         items = self.query_one(ItemList)
-        items.load(self.query_filter)
+        items.load(self.current_query())
         self._after_list_change()
 
     def reload_items(self) -> None:
@@ -203,9 +213,15 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         items.border_subtitle = f"{items.count} items"
         self._schedule_reader()
 
+    def current_query(self) -> ItemQuery:
+        """The panels' filter narrowed by the search bar's query."""
+        if self.search.is_empty:
+            return self.query_filter
+        return self.search.to_item_query(self.query_filter)
+
     def describe_filter(self) -> str:
         """The active filter in words, for the header."""
-        parts = []
+        parts = [f"search: {self.search.describe()}"] if not self.search.is_empty else []
         if self.query_filter.source_id is not None:
             source = self.store.get_source(self.query_filter.source_id)
             parts.append(f"source: {source.title if source else '?'}")
@@ -215,6 +231,59 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
             theme = self.theme_defs.get(self.query_filter.theme)
             parts.append(f"theme: {theme.name if theme else self.query_filter.theme}")
         return " · ".join(parts) or "all items"
+
+    # ------------------------------------------------------------------ search & views
+
+    def action_search(self) -> None:
+        """/: open the search bar (results update as you type)."""
+        self.query_one(SearchBar).open()
+
+    def on_search_bar_changed(self, event: SearchBar.Changed) -> None:
+        self.run_search(event.text)
+
+    def run_search(self, text: str) -> None:
+        """Apply a query typed in the search bar."""
+        self.search = parse_query(text, now=self.clock())
+        self.query_one(ItemList).highlight_terms = self.search.highlight_terms()
+        self.apply_filter()
+        count = self.query_one(ItemList).count
+        status = f"{count} match{'es' if count != 1 else ''}"
+        if self.search.errors:
+            status += " · " + "; ".join(self.search.errors)
+        self.query_one(SearchBar).set_status(status)
+
+    def on_search_bar_done(self, event: SearchBar.Done) -> None:
+        if event.cleared:
+            self.run_search("")
+        self.query_one(ItemList).focus()
+
+    def on_search_bar_save_requested(self, event: SearchBar.SaveRequested) -> None:
+        def named(name: str | None) -> None:
+            if name:
+                self.store.save_view(name[:80], event.text)
+                self.refresh_panels()
+                self.notify(f"Saved the view “{name[:80]}” (under Sources)")
+
+        self.push_screen(TextPrompt("Save this search as a view", placeholder="a name"), named)
+
+    def open_view(self, view_id: int) -> None:
+        """Show a saved view: its query goes into the search bar."""
+        found = [v for v in self.store.views() if v[0] == view_id]
+        if not found:
+            return
+        bar = self.query_one(SearchBar)
+        bar.add_class("-open")
+        with bar.input.prevent(Input.Changed):
+            bar.input.value = found[0][2]
+        self.run_search(found[0][2])
+
+    def view_counts(self) -> list[tuple[int, str, int]]:
+        """Each saved view with its current count: (id, name, items)."""
+        now = self.clock()
+        return [
+            (view_id, name, self.store.count_items(parse_query(text, now=now).to_item_query()))
+            for view_id, name, text in self.store.views()
+        ]
 
     def show_current(self) -> None:
         """Show the item under the list cursor in the reading pane."""
@@ -235,6 +304,9 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         option_id = event.option_id or ""
         if isinstance(event.option_list, SourcesPanel):
+            if option_id.startswith("view:"):
+                self.open_view(int(option_id.split(":", 1)[1]))
+                return
             if option_id.startswith("tag:"):
                 self.query_filter.tag = option_id.split(":", 1)[1]
                 self.query_filter.source_id = None
@@ -362,7 +434,7 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
 
     def action_mark_all_read(self) -> None:
         """M: mark every item of the current filter read (undo with u)."""
-        self.notify(self.tracker.mark_all_read(self.query_filter))
+        self.notify(self.tracker.mark_all_read(self.current_query()))
         self.reload_items()
 
     def action_tag(self) -> None:
@@ -381,7 +453,7 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
 
     def action_tag_all(self) -> None:
         """T: tag every item of the current filter (asks first, showing the count)."""
-        ids = self.store.item_ids(self.query_filter)
+        ids = self.store.item_ids(self.current_query())
         if not ids:
             return
 
@@ -472,6 +544,16 @@ class AigeoApp(RefreshMixin, SourcesMixin, App[None]):
         yield SystemCommand(
             "Re-theme everything", "Re-score all items with the lexicon", self.action_retheme
         )
+        yield SystemCommand(
+            "Fetch full article",
+            "Fetch the item's web page and keep its main text (f)",
+            self.action_fetch_article,
+        )
+        yield SystemCommand(
+            "What aigeo learned",
+            "Phrases your theme decisions suggest for the lexicon (L)",
+            self.action_learned,
+        )
 
 
 def make_app(
@@ -493,8 +575,3 @@ def make_app(
         poll_settings=poll_settings,
         offer_defaults=offer_defaults,
     )
-
-
-def load_user_settings() -> Settings:
-    """The user's settings file (kept apart so tests can pass their own Settings)."""
-    return load_settings()

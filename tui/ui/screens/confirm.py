@@ -18,6 +18,7 @@ class Confirm(ModalScreen[bool]):
     ]
     DEFAULT_CSS = """
     Confirm { align: center middle; }
+    Confirm Label { width: 100%; }
     Confirm > Vertical {
         width: 64; max-width: 95%; height: auto;
         border: round $warning; background: $surface; padding: 0 1;

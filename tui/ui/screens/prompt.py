@@ -15,6 +15,7 @@ class TextPrompt(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     TextPrompt { align: center middle; }
+    TextPrompt Label { width: 100%; }
     TextPrompt > Vertical {
         width: 80; max-width: 95%; height: auto;
         border: round $accent; background: $surface; padding: 0 1;

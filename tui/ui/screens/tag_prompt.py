@@ -61,6 +61,7 @@ class TagPrompt(ModalScreen[tuple[list[str], list[str]] | None]):
     ]
     DEFAULT_CSS = """
     TagPrompt { align: center middle; }
+    TagPrompt Label { width: 100%; }
     TagPrompt > Vertical {
         width: 70; max-width: 95%; height: auto;
         border: round $accent; background: $surface; padding: 0 1;

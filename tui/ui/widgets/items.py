@@ -110,6 +110,7 @@ class ItemList(ScrollView, can_focus=True):
         self._count = 0
         self._blocks: OrderedDict[int, list[ItemRow]] = OrderedDict()
         self._overrides: dict[int, ItemRow] = {}
+        self.highlight_terms: list[str] = []
 
     # ------------------------------------------------------------------ data
 
@@ -267,8 +268,9 @@ class ItemList(ScrollView, can_focus=True):
         )
 
     def _row_text(self, item: ItemRow, width: int) -> Text:
-        dim = self.get_component_rich_style("item-list--dim")
-        star = self.get_component_rich_style("item-list--star")
+        # Foreground only: a component style's background would hide the cursor bar.
+        dim = Style(color=self.get_component_rich_style("item-list--dim").color)
+        star = Style(color=self.get_component_rich_style("item-list--star").color)
         compact = width < COMPACT_BELOW
         themes_width = COMPACT_THEMES_WIDTH if compact else THEMES_WIDTH
         fixed = AGE_WIDTH + 2 + themes_width + (0 if compact else SOURCE_WIDTH + 1)
@@ -283,6 +285,8 @@ class ItemList(ScrollView, can_focus=True):
         marks.append("●" if not item.read else " ", dim)
         row.append_text(marks)
         title = plain(item.title)
+        if self.highlight_terms:
+            title.highlight_words(self.highlight_terms, "reverse", case_sensitive=False)
         if item.tags:
             title.append("  #" + " #".join(item.tags), dim)
         row.append_text(_cell(title, title_width, Style()))

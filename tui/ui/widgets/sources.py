@@ -47,6 +47,7 @@ class SourcesPanel(CountedList):
         summaries: list[SourceSummary],
         tags: dict[str, int] | None = None,
         now: datetime | None = None,
+        views: list[tuple[int, str, int]] | None = None,
     ) -> None:
         """Show "All sources", every source with its health mark, then the tags."""
         now = now or datetime.now(UTC)
@@ -67,6 +68,10 @@ class SourcesPanel(CountedList):
                     source_option_id(summary.source.id), label, summary.total, summary.unread
                 )
             )
+        if views:
+            rows.append(CountedRow(HEADING + "views", Text("Views", style="bold dim"), None))
+        for view_id, name, count in views or []:
+            rows.append(CountedRow(f"view:{view_id}", plain("◆ " + name), count))
         if tags:
             rows.append(CountedRow(HEADING + "tags", Text("Tags", style="bold dim"), None))
         for tag, count in (tags or {}).items():

@@ -1,0 +1,108 @@
+"""The search bar and saved views through the Pilot."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tui.query import parse_query
+from tui.store import ItemQuery, Store
+from tui.ui.app import AigeoApp, make_app
+from tui.ui.widgets.items import ItemList
+from tui.ui.widgets.search import SearchBar
+from tui.ui.widgets.sources import SourcesPanel
+
+NOW = datetime(2025, 8, 1, 12, 0, tzinfo=UTC)
+
+
+def app_for(path: Path) -> AigeoApp:
+    return make_app(path, clock=lambda: NOW)
+
+
+def listed(app: AigeoApp) -> list[str]:
+    items = app.query_one(ItemList)
+    return [items.row(i).title for i in range(items.count)]  # type: ignore[union-attr]
+
+
+def expected(path: Path, text: str) -> list[str]:
+    with Store.open(path) as store:
+        query = parse_query(text, now=NOW).to_item_query(ItemQuery(limit=500))
+        return [row.title for row in store.list_items(query)]
+
+
+async def test_slash_searches_as_you_type(seeded: Path) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("slash")
+        assert app.query_one(SearchBar).has_class("-open")
+        await pilot.press(*"Bitco")
+        assert listed(app) == expected(seeded, "Bitco")  # prefix-free: "Bitco" matches nothing
+        await pilot.press("i", "n")
+        assert listed(app) == expected(seeded, "Bitcoin") and listed(app)
+        status = str(app.query_one("#search-status").render())
+        assert f"{len(listed(app))} match" in status
+        assert "search:" in app.sub_title
+        await pilot.press("enter")
+        assert app.focused is app.query_one(ItemList)
+        assert listed(app) == expected(seeded, "Bitcoin")
+
+
+async def test_query_language_filters_and_reports_errors(seeded: Path) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("slash", *"theme:markets -bitcoin since:abc")
+        want = expected(seeded, "theme:markets -bitcoin")
+        assert listed(app) == want and want
+        assert "since" in str(app.query_one("#search-status").render())
+
+
+async def test_escape_clears_the_search(seeded: Path) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=(160, 48)) as pilot:
+        everything = len(listed(app))
+        await pilot.press("slash", *"hotel")
+        assert len(listed(app)) < everything
+        await pilot.press("escape")
+        assert len(listed(app)) == everything
+        assert not app.query_one(SearchBar).has_class("-open")
+
+
+async def test_search_narrows_the_panel_filter(seeded: Path) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.query_filter.theme = "open-models"
+        app.apply_filter()
+        await pilot.press("slash", *"sputnik")
+        assert listed(app) == expected(seeded, "theme:open-models sputnik")
+
+
+async def test_ctrl_s_saves_a_view_listed_with_its_count(seeded: Path) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("slash", *"theme:chips", "ctrl+s", *"Chips watch", "enter")
+        await pilot.pause()
+        with Store.open(seeded) as store:
+            [(view_id, name, text)] = store.views()
+        assert (name, text) == ("Chips watch", "theme:chips")
+        sources = app.query_one(SourcesPanel)
+        row = str(sources.get_option(f"view:{view_id}").prompt)
+        assert "Chips watch" in row and str(len(expected(seeded, "theme:chips"))) in row
+        await pilot.press("escape")  # clear the search
+        sources.focus()
+        sources.highlighted = sources.get_option_index(f"view:{view_id}")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert listed(app) == expected(seeded, "theme:chips")
+        assert app.query_one(SearchBar).input.value == "theme:chips"
+
+
+@pytest.mark.parametrize("text", ['"', "theme:", "-", "NEAR(", "\x1b[2J", "[@click=app.quit]"])
+async def test_half_typed_and_hostile_queries_are_harmless(seeded: Path, text: str) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("slash")
+        app.query_one(SearchBar).input.value = text
+        await pilot.pause()
+        assert app.is_running
