@@ -87,22 +87,28 @@ def load_seed_corpus(store: Store, lexicon: Lexicon | None = None) -> SeedLoad:
 RETHEME_PARALLEL_MIN = 20_000
 
 _worker_lexicon: Lexicon | None = None
+_worker_store: Store | None = None
 
 
-def _retheme_worker_init(lexicon_state: bytes) -> None:
-    """A re-theme worker: ignore Ctrl+C (the parent decides) and unpickle the lexicon once."""
+def _retheme_worker_init(lexicon_state: bytes, db_path: str) -> None:
+    """A re-theme worker: ignore Ctrl+C (the parent decides), unpickle the lexicon and
+    open its own connection to the database, once."""
     import pickle
     import signal
 
-    global _worker_lexicon
+    global _worker_lexicon, _worker_store
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_lexicon = pickle.loads(lexicon_state)
+    _worker_store = Store.open(db_path, migrate=False)
 
 
-def _classify_rows(rows: list[tuple[int, str, str]]) -> list[tuple[int, Classification]]:
-    """Classify one batch of (id, title, text) in a worker."""
-    assert _worker_lexicon is not None
-    return [(item_id, _worker_lexicon.classify(title, text)) for item_id, title, text in rows]
+def _retheme_range(first: int, last: int) -> tuple[int, list[tuple[int, Classification]]]:
+    """In a worker: classify the items with ids in [first, last]; returns how many there
+    were and the (id, classification) of those whose stored themes or actors differ."""
+    assert _worker_lexicon is not None and _worker_store is not None
+    rows = _worker_store.item_texts_between(first, last)
+    classified = [(i, _worker_lexicon.classify(title, text)) for i, title, text in rows]
+    return len(rows), _worker_store.changed_rule_classifications(classified)
 
 
 def retheme(
@@ -115,33 +121,34 @@ def retheme(
     """Re-score every stored item with the lexicon; user decisions stay. Returns items done.
 
     Items whose classification did not change are not written. From
-    RETHEME_PARALLEL_MIN items on, the classifying runs in worker processes (one per
-    core unless `workers` says otherwise) while this process reads and writes.
+    RETHEME_PARALLEL_MIN items on (a store on disk), worker processes (one per core
+    unless `workers` says otherwise) each read a range of ids, classify it and compare
+    with what is stored; this process only writes the changes.
     """
     from tui.parsework import default_workers  # multiprocessing only when re-theming
 
     lexicon = lexicon or load_lexicon()
     count = workers or default_workers()
-    batches = store.iter_item_texts(batch_size)
-    if count > 1 and store.count_items() >= RETHEME_PARALLEL_MIN:
-        classified = _classify_in_workers(lexicon, batches, count)
-    else:
-        classified = (
-            [(item_id, lexicon.classify(title, text)) for item_id, title, text in batch]
-            for batch in batches
-        )
     done = 0
-    for batch in classified:
-        store.update_rule_classifications(batch)
-        done += len(batch)
+    if count > 1 and store.path is not None and store.count_items() >= RETHEME_PARALLEL_MIN:
+        for seen, changed in _retheme_in_workers(store, lexicon, batch_size, count):
+            if changed:
+                store.set_rule_classifications(changed)
+            done += seen
+    else:
+        for batch in store.iter_item_texts(batch_size):
+            store.update_rule_classifications(
+                [(item_id, lexicon.classify(title, text)) for item_id, title, text in batch]
+            )
+            done += len(batch)
     store.set_meta(LEXICON_META_KEY, lexicon.version)
     return done
 
 
-def _classify_in_workers(
-    lexicon: Lexicon, batches: Iterator[list[tuple[int, str, str]]], workers: int
-) -> Iterator[list[tuple[int, Classification]]]:
-    """Classified batches, in order, from a process pool with a few batches in flight."""
+def _retheme_in_workers(
+    store: Store, lexicon: Lexicon, batch_size: int, workers: int
+) -> Iterator[tuple[int, list[tuple[int, Classification]]]]:
+    """Results of _retheme_range over every id range, in order, a few ranges in flight."""
     import pickle
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -151,12 +158,15 @@ def _classify_in_workers(
     context = _mp_context()
     _start_helpers(context)
     state = pickle.dumps(lexicon)
-    pending: deque[Future[list[tuple[int, Classification]]]] = deque()
+    pending: deque[Future[tuple[int, list[tuple[int, Classification]]]]] = deque()
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_retheme_worker_init, initargs=(state,)
+        workers,
+        mp_context=context,
+        initializer=_retheme_worker_init,
+        initargs=(state, str(store.path)),
     ) as pool:
-        for batch in batches:
-            pending.append(pool.submit(_classify_rows, batch))
+        for first, last in store.item_id_ranges(batch_size):
+            pending.append(pool.submit(_retheme_range, first, last))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
         while pending:

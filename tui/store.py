@@ -1352,6 +1352,16 @@ class Store:
         """Re-theme many items in one transaction, writing only those whose rule themes or
         actors would change (the result is that of set_rule_classifications). Returns
         how many items were rewritten."""
+        changed = self.changed_rule_classifications(batch)
+        if changed:
+            self.set_rule_classifications(changed)
+        return len(changed)
+
+    def changed_rule_classifications(
+        self, batch: Sequence[tuple[int, Classification]]
+    ) -> list[tuple[int, Classification]]:
+        """The entries of `batch` that set_rule_classifications would change: whose rule
+        themes (those without a user decision) or actors (in order) differ."""
         ids = [item_id for item_id, _ in batch]
         rules: dict[int, dict[str, float]] = {i: {} for i in ids}
         users: dict[int, set[str]] = {i: set() for i in ids}
@@ -1383,9 +1393,31 @@ class Store:
                 or list(dict.fromkeys(classification.actors)) != (actors[item_id])
             ):
                 changed.append((item_id, classification))
-        if changed:
-            self.set_rule_classifications(changed)
-        return len(changed)
+        return changed
+
+    def item_id_ranges(self, size: int) -> Iterator[tuple[int, int]]:
+        """(first, last) item ids of consecutive runs of `size` items, in id order."""
+        last = 0
+        while True:
+            row = self.conn.execute(
+                "SELECT min(id), max(id) FROM (SELECT id FROM items WHERE id > ? "
+                "ORDER BY id LIMIT ?)",
+                (last, size),
+            ).fetchone()
+            if row is None or row[0] is None:
+                return
+            yield int(row[0]), int(row[1])
+            last = int(row[1])
+
+    def item_texts_between(self, first: int, last: int) -> list[tuple[int, str, str]]:
+        """(id, title, text) of the items with ids in [first, last], in id order."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT id, title, text FROM items WHERE id BETWEEN ? AND ? ORDER BY id",
+                (first, last),
+            )
+        ]
 
     def iter_item_texts(self, batch_size: int = 2000) -> Iterator[list[tuple[int, str, str]]]:
         """Every item's (id, title, text), in batches of ids, for re-theming."""
