@@ -17,8 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # sqlite-utils (~35 ms to import) is loaded when a migration runs
+    import sqlite_utils
 
 from tui.model import (
     Classification,
@@ -861,7 +863,16 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self.conn = conn
         self.path = path
-        self.db = sqlite_utils.Database(conn)
+        self._db: sqlite_utils.Database | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection (schema work; loaded on first use)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # ----------------------------------------------------------------- opening
 
@@ -919,7 +930,10 @@ class Store:
                 f"{self.path} has schema version {version}, newer than this aigeo "
                 f"understands ({SCHEMA_VERSION}); upgrade aigeo. Nothing was changed."
             )
-        tables = set(self.db.table_names())
+        tables = {
+            row[0]
+            for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         if version == 0 and tables:
             raise StoreError(
                 f"{self.path} is an SQLite database but not an aigeo one "
@@ -1053,7 +1067,7 @@ class Store:
 
     def update_source(self, source_id: int, **fields: object) -> None:
         """Set health/conditional-GET fields on a source (only known columns)."""
-        allowed = set(self.db["sources"].columns_dict) - {"id"}
+        allowed = {row[1] for row in self.conn.execute("PRAGMA table_info(sources)")} - {"id"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown source fields: {', '.join(sorted(unknown))}")

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -15,7 +16,6 @@ from textual.widgets import Footer, Header, Input, OptionList
 
 from tui.config import Settings, save_setting
 from tui.model import ItemDetail, ThemeDef
-from tui.poller import PollSettings
 from tui.query import ParsedQuery, parse_query
 from tui.store import ItemQuery, Store
 from tui.themes import load_lexicon
@@ -37,6 +37,9 @@ from tui.ui.widgets.refresh_bar import RefreshBar
 from tui.ui.widgets.search import SearchBar
 from tui.ui.widgets.sources import SourcesPanel, parse_source_option
 from tui.ui.widgets.themes import TREND_DAYS, ThemesPanel, parse_theme_option
+
+if TYPE_CHECKING:  # imported when a refresh starts (httpx, multiprocessing)
+    from tui.poller import PollSettings
 
 Clock = Callable[[], datetime]
 
@@ -85,7 +88,7 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, App[None]):
         super().__init__()
         self.store = store
         self.db_path = store.path or Path(":memory:")
-        self.poll_settings = poll_settings or PollSettings()
+        self._poll_settings = poll_settings
         self.refresh_cancel = threading.Event()
         self.offer_defaults = offer_defaults
         self.clock = clock
