@@ -119,13 +119,29 @@ async def _interact(pilot: Any, frames: Frames, result: dict[str, Any]) -> None:
 async def _search(pilot: Any, frames: Frames) -> tuple[list[float], str]:
     """Type TYPED one key at a time; each key to the frame with the updated list."""
     app = pilot.app
-    if hasattr(app, "on_search_bar_changed"):
+    if hasattr(app, "run_search"):
+        # Key press to the first frame painted after the app re-ran the query (the typed
+        # character alone may be echoed in an earlier frame).
+        searched: list[float] = []
+        original = app.run_search
+
+        def run_search(text: str) -> None:
+            original(text)
+            searched.append(time.time())
+
+        app.run_search = run_search
         await pilot.press("slash")
         await pilot.pause()
-        times: list[float] = []  # to the last frame: the list, not the echoed character
+        times: list[float] = []
         for char in TYPED:
-            await _timed_key(pilot, frames, "space" if char == " " else char, times)
-        return times, "SearchBar keystrokes"
+            started = time.time()
+            await pilot.press("space" if char == " " else char)
+            await pilot.pause()
+            await pilot.pause()
+            done = next((t for t in searched if t >= started), None)
+            shown = frames.first_after(done) if done is not None else None
+            times.append(((shown or time.time()) - started) * 1000)
+        return times, "SearchBar keystrokes (key to the first frame after the query ran)"
     # The search bar is not wired to the list yet: time what it will do per keystroke.
     from tui.query import parse_query
     from tui.ui.widgets.items import ItemList
