@@ -300,3 +300,4 @@ def run() -> None:
 
 import tui.cli_article  # noqa: E402  (registers fetch-article, learned)
 import tui.cli_feeds  # noqa: E402, F401  (registers add/remove/sources/import/export/refresh/poll)
+from tui import cli_analysis  # noqa: E402, F401  (registers trends, brief)

@@ -100,6 +100,9 @@ class ItemRow:
     tags: list[str] = field(default_factory=list)
     themes: list[ThemeScore] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
+    story_id: int | None = None  # the story (cluster of near-duplicates) it belongs to
+    story_items: int = 1  # articles in that story, itself included
+    story_sources: int = 1  # distinct sources among them
 
 
 @dataclass(slots=True)
@@ -113,3 +116,4 @@ class ItemDetail(ItemRow):
     fetched_at: str | None = None
     lang: str | None = None
     source_kind: str = "feed"
+    story_others: list[tuple[str, str | None]] = field(default_factory=list)  # (source, url)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tests.bench.farm import COMMON, DOMAIN
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4  # bump when the schema changes under a cached store
 THEMES = [
     "open-models", "us-china", "chips", "compute", "governance", "safety",
     "sovereignty", "markets", "information-control", "talent-research", "defense",

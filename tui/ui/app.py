@@ -20,6 +20,7 @@ from tui.query import ParsedQuery, parse_query
 from tui.store import ItemQuery, Store
 from tui.themes import load_lexicon
 from tui.trends import daily_series
+from tui.ui.analysis_actions import AnalysisMixin
 from tui.ui.article_actions import ArticleMixin
 from tui.ui.learn_actions import LearnMixin
 from tui.ui.refreshing import RefreshMixin
@@ -30,6 +31,7 @@ from tui.ui.screens.tag_prompt import TagPrompt
 from tui.ui.screens.theme_editor import ThemeEditor
 from tui.ui.sources_actions import SourcesMixin
 from tui.ui.tracking import Tracker
+from tui.ui.widgets.actors import ActorsPanel
 from tui.ui.widgets.counted import CountedList
 from tui.ui.widgets.items import ItemList
 from tui.ui.widgets.reader import Reader
@@ -49,7 +51,7 @@ def utc_clock() -> datetime:
     return datetime.now(UTC)
 
 
-class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, App[None]):
+class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMixin, App[None]):
     """Sources and Themes on the left; the item list over the reading pane on the right."""
 
     TITLE = "aigeo"
@@ -74,6 +76,9 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, App[None]):
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("escape", "back_to_list", "Back to list", show=False, id="back"),
+        Binding("v", "toggle_stories", "Stories/items", id="stories"),
+        Binding("f2,ctrl+t", "trends", "Trends", key_display="F2", id="trends"),
+        Binding("b", "brief", "Brief", show=False, id="brief"),
     ]
 
     def __init__(
@@ -106,6 +111,7 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, App[None]):
             with Vertical(id="left"):
                 yield SourcesPanel(id="sources")
                 yield ThemesPanel(id="themes")
+                yield ActorsPanel(id="actors")
             with Vertical(id="right"):
                 yield SearchBar(id="search")
                 yield ItemList(self.store, self.clock, id="items")
@@ -213,7 +219,7 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, App[None]):
     def _after_list_change(self) -> None:
         items = self.query_one(ItemList)
         self.sub_title = self.describe_filter()
-        items.border_subtitle = f"{items.count} items"
+        items.border_subtitle = f"{items.count} {'stories' if items.stories else 'items'}"
         self._schedule_reader()
 
     def current_query(self) -> ItemQuery:
@@ -506,7 +512,7 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, App[None]):
                 [
                     ("Everywhere", list(self.BINDINGS)),
                     ("Item list", list(ItemList.BINDINGS)),
-                    ("Sources and Themes panels", list(CountedList.BINDINGS)),
+                    ("Sources, Themes and Actors panels", list(CountedList.BINDINGS)),
                     ("Reader", list(Reader.BINDINGS)),
                     (
                         "Moving between panels",
@@ -556,6 +562,13 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, App[None]):
             "What aigeo learned",
             "Phrases your theme decisions suggest for the lexicon (L)",
             self.action_learned,
+        )
+        yield SystemCommand("Trends", "Rising themes and actors, weekly charts", self.action_trends)
+        yield SystemCommand(
+            "Stories / items", "One row per story, or every item", self.action_toggle_stories
+        )
+        yield SystemCommand(
+            "Write a brief", "The current filter's top stories to a file", self.action_brief
         )
 
 

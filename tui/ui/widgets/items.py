@@ -44,6 +44,11 @@ class RowSource(Protocol):
     def list_items(self, query: ItemQuery | None = None) -> list[ItemRow]: ...
 
 
+def _with_stories(query: ItemQuery, stories: bool) -> ItemQuery:
+    fields = {name: getattr(query, name) for name in query.__slots__}  # type: ignore[attr-defined]
+    return ItemQuery(**{**fields, "stories": stories})
+
+
 def _with_page(query: ItemQuery, offset: int, limit: int) -> ItemQuery:
     fields = {name: getattr(query, name) for name in query.__slots__}  # type: ignore[attr-defined]
     return ItemQuery(**{**fields, "offset": offset, "limit": limit})
@@ -102,6 +107,13 @@ class ItemList(ScrollView, can_focus=True):
             super().__init__()
             self.item = item
 
+    class Loaded(Message):
+        """The list now shows a query (a new filter, or a reload)."""
+
+        def __init__(self, query: ItemQuery) -> None:
+            super().__init__()
+            self.query = query
+
     def __init__(self, rows: RowSource, now: Callable[[], datetime], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._rows = rows
@@ -110,6 +122,7 @@ class ItemList(ScrollView, can_focus=True):
         self._count = 0
         self._blocks: OrderedDict[int, list[ItemRow]] = OrderedDict()
         self._overrides: dict[int, ItemRow] = {}
+        self.stories = False  # one row per story (its newest article) instead of every item
         self.highlight_terms: list[str] = []
 
     # ------------------------------------------------------------------ data
@@ -126,6 +139,9 @@ class ItemList(ScrollView, can_focus=True):
 
     def load(self, query: ItemQuery, *, keep_item: int | None = None) -> None:
         """Show a query; the cursor goes to `keep_item` if it is still listed, else the top."""
+        if query.stories != self.stories:
+            query = _with_stories(query, self.stories)
+        self.border_title = "Stories" if self.stories else "Items"
         self._query = query
         self._count = self._rows.count_items(query)
         self._blocks.clear()
@@ -136,6 +152,7 @@ class ItemList(ScrollView, can_focus=True):
         if target is None:
             self.scroll_to(y=0, animate=False)
         self.refresh()
+        self.post_message(self.Loaded(query))
 
     def reload(self) -> None:
         """Re-read the rows (after new items or state changes), keeping the cursor's item."""
@@ -287,6 +304,8 @@ class ItemList(ScrollView, can_focus=True):
         title = plain(item.title)
         if self.highlight_terms:
             title.highlight_words(self.highlight_terms, "reverse", case_sensitive=False)
+        if item.story_sources > 1:  # before the title: long titles are cut at the end
+            title = Text(f"+{item.story_sources - 1} ", style="cyan") + title
         if item.tags:
             title.append("  #" + " #".join(item.tags), dim)
         row.append_text(_cell(title, title_width, Style()))

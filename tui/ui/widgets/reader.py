@@ -114,6 +114,9 @@ def render_header(item: ItemDetail, themes: dict[str, ThemeDef]) -> list[Text]:
         lines.append(Text.assemble(("Actors: ", "bold"), plain(", ".join(item.actors))))
     if item.tags:
         lines.append(Text.assemble(("Tags: ", "bold"), plain(", ".join(item.tags))))
+    if item.story_others:
+        others = ", ".join(dict.fromkeys(source for source, _ in item.story_others))
+        lines.append(Text.assemble(("Also reported by: ", "bold"), plain(others)))
     if item.url:
         lines.append(Text.assemble(("Link: ", "bold"), plain(item.url, style="underline")))
     return lines
