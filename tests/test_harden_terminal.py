@@ -199,7 +199,10 @@ def assert_loopback_only(db: Path) -> None:
     assert hosts <= {"127.0.0.1"}, hosts
 
 
-def dump(db: Path, *, ignore: frozenset[str] = frozenset({"read"})) -> dict[str, list[tuple]]:
+READ_DERIVED = frozenset({"read", "unread"})  # read state, and the cached unread counts
+
+
+def dump(db: Path, *, ignore: frozenset[str] = READ_DERIVED) -> dict[str, list[tuple]]:
     """Every row of every table (FTS shadow tables excepted), minus `ignore` columns."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:

@@ -3,9 +3,19 @@
 The core (store, themes, ingest, poller, cli) never imports Textual; only `tui.ui` does.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("aigeo")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> str:
+    """`__version__`, read from the installed metadata on first use (importlib.metadata
+    costs ~35 ms to import: the dashboard and most commands never need it)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'tui' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("aigeo")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        found = "0.0.0"
+    globals()["__version__"] = found
+    return found

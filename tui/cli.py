@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from tui import __version__
 from tui.config import Settings, load_settings, resolve_db_path
 from tui.model import Classification, ItemRow
 from tui.store import ItemQuery, Store, StoreError, describe_database_error
@@ -111,6 +110,16 @@ def classification_to_json(item_id: Any, result: Classification) -> dict[str, An
     }
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--version (the installed version is looked up only when asked for)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from tui import __version__
+
+    click.echo(f"aigeo, version {__version__}")
+    ctx.exit()
+
+
 @click.group(
     cls=AigeoGroup,
     invoke_without_command=True,
@@ -123,7 +132,14 @@ def classification_to_json(item_id: Any, result: Classification) -> dict[str, An
     envvar=None,
     help="Database file (default: $AIGEO_DB, else the user data dir).",
 )
-@click.version_option(__version__, prog_name="aigeo")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
     """aigeo: track the geopolitics of AI from the terminal.

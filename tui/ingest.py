@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass
 
 from tui.corpus import SeedDocument, read_seed_documents
@@ -83,16 +83,94 @@ def load_seed_corpus(store: Store, lexicon: Lexicon | None = None) -> SeedLoad:
     return SeedLoad(source_id, len(docs), result)
 
 
-def retheme(store: Store, lexicon: Lexicon | None = None, batch_size: int = 2000) -> int:
-    """Re-score every stored item with the lexicon; user decisions stay. Returns items done."""
+# Below this many items re-theming stays in this process: starting workers costs more.
+RETHEME_PARALLEL_MIN = 20_000
+
+_worker_lexicon: Lexicon | None = None
+_worker_store: Store | None = None
+
+
+def _retheme_worker_init(lexicon_state: bytes, db_path: str) -> None:
+    """A re-theme worker: ignore Ctrl+C (the parent decides), unpickle the lexicon and
+    open its own connection to the database, once."""
+    import pickle
+    import signal
+
+    global _worker_lexicon, _worker_store
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_lexicon = pickle.loads(lexicon_state)
+    _worker_store = Store.open(db_path, migrate=False)
+
+
+def _retheme_range(first: int, last: int) -> tuple[int, list[tuple[int, Classification]]]:
+    """In a worker: classify the items with ids in [first, last]; returns how many there
+    were and the (id, classification) of those whose stored themes or actors differ."""
+    assert _worker_lexicon is not None and _worker_store is not None
+    rows = _worker_store.item_texts_between(first, last)
+    classified = [(i, _worker_lexicon.classify(title, text)) for i, title, text in rows]
+    return len(rows), _worker_store.changed_rule_classifications(classified)
+
+
+def retheme(
+    store: Store,
+    lexicon: Lexicon | None = None,
+    batch_size: int = 2000,
+    *,
+    workers: int | None = None,
+) -> int:
+    """Re-score every stored item with the lexicon; user decisions stay. Returns items done.
+
+    Items whose classification did not change are not written. From
+    RETHEME_PARALLEL_MIN items on (a store on disk), worker processes (one per core
+    unless `workers` says otherwise) each read a range of ids, classify it and compare
+    with what is stored; this process only writes the changes.
+    """
+    from tui.parsework import default_workers  # multiprocessing only when re-theming
+
     lexicon = lexicon or load_lexicon()
+    count = workers or default_workers()
     done = 0
-    for batch in store.iter_item_texts(batch_size):
-        done += store.set_rule_classifications(
-            (item_id, lexicon.classify(title, text)) for item_id, title, text in batch
-        )
+    if count > 1 and store.path is not None and store.count_items() >= RETHEME_PARALLEL_MIN:
+        for seen, changed in _retheme_in_workers(store, lexicon, batch_size, count):
+            if changed:
+                store.set_rule_classifications(changed)
+            done += seen
+    else:
+        for batch in store.iter_item_texts(batch_size):
+            store.update_rule_classifications(
+                [(item_id, lexicon.classify(title, text)) for item_id, title, text in batch]
+            )
+            done += len(batch)
     store.set_meta(LEXICON_META_KEY, lexicon.version)
     return done
+
+
+def _retheme_in_workers(
+    store: Store, lexicon: Lexicon, batch_size: int, workers: int
+) -> Iterator[tuple[int, list[tuple[int, Classification]]]]:
+    """Results of _retheme_range over every id range, in order, a few ranges in flight."""
+    import pickle
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from tui.parsework import _mp_context, _start_helpers
+
+    context = _mp_context()
+    _start_helpers(context)
+    state = pickle.dumps(lexicon)
+    pending: deque[Future[tuple[int, list[tuple[int, Classification]]]]] = deque()
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=context,
+        initializer=_retheme_worker_init,
+        initargs=(state, str(store.path)),
+    ) as pool:
+        for first, last in store.item_id_ranges(batch_size):
+            pending.append(pool.submit(_retheme_range, first, last))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def lexicon_is_stale(store: Store, lexicon: Lexicon) -> bool:

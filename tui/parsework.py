@@ -57,17 +57,13 @@ class ParseOutcome:
 ParseFunction = Callable[[ParseJob], ParseOutcome]
 WARM_UP_TIMEOUT_S = 60.0
 
-_lexicon: Any = None
-
 
 def worker_lexicon() -> Any:
-    """The theme lexicon, loaded once per process."""
-    global _lexicon
-    if _lexicon is None:
-        from tui.themes import load_lexicon
+    """The theme lexicon: compiled once per process and file version (load_lexicon caches
+    on the file's mtime and size; the fork server compiles it before forking workers)."""
+    from tui.themes import load_lexicon
 
-        _lexicon = load_lexicon()
-    return _lexicon
+    return load_lexicon()
 
 
 def parse_and_classify(job: ParseJob) -> ParseOutcome:
@@ -156,6 +152,7 @@ FORKSERVER_PRELOAD = [
     "feedparser",
     "tui.parse",
     "tui.themes",
+    "tui.preload",
 ]
 
 

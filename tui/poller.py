@@ -55,6 +55,11 @@ DEFAULT_USER_AGENT = f"aigeo/{__version__} (+terminal feed reader)"
 HOLD_STATUSES = frozenset({429, 503})  # the server asked us to wait (Retry-After)
 POLL_RETRY_S = 5.0  # `poll`: how soon to look again when a source was never checked
 CANCEL_POLL_S = 0.1  # how often a refresh looks at its cancel event
+# A refresh of this many feeds starts its parse workers while it fetches: with so many,
+# some feed has nearly always changed, and the workers' start (a fork server, imports)
+# then overlaps the network instead of delaying the first parse. Fewer feeds, all
+# parsed before: the workers start when the first changed body arrives.
+WARM_POOL_FEEDS = 20
 
 Outcome = Literal["updated", "unchanged", "not_modified", "error", "gone", "skipped"]
 OK_OUTCOMES: frozenset[str] = frozenset({"updated", "unchanged", "not_modified"})
@@ -374,8 +379,10 @@ class Poller:
         """
         started = time.perf_counter()
         sources = await self._select(source_ids, due_only)
-        if self._pool is not None and any(s.body_hash is None for s in sources):
-            self._pool.start_warming()  # a never-parsed feed: start workers while fetching
+        if self._pool is not None and (
+            len(sources) >= WARM_POOL_FEEDS or any(s.body_hash is None for s in sources)
+        ):
+            self._pool.start_warming()  # parsing is (nearly) sure: start workers meanwhile
         now = datetime.now(UTC)
         summary = RefreshSummary()
         total = len(sources)

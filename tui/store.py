@@ -19,8 +19,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # sqlite-utils (~35 ms to import) is loaded when a migration runs
+    import sqlite_utils
 
 from tui import stories as sketches
 from tui.model import (
@@ -240,6 +242,87 @@ def _migrate_v4(db: sqlite_utils.Database) -> None:
     db["views"].create_index(["name"], unique=True)
 
 
+# Counts kept by triggers (schema v6), so the panels never count a large table:
+# source_counts: items and unread items per source; theme_counts: items and unread
+# items per theme among themes with score > 0 (what theme filters match). Every write
+# path keeps them exact through these triggers. Note: an `INSERT OR REPLACE` on items
+# or item_themes would delete rows without firing delete triggers (SQLite fires them
+# for REPLACE only with recursive_triggers on): use UPSERT (`ON CONFLICT DO UPDATE`).
+_COUNT_TRIGGERS = (
+    """CREATE TRIGGER items_counts_ai AFTER INSERT ON items BEGIN
+  INSERT INTO source_counts(source_id, total, unread) VALUES (new.source_id, 1, new.read = 0)
+  ON CONFLICT(source_id) DO UPDATE SET total = total + 1, unread = unread + excluded.unread;
+END""",
+    """CREATE TRIGGER items_counts_ad AFTER DELETE ON items BEGIN
+  UPDATE source_counts SET total = total - 1, unread = unread - (old.read = 0)
+  WHERE source_id = old.source_id;
+END""",
+    """CREATE TRIGGER items_counts_au_read AFTER UPDATE OF read ON items
+WHEN old.read IS NOT new.read AND old.source_id IS new.source_id BEGIN
+  UPDATE source_counts SET unread = unread + (new.read = 0) - (old.read = 0)
+  WHERE source_id = new.source_id;
+  UPDATE theme_counts SET unread = unread + (new.read = 0) - (old.read = 0)
+  WHERE theme IN (SELECT theme FROM item_themes WHERE item_id = new.id AND score > 0);
+END""",
+    """CREATE TRIGGER items_counts_au_source AFTER UPDATE OF source_id ON items
+WHEN old.source_id IS NOT new.source_id BEGIN
+  UPDATE source_counts SET total = total - 1, unread = unread - (old.read = 0)
+  WHERE source_id = old.source_id;
+  INSERT INTO source_counts(source_id, total, unread) VALUES (new.source_id, 1, new.read = 0)
+  ON CONFLICT(source_id) DO UPDATE SET total = total + 1, unread = unread + excluded.unread;
+  UPDATE theme_counts SET unread = unread + (new.read = 0) - (old.read = 0)
+  WHERE old.read IS NOT new.read
+    AND theme IN (SELECT theme FROM item_themes WHERE item_id = new.id AND score > 0);
+END""",
+    """CREATE TRIGGER item_themes_counts_ai AFTER INSERT ON item_themes
+WHEN new.score > 0 BEGIN
+  INSERT INTO theme_counts(theme, total, unread)
+  VALUES (new.theme, 1, coalesce((SELECT read = 0 FROM items WHERE id = new.item_id), 0))
+  ON CONFLICT(theme) DO UPDATE SET total = total + 1, unread = unread + excluded.unread;
+END""",
+    """CREATE TRIGGER item_themes_counts_ad AFTER DELETE ON item_themes
+WHEN old.score > 0 BEGIN
+  UPDATE theme_counts SET total = total - 1,
+    unread = unread - coalesce((SELECT read = 0 FROM items WHERE id = old.item_id), 0)
+  WHERE theme = old.theme;
+END""",
+    """CREATE TRIGGER item_themes_counts_au AFTER UPDATE OF item_id, theme, score ON item_themes
+WHEN (old.score > 0) IS NOT (new.score > 0) OR old.theme IS NOT new.theme
+  OR old.item_id IS NOT new.item_id BEGIN
+  UPDATE theme_counts SET total = total - 1,
+    unread = unread - coalesce((SELECT read = 0 FROM items WHERE id = old.item_id), 0)
+  WHERE old.score > 0 AND theme = old.theme;
+  INSERT INTO theme_counts(theme, total, unread)
+  SELECT new.theme, 1, coalesce((SELECT read = 0 FROM items WHERE id = new.item_id), 0)
+  WHERE new.score > 0
+  ON CONFLICT(theme) DO UPDATE SET total = total + 1, unread = unread + excluded.unread;
+END""",
+)
+
+
+def _migrate_v6(db: sqlite_utils.Database) -> None:
+    """Cached counts for the panels (see _COUNT_TRIGGERS), filled from the data once."""
+    db.execute(
+        "CREATE TABLE source_counts (source_id INTEGER PRIMARY KEY, "
+        "total INTEGER NOT NULL DEFAULT 0, unread INTEGER NOT NULL DEFAULT 0)"
+    )
+    db.execute(
+        "CREATE TABLE theme_counts (theme TEXT PRIMARY KEY, "
+        "total INTEGER NOT NULL DEFAULT 0, unread INTEGER NOT NULL DEFAULT 0)"
+    )
+    db.execute(
+        "INSERT INTO source_counts(source_id, total, unread) "
+        "SELECT source_id, COUNT(*), SUM(read = 0) FROM items GROUP BY source_id"
+    )
+    db.execute(
+        "INSERT INTO theme_counts(theme, total, unread) "
+        "SELECT t.theme, COUNT(*), SUM(i.read = 0) FROM item_themes t "
+        "JOIN items i ON i.id = t.item_id WHERE t.score > 0 GROUP BY t.theme"
+    )
+    for trigger in _COUNT_TRIGGERS:
+        db.execute(trigger)
+
+
 def _migrate_v5(db: sqlite_utils.Database) -> None:
     """Story clusters: near-duplicate articles across sources grouped into stories.
 
@@ -288,6 +371,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_v3,
     _migrate_v4,
     _migrate_v5,
+    _migrate_v6,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -333,6 +417,60 @@ def _find_story_key(
         if row:
             return str(row[0])
     return None
+
+
+class _StoryKeys:
+    """_find_story_key for a batch of new items, with two queries instead of two per item.
+
+    The stored copies' keys are fetched up front (the oldest copy per canonical URL and
+    per content hash, as _find_story_key orders them), and every item inserted in the
+    batch is added after them (it has a larger id). Once an existing row is updated in
+    the batch (`stale`), lookups go to the database one by one again.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, items: Sequence[NewItem]) -> None:
+        self.conn = conn
+        self.stale = False
+        self.by_url: dict[str, str] = {}
+        self.by_hash: dict[str, str] = {}
+        urls = list({i.canonical_url for i in items if i.canonical_url})
+        hashes = list(
+            {i.content_hash for i in items if i.content_hash and len(i.text) >= STORY_MIN_TEXT}
+        )
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            for url, key in conn.execute(
+                f"SELECT canonical_url, story_key FROM items WHERE canonical_url IN "
+                f"({','.join('?' * len(chunk))}) AND story_key IS NOT NULL ORDER BY id",
+                chunk,
+            ):
+                self.by_url.setdefault(url, str(key))
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            for digest, key in conn.execute(
+                f"SELECT content_hash, story_key FROM items WHERE content_hash IN "
+                f"({','.join('?' * len(chunk))}) AND story_key IS NOT NULL "
+                "AND length(text) >= ? ORDER BY id",
+                [*chunk, STORY_MIN_TEXT],
+            ):
+                self.by_hash.setdefault(digest, str(key))
+
+    def find(self, item: NewItem) -> str | None:
+        """The story key of a stored copy of `item`, if any."""
+        if self.stale:
+            return _find_story_key(self.conn, item.canonical_url, item.content_hash, item.text)
+        if item.canonical_url and (key := self.by_url.get(item.canonical_url)):
+            return key
+        if item.content_hash and len(item.text) >= STORY_MIN_TEXT:
+            return self.by_hash.get(item.content_hash)
+        return None
+
+    def added(self, item: NewItem, key: str) -> None:
+        """Record an item just inserted with `key` (later copies in the batch join it)."""
+        if item.canonical_url:
+            self.by_url.setdefault(item.canonical_url, key)
+        if item.content_hash and len(item.text) >= STORY_MIN_TEXT:
+            self.by_hash.setdefault(item.content_hash, key)
 
 
 # --------------------------------------------------------------------------- queries
@@ -758,6 +896,30 @@ def _count_from_sets(conn: sqlite3.Connection, query: ItemQuery) -> int | None:
     return int(conn.execute(f"WITH c(id) AS ({sql}) SELECT {counted} FROM c", params).fetchone()[0])
 
 
+_CACHE_FREE = ("source_id", "theme", "unread", "limit", "offset")
+
+
+def _count_from_cache(conn: sqlite3.Connection, query: ItemQuery) -> int | None:
+    """The count of a query the cached counts answer (all items, one source or one theme,
+    optionally unread only / read only); None for any other query."""
+    if query.source_id is not None and query.theme:
+        return None
+    plain = ItemQuery(**{name: getattr(query, name) for name in _CACHE_FREE})
+    if query != plain:
+        return None
+    if query.theme:
+        sql, key = "SELECT sum(total), sum(unread) FROM theme_counts WHERE theme = ?", query.theme
+    elif query.source_id is not None:
+        sql, key = "SELECT total, unread FROM source_counts WHERE source_id = ?", query.source_id
+    else:
+        sql, key = "SELECT sum(total), sum(unread) FROM source_counts WHERE ?", 1
+    row = conn.execute(sql, (key,)).fetchone()
+    total, unread = (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
+    if query.unread is None:
+        return total
+    return unread if query.unread else total - unread
+
+
 def _row_fields(row: sqlite3.Row) -> dict[str, object]:
     """The ItemRow fields of a listing or detail row."""
     return {
@@ -804,7 +966,16 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self.conn = conn
         self.path = path
-        self.db = sqlite_utils.Database(conn)
+        self._db: sqlite_utils.Database | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection (schema work; loaded on first use)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # ----------------------------------------------------------------- opening
 
@@ -882,7 +1053,10 @@ class Store:
                 f"{self.path} has schema version {version}, newer than this aigeo "
                 f"understands ({SCHEMA_VERSION}); upgrade aigeo. Nothing was changed."
             )
-        tables = set(self.db.table_names())
+        tables = {
+            row[0]
+            for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         if version == 0 and tables:
             raise StoreError(
                 f"{self.path} is an SQLite database but not an aigeo one "
@@ -1009,9 +1183,7 @@ class Store:
         """All sources with item and unread counts."""
         counts = {
             row[0]: (row[1], row[2])
-            for row in self.conn.execute(
-                "SELECT source_id, COUNT(*), SUM(read = 0) FROM items GROUP BY source_id"
-            )
+            for row in self.conn.execute("SELECT source_id, total, unread FROM source_counts")
         }
         return [
             SourceSummary(
@@ -1035,7 +1207,7 @@ class Store:
 
     def update_source(self, source_id: int, **fields: object) -> None:
         """Set health/conditional-GET fields on a source (only known columns)."""
-        allowed = set(self.db["sources"].columns_dict) - {"id"}
+        allowed = {row[1] for row in self.conn.execute("PRAGMA table_info(sources)")} - {"id"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown source fields: {', '.join(sorted(unknown))}")
@@ -1209,20 +1381,25 @@ class Store:
         now = fetched_at or utc_now()
         with self.write():
             existing = self._existing_items(source_id, [item.guid for item, _ in entries])
+            stories = _StoryKeys(self.conn, [item for item, _ in entries])
+            classified: list[tuple[int, Classification]] = []
             for item, classification in entries:
                 known = existing.get(item.guid)
                 if known is None:
-                    item_id = self._insert_item(source_id, item, now)
+                    item_id = self._insert_item(source_id, item, now, stories)
                     existing[item.guid] = (item_id, item.content_hash, item.title)
                     result.new_ids.append(item_id)
                 elif (known[1], known[2]) != (item.content_hash, item.title):
                     item_id = known[0]
                     self._update_item(item_id, item)
+                    stories.stale = True  # a stored copy changed: look up one by one
                     result.updated_ids.append(item_id)
                 else:
                     result.unchanged += 1
                     continue
-                self._replace_rule_classification(item_id, classification)
+                classified.append((item_id, classification))
+            if classified:  # all themes and actors in four statements
+                self.set_rule_classifications(classified)
             self.assign_stories(result.new_ids)
         return result
 
@@ -1241,11 +1418,14 @@ class Store:
                 found[row["guid"]] = (row["id"], row["content_hash"], row["title"])
         return found
 
-    def _insert_item(self, source_id: int, item: NewItem, now: str) -> int:
+    def _insert_item(
+        self, source_id: int, item: NewItem, now: str, stories: _StoryKeys | None = None
+    ) -> int:
         """Insert one item; it joins the story of a stored copy, else starts its own."""
-        story_key = _find_story_key(
-            self.conn, item.canonical_url, item.content_hash, item.text
-        ) or new_story_key(source_id, item.guid)
+        if stories is None:
+            stories = _StoryKeys(self.conn, [])
+            stories.stale = True
+        story_key = stories.find(item) or new_story_key(source_id, item.guid)
         cur = self.conn.execute(
             "INSERT INTO items(source_id, guid, url, title, author, published, fetched_at, "
             "summary, content, text, content_hash, lang, canonical_url, sort_at, story_key) "
@@ -1268,6 +1448,7 @@ class Store:
                 story_key,
             ),
         )
+        stories.added(item, story_key)
         return int(cur.lastrowid or 0)
 
     def _update_item(self, item_id: int, item: NewItem) -> None:
@@ -1294,29 +1475,104 @@ class Store:
         )
 
     def _replace_rule_classification(self, item_id: int, classification: Classification) -> None:
-        """Swap the classifier's themes and the actors of an item; user decisions stay."""
-        self.conn.execute(
-            "DELETE FROM item_themes WHERE item_id = ? AND origin = 'rule'", (item_id,)
-        )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO item_themes(item_id, theme, score, origin) "
-            "VALUES (?, ?, ?, 'rule')",
-            [(item_id, t.id, t.score) for t in classification.themes],
-        )
-        self.conn.execute("DELETE FROM item_actors WHERE item_id = ?", (item_id,))
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO item_actors(item_id, actor) VALUES (?, ?)",
-            [(item_id, actor) for actor in classification.actors],
-        )
+        """Swap the classifier's themes and the actors of one item; user decisions stay."""
+        self.set_rule_classifications([(item_id, classification)])
 
     def set_rule_classifications(self, batch: Iterable[tuple[int, Classification]]) -> int:
-        """Re-theme many items in one transaction. Returns how many were written."""
-        count = 0
+        """Swap the classifier's themes and the actors of many items in one transaction;
+        user decisions stay. Returns how many were written.
+
+        Four statements for the whole batch (items share no rows; each item's actors
+        keep their order).
+        """
+        items = list(batch)
+        ids = [(item_id,) for item_id, _ in items]
         with self.write():
-            for item_id, classification in batch:
-                self._replace_rule_classification(item_id, classification)
-                count += 1
-        return count
+            self.conn.executemany(
+                "DELETE FROM item_themes WHERE item_id = ? AND origin = 'rule'", ids
+            )
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO item_themes(item_id, theme, score, origin) "
+                "VALUES (?, ?, ?, 'rule')",
+                [(item_id, t.id, t.score) for item_id, c in items for t in c.themes],
+            )
+            self.conn.executemany("DELETE FROM item_actors WHERE item_id = ?", ids)
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO item_actors(item_id, actor) VALUES (?, ?)",
+                [(item_id, actor) for item_id, c in items for actor in c.actors],
+            )
+        return len(items)
+
+    def update_rule_classifications(self, batch: Sequence[tuple[int, Classification]]) -> int:
+        """Re-theme many items in one transaction, writing only those whose rule themes or
+        actors would change (the result is that of set_rule_classifications). Returns
+        how many items were rewritten."""
+        changed = self.changed_rule_classifications(batch)
+        if changed:
+            self.set_rule_classifications(changed)
+        return len(changed)
+
+    def changed_rule_classifications(
+        self, batch: Sequence[tuple[int, Classification]]
+    ) -> list[tuple[int, Classification]]:
+        """The entries of `batch` that set_rule_classifications would change: whose rule
+        themes (those without a user decision) or actors (in order) differ."""
+        ids = [item_id for item_id, _ in batch]
+        rules: dict[int, dict[str, float]] = {i: {} for i in ids}
+        users: dict[int, set[str]] = {i: set() for i in ids}
+        actors: dict[int, list[str]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for item_id, theme, score, origin in self.conn.execute(
+                f"SELECT item_id, theme, score, origin FROM item_themes WHERE item_id IN ({marks})",
+                chunk,
+            ):
+                if origin == "rule":
+                    rules[item_id][theme] = score
+                else:
+                    users[item_id].add(theme)
+            for item_id, actor in self.conn.execute(
+                f"SELECT item_id, actor FROM item_actors WHERE item_id IN ({marks}) ORDER BY rowid",
+                chunk,
+            ):
+                actors[item_id].append(actor)
+        changed = []
+        for item_id, classification in batch:
+            wanted: dict[str, float] = {}  # what INSERT OR IGNORE would leave: first wins
+            for theme in classification.themes:
+                if theme.id not in users[item_id] and theme.id not in wanted:
+                    wanted[theme.id] = theme.score
+            if (
+                wanted != rules[item_id]
+                or list(dict.fromkeys(classification.actors)) != (actors[item_id])
+            ):
+                changed.append((item_id, classification))
+        return changed
+
+    def item_id_ranges(self, size: int) -> Iterator[tuple[int, int]]:
+        """(first, last) item ids of consecutive runs of `size` items, in id order."""
+        last = 0
+        while True:
+            row = self.conn.execute(
+                "SELECT min(id), max(id) FROM (SELECT id FROM items WHERE id > ? "
+                "ORDER BY id LIMIT ?)",
+                (last, size),
+            ).fetchone()
+            if row is None or row[0] is None:
+                return
+            yield int(row[0]), int(row[1])
+            last = int(row[1])
+
+    def item_texts_between(self, first: int, last: int) -> list[tuple[int, str, str]]:
+        """(id, title, text) of the items with ids in [first, last], in id order."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT id, title, text FROM items WHERE id BETWEEN ? AND ? ORDER BY id",
+                (first, last),
+            )
+        ]
 
     def iter_item_texts(self, batch_size: int = 2000) -> Iterator[list[tuple[int, str, str]]]:
         """Every item's (id, title, text), in batches of ids, for re-theming."""
@@ -1434,6 +1690,8 @@ class Store:
     def count_items(self, query: ItemQuery | None = None) -> int:
         """How many items match a query."""
         query = query or ItemQuery()
+        if (cached := _count_from_cache(self.conn, query)) is not None:
+            return cached
         if (from_sets := _count_from_sets(self.conn, query)) is not None:
             return from_sets
         driver, seek = _plan(self.conn, query, page=False)
@@ -1517,19 +1775,20 @@ class Store:
     def theme_counts(self) -> dict[str, tuple[int, int]]:
         """Theme id → (items, unread items) for every theme with at least one item."""
         return {
-            row[0]: (row[1], row[2] or 0)
+            row[0]: (row[1], row[2])
             for row in self.conn.execute(
-                "SELECT t.theme, COUNT(*), SUM(i.read = 0) FROM item_themes t "
-                "JOIN items i ON i.id = t.item_id WHERE t.score > 0 GROUP BY t.theme"
+                "SELECT theme, total, unread FROM theme_counts WHERE total > 0"
             )
         }
 
     def theme_daily_counts(self, since: str) -> dict[str, dict[str, int]]:
         """Theme id → {ISO day → items} for items dated on or after `since` (ISO)."""
         result: dict[str, dict[str, int]] = {}
+        # CROSS JOIN: the recent items (sort_at index) drive; without statistics SQLite
+        # may otherwise walk every item_themes row for the GROUP BY (2 s at 1M items).
         for theme, day, count in self.conn.execute(
             "SELECT t.theme, substr(i.sort_at, 1, 10) AS day, COUNT(*) FROM items i "
-            "JOIN item_themes t ON t.item_id = i.id "
+            "CROSS JOIN item_themes t ON t.item_id = i.id "
             "WHERE i.sort_at >= ? AND t.score > 0 GROUP BY t.theme, day",
             (since,),
         ):

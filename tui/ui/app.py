@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -16,7 +17,6 @@ from textual.widgets import Footer, Header, Input, OptionList
 
 from tui.config import Settings, save_setting
 from tui.model import ItemDetail, ThemeDef
-from tui.poller import PollSettings
 from tui.query import ParsedQuery, parse_query
 from tui.store import ItemQuery, Store
 from tui.text import terminal_safe
@@ -41,6 +41,9 @@ from tui.ui.widgets.refresh_bar import RefreshBar
 from tui.ui.widgets.search import SearchBar
 from tui.ui.widgets.sources import SourcesPanel, parse_source_option
 from tui.ui.widgets.themes import TREND_DAYS, ThemesPanel, parse_theme_option
+
+if TYPE_CHECKING:  # imported when a refresh starts (httpx, multiprocessing)
+    from tui.poller import PollSettings
 
 Clock = Callable[[], datetime]
 
@@ -92,7 +95,7 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMix
         super().__init__()
         self.store = store
         self.db_path = store.path or Path(":memory:")
-        self.poll_settings = poll_settings or PollSettings()
+        self._poll_settings = poll_settings
         self.refresh_cancel = threading.Event()
         self.offer_defaults = offer_defaults
         self.clock = clock
@@ -102,6 +105,7 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMix
         self.query_filter = ItemQuery()  # what the Sources/Themes panels selected
         self.search: ParsedQuery = parse_query("")  # what the search bar says
         self.tracker = Tracker(store)
+        self._reader_pending = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -232,7 +236,7 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMix
         items = self.query_one(ItemList)
         self.sub_title = self.describe_filter()
         items.border_subtitle = f"{items.count} {'stories' if items.stories else 'items'}"
-        self.show_current()
+        self._schedule_reader()
 
     def current_query(self) -> ItemQuery:
         """The panels' filter narrowed by the search bar's query."""
@@ -351,6 +355,21 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMix
                 )
 
     def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
+        self._schedule_reader()
+
+    def _schedule_reader(self) -> None:
+        """Show the current item in the reading pane right after the next frame.
+
+        The list (a moved cursor: two lines; a new filter) is painted first; the reading
+        pane, which costs a layout pass, follows in the frame after, once for any number
+        of moves made meanwhile (holding j stays smooth).
+        """
+        if not self._reader_pending:
+            self._reader_pending = True
+            self.call_after_refresh(self._show_current_later)
+
+    def _show_current_later(self) -> None:
+        self._reader_pending = False
         self.show_current()
 
     def on_item_list_selected(self, event: ItemList.Selected) -> None:
@@ -365,8 +384,9 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMix
             return
         if not current.read:
             self.tracker.set_read([current.id], True, record=False)
-            self._redraw_current()
-        self.show_current()
+            self._redraw_current()  # shows the current item too
+        else:
+            self.show_current()
         self.query_one(Reader).focus()
 
     def action_back_to_list(self) -> None:

@@ -13,20 +13,15 @@ from urllib.parse import urlsplit
 
 from textual.worker import get_current_worker
 
-from tui.fulltext import (
-    Article,
-    ArticleError,
-    ArticleLimits,
-    apply_article,
-    describe,
-    prepare_article,
-)
 from tui.model import ItemDetail
 from tui.text import safe_url, terminal_safe
 from tui.ui.widgets.items import ItemList
 
 if TYPE_CHECKING:
+    from tui.fulltext import Article
     from tui.ui.app import AigeoApp
+
+# tui.fulltext (httpx) is imported when an article is fetched, not at start-up.
 
 ARTICLE_GROUP = "article"
 
@@ -59,6 +54,8 @@ class ArticleMixin:
 
     def _article_worker(self: AigeoApp, item: ItemDetail) -> None:
         """In a thread: fetch, extract and classify; hand the result to the UI thread."""
+        from tui.fulltext import ArticleError, ArticleLimits, prepare_article
+
         worker = get_current_worker()
         limits = ArticleLimits.from_poll(self.poll_settings)
         try:
@@ -77,6 +74,8 @@ class ArticleMixin:
         self.notify(text, severity="warning", timeout=8)
 
     def _article_ready(self: AigeoApp, article: Article) -> None:
+        from tui.fulltext import ArticleError, apply_article, describe
+
         try:
             result = apply_article(self.store, article)
         except ArticleError as exc:

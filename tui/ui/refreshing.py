@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.worker import get_current_worker
 
-from tui.poller import FeedResult, PollSettings, RefreshSummary, refresh_sources
 from tui.text import terminal_safe
 from tui.ui.widgets.refresh_bar import RefreshBar
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # tui.poller (httpx, multiprocessing) is imported when a refresh starts
+    from tui.poller import FeedResult, PollSettings, RefreshSummary
     from tui.ui.app import AigeoApp
 
 
@@ -43,7 +43,16 @@ class RefreshMixin:
     """r/R and auto-refresh for AigeoApp; the fetching runs in a thread, never on the UI loop."""
 
     refresh_cancel: threading.Event
-    poll_settings: PollSettings
+    _poll_settings: PollSettings | None
+
+    @property
+    def poll_settings(self) -> PollSettings:
+        """The refresh limits (defaults unless the app was given some)."""
+        if self._poll_settings is None:
+            from tui.poller import PollSettings
+
+            self._poll_settings = PollSettings()
+        return self._poll_settings
 
     def start_refresh(
         self: AigeoApp, source_ids: list[int] | None, *, due_only: bool = False
@@ -65,6 +74,8 @@ class RefreshMixin:
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh_worker(self: AigeoApp, source_ids: list[int] | None, due_only: bool) -> None:
+        from tui.poller import refresh_sources
+
         worker = get_current_worker()
 
         def progress(done: int, total: int, result: FeedResult) -> None:

@@ -47,11 +47,33 @@ class CountedList(OptionList):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._rows: list[CountedRow] = []
+        self._rendered_width = -1
 
     def show_rows(self, rows: list[CountedRow]) -> None:
-        """Replace the rows, keeping the highlighted one where it still exists."""
-        self._rows = rows
+        """Replace the rows, keeping the highlighted one where it still exists.
+
+        When only counts or labels changed (same rows, same width), just the changed
+        rows are re-rendered: a recount after marking one item read touches one or two
+        of hundreds of sources.
+        """
+        old, self._rows = self._rows, rows
+        if (
+            self._rendered_width == self._row_width()
+            and len(old) == len(rows)
+            and self.option_count == len(rows)
+            and all(a.option_id == b.option_id for a, b in zip(old, rows, strict=True))
+        ):
+            width = self._rendered_width
+            for index, (before, after) in enumerate(zip(old, rows, strict=True)):
+                if before != after:
+                    self.replace_option_prompt_at_index(
+                        index, fit_row(after.label, _suffix(after, width), width)
+                    )
+            return
         self._render_rows()
+
+    def _row_width(self) -> int:
+        return max(8, self.scrollable_content_region.width - 1)
 
     def on_resize(self, event: Resize) -> None:
         self._render_rows()
@@ -65,7 +87,7 @@ class CountedList(OptionList):
 
     def _render_rows(self) -> None:
         keep = self.highlighted_id
-        width = max(8, self.scrollable_content_region.width - 1)
+        width = self._rendered_width = self._row_width()
         self.set_options(
             Option(
                 fit_row(row.label, _suffix(row, width), width),

@@ -207,8 +207,14 @@ class ItemList(ScrollView, can_focus=True):
         return max(0, min(value, self._count - 1)) if self._count else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
+        top = self.scroll_offset.y
         self._scroll_cursor_into_view()
-        self.refresh()
+        if self.scroll_offset.y == top:
+            # only the two rows whose cursor style changed are rendered again
+            self.refresh_line(old)
+            self.refresh_line(new)
+        else:
+            self.refresh()
         self.post_message(self.Highlighted(self.current_item))
 
     def _scroll_cursor_into_view(self) -> None:

@@ -30,6 +30,8 @@ class Reader(VerticalScroll):
         self._body = Static(Text("Select an item to read it.", style="dim"), id="reader-body")
         self.item: ItemDetail | None = None
         self.plain = ""
+        # the last article body converted for display: what it depends on → (body, markdown)
+        self._converted: tuple[tuple[object, ...], tuple[str, bool]] | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._body
@@ -50,7 +52,11 @@ class Reader(VerticalScroll):
             self._body.update(Text(self.plain, style="dim"))
             return
         lines = render_header(item, themes)
-        body, is_markdown = article_body(item)
+        key = (item.id, item.source_kind, item.content, item.summary, item.text)
+        if self._converted is None or self._converted[0] != key:
+            # HTML → Markdown costs milliseconds: once per article, not per redraw
+            self._converted = key, article_body(item)
+        body, is_markdown = self._converted[1]
         body = terminal_safe(body) or "(no text)"
         self.plain = "\n".join(line.plain for line in lines) + "\n\n" + body
         rendered = WebMarkdown(body, hyperlinks=True) if is_markdown else Text(body)
