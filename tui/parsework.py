@@ -91,7 +91,7 @@ def parse_and_classify(job: ParseJob) -> ParseOutcome:
 #: default body cap) parses in under 100 MiB; input that makes a parser balloon (a tag
 #: with millions of attributes costs ~350 bytes each in feedparser's lenient parser)
 #: then ends as a MemoryError for that feed instead of taking the machine's memory.
-WORKER_MEMORY_LIMIT = 192 * 1024 * 1024
+WORKER_MEMORY_LIMIT = 256 * 1024 * 1024
 WORKER_MEMORY_PER_BODY_BYTE = 16  # a larger body cap raises the limit to 16x the cap
 
 
