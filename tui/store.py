@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # sqlite-utils (~35 ms to import) is loaded when a migration runs
     import sqlite_utils
 
-from tui import stories as sketches
+from tui.analysis import sketches
 from tui.model import (
     Classification,
     ItemDetail,
@@ -1897,7 +1897,7 @@ class Store:
         return [(int(r[0]), r[1], r[2]) for r in rows] if top else []
 
     # ----------------------------------------------------------------- analysis
-    # Stories (near-duplicate clusters, see tui/stories.py), trends, actors, briefs.
+    # Stories (near-duplicate clusters, see tui/analysis/sketches.py), trends, actors, briefs.
 
     def assign_stories(self, item_ids: Sequence[int]) -> int:
         """Put items without a story into one, in the order given; returns how many joined.
