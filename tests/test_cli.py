@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from tui.cli import main
-from tui.store import ItemQuery, Store
+from tui.model import ItemQuery
+from tui.store import Store
 from tui.themes import load_lexicon
 
 

@@ -18,8 +18,9 @@ from tui.fulltext import (
     fetch_full_article,
 )
 from tui.ingest import classify_items
+from tui.model import ItemQuery
 from tui.parse import parse_feed
-from tui.store import ItemQuery, Store
+from tui.store import Store
 from tui.themes import load_lexicon
 
 PAGE = (Path(__file__).parent / "fixtures" / "article_page.html").read_bytes()

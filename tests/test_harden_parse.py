@@ -27,7 +27,8 @@ import pytest
 from tests.farm import MIB, clean_env, run_refresh
 from tests.feedserver import FeedServer, Reply, rss
 from tests.hostile import one_line_problems
-from tui.store import ItemQuery, Store
+from tui.model import ItemQuery
+from tui.store import Store
 
 pytestmark = pytest.mark.slow
 

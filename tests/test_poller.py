@@ -20,10 +20,11 @@ import pytest
 import tui.parsework
 from tests.feedserver import FeedServer, Reply, Seen, rss
 from tests.parsehooks import HANG_MARKER, exploding_parse, hanging_parse
+from tui.model import ItemQuery
 from tui.parsework import parse_and_classify
 from tui.poller import FeedResult, PollSettings, refresh_sources
 from tui.schedule import parse_time
-from tui.store import ItemQuery, Store
+from tui.store import Store
 
 LONG = "A sufficiently long article body about export controls on advanced chips. " * 3
 
@@ -477,7 +478,8 @@ def test_two_processes_write_one_database(db_path: Path, feed_server: FeedServer
     script = textwrap.dedent(
         f"""
         import time
-        from tui.store import Store, ItemQuery
+        from tui.store import Store
+        from tui.model import ItemQuery
         store = Store.open({str(db_path)!r})
         ids = [i.id for i in store.list_items(ItemQuery(limit=100))]
         deadline = time.monotonic() + 2.5

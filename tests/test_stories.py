@@ -8,9 +8,10 @@ from pathlib import Path
 import sqlite_utils
 
 from tests.newsdata import ARTICLES, STORY, Article, by_guid
-from tui.model import Classification, NewItem
-from tui.store import ItemQuery, Store, _migrate_v1, _migrate_v2, _migrate_v3, _migrate_v4
 from tui.analysis.sketches import SAME_STORY, article_sketch, features, jaccard, unpack
+from tui.model import Classification, ItemQuery, NewItem
+from tui.store import Store
+from tui.store.schema import _migrate_v1, _migrate_v2, _migrate_v3, _migrate_v4
 from tui.text import content_hash
 
 

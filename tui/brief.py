@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from tui.model import ItemRow, ThemeDef
-from tui.store import ItemQuery, Store
+from tui.model import ItemQuery, ItemRow, ThemeDef
+from tui.store import Store
 from tui.text import terminal_safe
 from tui.trend_report import build_trends
 from tui.trends import Trend

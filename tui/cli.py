@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from tui.config import Settings, load_settings, resolve_db_path
-from tui.model import Classification, ItemRow
-from tui.store import ItemQuery, Store, StoreError, describe_database_error
+from tui.model import Classification, ItemQuery, ItemRow
+from tui.store import Store, StoreError, describe_database_error
 from tui.text import json_text, terminal_safe
 
 if TYPE_CHECKING:

@@ -113,8 +113,8 @@ def brief(
     """
     from tui.brief import build_brief
     from tui.brief_render import format_for_path, render
+    from tui.model import ItemQuery
     from tui.query import parse_time
-    from tui.store import ItemQuery
     from tui.themes import load_lexicon
 
     lexicon = load_lexicon()
@@ -170,8 +170,8 @@ def stories(
 
     WHEN is 7d, 24h, 2w, 1m or a date (2025-06-01).
     """
+    from tui.model import ItemQuery
     from tui.query import parse_time
-    from tui.store import ItemQuery
 
     now = _as_of(at)
     try:

@@ -27,9 +27,9 @@ import click
 
 from tui.cli import Context, emit_json, json_text, main, pass_ctx
 from tui.config import seeds_dir
-from tui.model import SourceSummary
+from tui.model import ItemQuery, SourceSummary
 from tui.schedule import parse_time
-from tui.store import ItemQuery, Store, StoreError
+from tui.store import Store, StoreError
 from tui.text import terminal_safe
 
 

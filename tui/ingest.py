@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass
 
 from tui.corpus import SeedDocument, read_seed_documents
-from tui.model import Classification, NewItem
-from tui.store import SaveResult, Store
+from tui.model import Classification, NewItem, SaveResult
+from tui.store import Store
 from tui.text import content_hash
 from tui.themes import Lexicon, load_lexicon
 

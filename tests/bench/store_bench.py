@@ -104,8 +104,9 @@ def retheme(source_db: Path) -> dict[str, Any]:
 
 def fts(db: Path, repeat: int = 7) -> dict[str, Any]:
     """List + count latency of the FTS queries; p50/p95 over queries and repeats."""
+    from tui.model import ItemQuery
     from tui.query import parse_query
-    from tui.store import ItemQuery, Store
+    from tui.store import Store
 
     lists: list[float] = []
     counts: list[float] = []

@@ -16,9 +16,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList
 
 from tui.config import Settings, save_setting
-from tui.model import ItemDetail, ThemeDef
+from tui.model import ItemDetail, ItemQuery, ThemeDef
 from tui.query import ParsedQuery, parse_query
-from tui.store import ItemQuery, Store
+from tui.store import Store
 from tui.text import terminal_safe
 from tui.themes import load_lexicon
 from tui.trends import daily_series
