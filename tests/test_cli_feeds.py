@@ -217,7 +217,8 @@ def test_poll_refreshes_due_feeds_and_stops_cleanly(
 
 def test_feed_modules_do_not_import_textual() -> None:
     code = (
-        "import sys, tui.cli, tui.cli_feeds, tui.poller, tui.fetch, tui.opml, tui.parsework;"
+        "import sys, tui.cli, tui.cli_feeds, tui.feeds.poller, tui.feeds.fetch, tui.feeds.opml,"
+        " tui.feeds.workers;"
         "sys.exit('textual' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], env=_env()).returncode == 0

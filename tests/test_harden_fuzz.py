@@ -23,8 +23,8 @@ from rich.text import Text
 
 from tests.hostile import one_line_problems, terminal_problems
 from tui.article import article_body
+from tui.feeds.parse import parse_feed
 from tui.model import Classification, ThemeScore
-from tui.parse import parse_feed
 from tui.store import Store
 from tui.text import terminal_safe
 from tui.ui.format import plain, theme_chips

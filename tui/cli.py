@@ -20,7 +20,7 @@ from tui.store import Store, StoreError, describe_database_error
 from tui.text import json_text, terminal_safe
 
 if TYPE_CHECKING:
-    from tui.poller import PollSettings
+    from tui.feeds.poller import PollSettings
 
 
 class Context:
@@ -32,7 +32,7 @@ class Context:
 
     def poll_settings(self, settings: Settings | None = None) -> PollSettings:
         """Poller limits from the [poll] table of config.toml (problems go to stderr)."""
-        from tui.poller import PollSettings
+        from tui.feeds.poller import PollSettings
 
         settings = settings or load_settings()
         poll, problems = PollSettings.from_mapping(settings.poll)

@@ -31,7 +31,7 @@ def fetch_article(context: Context, item_id: int, as_json: bool) -> None:
     re-themed, and read/star/tags/theme decisions kept.
     A failure changes nothing and exits with status 1.
     """
-    from tui.fulltext import ArticleError, ArticleLimits, describe, fetch_full_article
+    from tui.feeds.fulltext import ArticleError, ArticleLimits, describe, fetch_full_article
     from tui.themes import load_lexicon
 
     limits = ArticleLimits.from_poll(context.poll_settings())

@@ -125,7 +125,7 @@ def retheme(
     unless `workers` says otherwise) each read a range of ids, classify it and compare
     with what is stored; this process only writes the changes.
     """
-    from tui.parsework import default_workers  # multiprocessing only when re-theming
+    from tui.feeds.workers import default_workers  # multiprocessing only when re-theming
 
     lexicon = lexicon or load_lexicon()
     count = workers or default_workers()
@@ -153,7 +153,7 @@ def _retheme_in_workers(
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    from tui.parsework import _mp_context, _start_helpers
+    from tui.feeds.workers import _mp_context, _start_helpers
 
     context = _mp_context()
     _start_helpers(context)

@@ -39,7 +39,7 @@ def _p95(values: list[float]) -> float:
 
 def ingest(feeds: int) -> dict[str, Any]:
     """Classify and store the entries of `feeds` farm feeds; items per second."""
-    from tui.parse import parse_feed
+    from tui.feeds.parse import parse_feed
     from tui.store import Store
     from tui.themes import load_lexicon
 

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.article import article_body
-from tui.health import source_health
+from tui.feeds.health import source_health
 from tui.model import ItemDetail, Source, ThemeDef
 from tui.text import terminal_safe
 from tui.ui.format import date_label, plain
