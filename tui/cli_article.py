@@ -16,7 +16,7 @@ from tui.cli_feeds import open_store
 from tui.text import terminal_safe
 
 if TYPE_CHECKING:
-    from tui.learn import Learned
+    from tui.themes.learning import Learned
 
 
 @main.command("fetch-article")
@@ -70,7 +70,7 @@ def learned(context: Context, as_json: bool, accepted: tuple[str, ...]) -> None:
     it), a score, and what adding it would change on a re-theme. `--accept` appends
     it to themes.local.toml (next to config.toml) and re-themes; decisions stay.
     """
-    from tui.learn import accept, find_suggestion, learn
+    from tui.themes.learning import accept, find_suggestion, learn
 
     store = open_store(context)
     try:

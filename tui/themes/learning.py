@@ -29,7 +29,7 @@ from typing import Any
 from tui.model import ItemQuery, SearchTerm, ThemeDef
 from tui.store import Store
 from tui.text import one_line
-from tui.themes import (
+from tui.themes.lexicon import (
     USER_OVERLAY,
     Lexicon,
     LexiconError,
