@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from tests.newsdata import ARTICLES, Article
 from tests.test_stories import new_item
-from tui.brief import Brief, build_brief, summarize
-from tui.brief_render import format_for_path, to_html, to_json, to_markdown
+from tui.analysis.brief import Brief, build_brief, summarize
+from tui.analysis.render import format_for_path, to_html, to_json, to_markdown
 from tui.cli import main
 from tui.model import ItemQuery, NewItem
 from tui.store import Store

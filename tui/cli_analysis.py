@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
+from tui.analysis.series import Trend, sparkline
 from tui.cli import Context, emit_json, main, pass_ctx
 from tui.text import terminal_safe
-from tui.trends import Trend, sparkline
 
 
 def _as_of(at: str | None) -> datetime:
@@ -46,8 +46,8 @@ def _trend_line(trend: Trend, name: str) -> str:
 @pass_ctx
 def trends(context: Context, weeks: int, at: str | None, as_json: bool) -> None:
     """Rising themes and actors, weekly counts, and who appears with which theme."""
+    from tui.analysis.trends import build_trends, trends_to_json
     from tui.themes import load_lexicon
-    from tui.trend_report import build_trends, trends_to_json
 
     report = build_trends(context.store(), load_lexicon().themes, _as_of(at).date(), weeks)
     if as_json:
@@ -111,8 +111,8 @@ def brief(
 
     WHEN is 7d, 24h, 2w, 1m or a date (2025-06-01).
     """
-    from tui.brief import build_brief
-    from tui.brief_render import format_for_path, render
+    from tui.analysis.brief import build_brief
+    from tui.analysis.render import format_for_path, render
     from tui.model import ItemQuery
     from tui.query import parse_time
     from tui.themes import load_lexicon

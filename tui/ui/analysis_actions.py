@@ -65,8 +65,8 @@ class AnalysisMixin:
 
     def write_brief(self: AigeoApp, path: Path) -> None:
         """Build the brief of the listed filter and write it where the user said."""
-        from tui.brief import build_brief
-        from tui.brief_render import format_for_path, render
+        from tui.analysis.brief import build_brief
+        from tui.analysis.render import format_for_path, render
 
         now = self.clock()
         query = replace(self.query_one(ItemList).query, stories=False)

@@ -15,13 +15,13 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList
 
+from tui.analysis.series import daily_series
 from tui.config import Settings, save_setting
 from tui.model import ItemDetail, ItemQuery, ThemeDef
 from tui.query import ParsedQuery, parse_query
 from tui.store import Store
 from tui.text import terminal_safe
 from tui.themes import load_lexicon
-from tui.trends import daily_series
 from tui.ui.analysis_actions import AnalysisMixin
 from tui.ui.article_actions import ArticleMixin
 from tui.ui.learn_actions import LearnMixin
