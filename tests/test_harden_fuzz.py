@@ -22,7 +22,7 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from tests.hostile import one_line_problems, terminal_problems
-from tui.article import article_body
+from tui.item_body import article_body
 from tui.feeds.parse import parse_feed
 from tui.model import Classification, ThemeScore
 from tui.store import Store

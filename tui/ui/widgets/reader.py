@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.article import article_body
+from tui.item_body import article_body
 from tui.feeds.health import source_health
 from tui.model import ItemDetail, Source, ThemeDef
 from tui.text import terminal_safe
