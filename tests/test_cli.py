@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tui.cli import main
+from tui.cli.group import main
 from tui.model import ItemQuery
 from tui.store import Store
 from tui.themes import load_lexicon

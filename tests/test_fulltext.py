@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.feedserver import FeedServer, Reply
-from tui.cli import main
+from tui.cli.group import main
 from tui.feeds.fulltext import (
     ArticleError,
     ArticleLimits,

@@ -22,8 +22,8 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from tests.hostile import one_line_problems, terminal_problems
-from tui.item_body import article_body
 from tui.feeds.parse import parse_feed
+from tui.item_body import article_body
 from tui.model import Classification, ThemeScore
 from tui.store import Store
 from tui.text import terminal_safe

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tui.cli import main
+from tui.cli.group import main
 from tui.ingest import classify_items
 from tui.model import NewItem
 from tui.store import Store

@@ -142,13 +142,13 @@ def _warm_worker() -> int:
 
 # Imported once by the fork server; every worker forked from it starts with them loaded.
 # A new worker also re-runs the main script (as __mp_main__); on 3.11 the fork server
-# does not preload it, so what the `aigeo` script imports (tui.cli) is preloaded here,
+# does not preload it, so what the `aigeo` script imports (tui.cli.group) is preloaded here,
 # which makes starting a worker take milliseconds instead of a few hundred. Not
 # tui.feeds.poller: a worker never needs httpx, and importing it cost every refresh's fork
 # server ~0.3 s of CPU before the first parse could start.
 FORKSERVER_PRELOAD = [
     "__main__",
-    "tui.cli",
+    "tui.cli.group",
     "tui.feeds.workers",
     "feedparser",
     "tui.feeds.parse",

@@ -1,59 +1,125 @@
-"""Commands for full articles and learning: `fetch-article`, `learned`.
-
-Registered on `tui.cli.main` (imported at the bottom of tui/cli.py). No Textual here.
+"""Theme commands: `themes` (counts), `classify` (stdin JSON lines, no database),
+`retheme` (re-score the store) and `learned` (suggestions from the user's decisions).
 """
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from tui.cli import Context, emit_json, main, pass_ctx
-from tui.cli_feeds import open_store
-from tui.text import terminal_safe
+from tui.cli.context import Context, emit_json, open_store, pass_ctx
+from tui.model import Classification
+from tui.text import json_text, terminal_safe
 
 if TYPE_CHECKING:
     from tui.themes.learning import Learned
 
 
-@main.command("fetch-article")
-@click.argument("item_id", type=int)
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON result.")
-@pass_ctx
-def fetch_article(context: Context, item_id: int, as_json: bool) -> None:
-    """Fetch an item's web page and store its main text (for summary-only feeds).
+def classification_to_json(item_id: Any, result: Classification) -> dict[str, Any]:
+    """The `classify` output line for one input."""
+    return {
+        "id": item_id,
+        "themes": [{"id": t.id, "score": t.score} for t in result.themes],
+        "actors": list(result.actors),
+    }
 
-    Same limits as a refresh (deadline, size cap, redirects, http/https only; the
-    [poll] table of config.toml sets them); the text is sanitised, the item
-    re-themed, and read/star/tags/theme decisions kept.
-    A failure changes nothing and exits with status 1.
-    """
-    from tui.feeds.fulltext import ArticleError, ArticleLimits, describe, fetch_full_article
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@pass_ctx
+def themes(context: Context, as_json: bool) -> None:
+    """List the themes with their item counts."""
     from tui.themes import load_lexicon
 
-    limits = ArticleLimits.from_poll(context.poll_settings())
-    store = open_store(context)
-    try:
-        result = fetch_full_article(store, item_id, load_lexicon(), limits)
-    except ArticleError as exc:
-        if as_json:
-            emit_json({"ok": False, "id": item_id, "error": str(exc)})
-        else:
-            click.echo(f"item {item_id}: {terminal_safe(str(exc), multiline=False)}", err=True)
-        sys.exit(1)
-    finally:
-        store.close()
+    counts = context.store().theme_counts()
+    rows = [
+        {
+            "id": theme.id,
+            "name": theme.name,
+            "count": counts.get(theme.id, (0, 0))[0],
+            "unread": counts.get(theme.id, (0, 0))[1],
+        }
+        for theme in load_lexicon().themes
+    ]
     if as_json:
-        document = {"ok": True, "id": item_id, **asdict(result)}
-        emit_json(document | {"seconds": round(result.seconds, 3)})
+        emit_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['id']:<20} {row['count']:>6}  {row['name']}")
+
+
+def _read_json_lines(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, object or error message) for each non-blank input line."""
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, f"line {number}: invalid JSON ({exc.msg})"
+            continue
+        if not isinstance(value, dict):
+            yield number, f"line {number}: expected a JSON object"
+            continue
+        yield number, value
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON lines out (the default and only form).")
+def classify(as_json: bool) -> None:
+    """Classify JSON lines from stdin: {"id", "title", "summary" | "text"} → themes, actors.
+
+    Touches no database. A line that is not a JSON object yields {"id": null, "error": …}
+    and the exit status is 1.
+    """
+    from tui.themes import load_lexicon
+
+    lexicon = load_lexicon()
+    failed = False
+    out = sys.stdout
+    for _number, value in _read_json_lines(sys.stdin):
+        if isinstance(value, str):
+            failed = True
+            out.write(json_text({"id": None, "error": value}, indent=None) + "\n")
+            continue
+        title = value.get("title") or ""
+        body = value.get("text") or value.get("summary") or ""
+        if not isinstance(title, str) or not isinstance(body, str):
+            failed = True
+            error = "title, summary and text must be strings"
+            out.write(json_text({"id": value.get("id"), "error": error}, indent=None) + "\n")
+            continue
+        result = lexicon.classify(title, body)
+        out.write(json_text(classification_to_json(value.get("id"), result), indent=None) + "\n")
+    out.flush()
+    if failed:
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+@pass_ctx
+def retheme(context: Context, as_json: bool) -> None:
+    """Re-score every stored item with the current lexicon (user decisions are kept)."""
+    import time
+
+    from tui.ingest import retheme as run_retheme
+
+    started = time.perf_counter()
+    count = run_retheme(context.store())
+    seconds = time.perf_counter() - started
+    if as_json:
+        emit_json({"items": count, "seconds": round(seconds, 3)})
     else:
-        click.echo(f"item {item_id}: {describe(result)}")
+        click.echo(f"re-themed {count} items in {seconds:.2f} s")
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.option(
     "--accept",
@@ -147,3 +213,6 @@ def learned_to_json(found: Learned) -> dict[str, Any]:
             for t in found.themes
         ],
     }
+
+
+COMMANDS = (themes, classify, retheme, learned)

@@ -1,6 +1,6 @@
 """Feed commands: add, remove, sources, import, export, refresh, poll.
 
-Registered on `tui.cli.main`. Nothing here imports Textual, and nothing is fetched
+Registered by tui/cli/group.py. Nothing here imports Textual, and nothing is fetched
 unless the command is `refresh` or `poll`.
 
 `aigeo refresh` exit status: 0 when at least one feed was fetched successfully or there
@@ -25,20 +25,11 @@ from typing import Any
 
 import click
 
-from tui.cli import Context, emit_json, json_text, main, pass_ctx
+from tui.cli.context import Context, emit_json, open_store, pass_ctx
 from tui.config import seeds_dir
 from tui.feeds.schedule import parse_time
 from tui.model import ItemQuery, SourceSummary
-from tui.store import Store, StoreError
-from tui.text import terminal_safe
-
-
-def open_store(context: Context) -> Store:
-    """The database, opened for feed management (the seed corpus is not needed here)."""
-    try:
-        return Store.open(context.db_path)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+from tui.text import json_text, terminal_safe
 
 
 def _safe(text: str | None, width: int | None = None) -> str:
@@ -398,5 +389,4 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
             click.echo("stopped", err=True)
 
 
-for _command in (add, remove, sources, import_, export, refresh, poll):
-    main.add_command(_command)
+COMMANDS = (add, remove, sources, import_, export, refresh, poll)
