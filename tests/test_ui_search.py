@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -73,7 +74,7 @@ async def test_escape_clears_the_search(seeded: Path) -> None:
 async def test_search_narrows_the_panel_filter(seeded: Path) -> None:
     app = app_for(seeded)
     async with app.run_test(size=(160, 48)) as pilot:
-        app.query_filter.theme = "open-models"
+        app.query_filter = replace(app.query_filter, theme="open-models")
         app.apply_filter()
         await pilot.press("slash", *"sputnik")
         assert listed(app) == expected(seeded, "theme:open-models sputnik")

@@ -128,9 +128,10 @@ class SearchTerm:
     phrase: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ItemQuery:
-    """A filter over items; every field narrows the result.
+    """A filter over items; every field narrows the result. Frozen: derive a changed
+    query with `dataclasses.replace()` (the App, the panels and the planner share them).
 
     The first fields are the simple filters of the panels. The query language adds the
     rest: every `*_groups` entry is an any-of group (the item has one of its values) and
@@ -165,9 +166,9 @@ class ItemQuery:
     stories: bool = False  # one row per story (its newest item) instead of every item
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class SaveResult:
-    """What storing one feed's items did."""
+    """What storing one feed's items did (built once the transaction is done)."""
 
     new_ids: list[int] = field(default_factory=list)
     updated_ids: list[int] = field(default_factory=list)

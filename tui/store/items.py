@@ -81,9 +81,11 @@ class ItemsPart(StoriesPart, SourcesPart):
         content hash and title are unchanged is left alone. User state (read, starred,
         tags, user theme decisions) is never touched.
         """
-        result = SaveResult()
         if not entries:
-            return result
+            return SaveResult()
+        new_ids: list[int] = []
+        updated_ids: list[int] = []
+        unchanged = 0
         now = fetched_at or utc_now()
         with self.write():
             existing = self._existing_items(source_id, [item.guid for item, _ in entries])
@@ -94,20 +96,20 @@ class ItemsPart(StoriesPart, SourcesPart):
                 if known is None:
                     item_id = self._insert_item(source_id, item, now, stories)
                     existing[item.guid] = (item_id, item.content_hash, item.title)
-                    result.new_ids.append(item_id)
+                    new_ids.append(item_id)
                 elif (known[1], known[2]) != (item.content_hash, item.title):
                     item_id = known[0]
                     self._update_item(item_id, item)
                     stories.stale = True  # a stored copy changed: look up one by one
-                    result.updated_ids.append(item_id)
+                    updated_ids.append(item_id)
                 else:
-                    result.unchanged += 1
+                    unchanged += 1
                     continue
                 classified.append((item_id, classification))
             if classified:  # all themes and actors in four statements
                 self.set_rule_classifications(classified)
-            self.assign_stories(result.new_ids)
-        return result
+            self.assign_stories(new_ids)
+        return SaveResult(new_ids, updated_ids, unchanged)
 
     def _existing_items(
         self, source_id: int, guids: list[str]

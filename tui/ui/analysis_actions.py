@@ -92,7 +92,7 @@ class AnalysisMixin:
 
     def on_actors_panel_chosen(self: AigeoApp, event: ActorsPanel.Chosen) -> None:
         """An actor was selected in the Actors panel: filter by it (or by none)."""
-        self.query_filter.actor = event.actor
+        self.query_filter = replace(self.query_filter, actor=event.actor)
         self.apply_filter()
 
     def on_item_list_loaded(self: AigeoApp, event: ItemList.Loaded) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -334,13 +335,14 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMix
                 self.open_view(int(option_id.split(":", 1)[1]))
                 return
             if option_id.startswith("tag:"):
-                self.query_filter.tag = option_id.split(":", 1)[1]
-                self.query_filter.source_id = None
+                tag = option_id.split(":", 1)[1]
+                self.query_filter = replace(self.query_filter, tag=tag, source_id=None)
             else:
-                self.query_filter.source_id = parse_source_option(option_id)
-                self.query_filter.tag = None
+                source_id = parse_source_option(option_id)
+                self.query_filter = replace(self.query_filter, source_id=source_id, tag=None)
         elif isinstance(event.option_list, ThemesPanel):
-            self.query_filter.theme = parse_theme_option(option_id)
+            theme = parse_theme_option(option_id)
+            self.query_filter = replace(self.query_filter, theme=theme)
         else:
             return
         self.apply_filter()
