@@ -44,12 +44,12 @@ class StoriesPart(LabelsPart):
 
         An exact copy (same `story_key`) joins its copy's story. Otherwise the item's
         MinHash bands find candidates from other sources dated within
-        `stories.WINDOW_DAYS`; the most similar one at or above `stories.SAME_STORY`
+        `sketches.WINDOW_DAYS`; the most similar one at or above `sketches.SAME_STORY`
         (Jaccard of features) gives the story, else the item starts its own. A story's
         head is its newest item. Stories never merge afterwards.
 
         Band keys are persisted per item (`story_sketches`, written in id order) and
-        searched through an in-memory index (`stories.BandIndex`) filled per day from
+        searched through an in-memory index (`sketches.BandIndex`) filled per day from
         `story_sketches` when an item of a nearby day arrives, so only the window's
         days are ever loaded. A persistent (band, item) B-tree would take its 24
         inserts an item at random pages: with one commit per feed that measured 1-2 ms
