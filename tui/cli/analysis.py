@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -181,7 +182,7 @@ def stories(
     store = context.store()
     query = ItemQuery(theme=theme, since=start.isoformat(timespec="seconds"))
     found = [s for s in store.top_stories(query, limit) if s[1] >= min_sources]
-    rows = []
+    rows: list[dict[str, Any]] = []  # JSON documents
     for story_id, sources, _newest in found:
         members = store.story_members(story_id)
         rows.append(

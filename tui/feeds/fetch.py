@@ -360,7 +360,7 @@ def _approx_header_bytes(response: httpx.Response) -> int:
 
 def _describe_http_error(exc: httpx.HTTPError) -> str:
     """A one-line reason for a transport-level failure."""
-    kind = {
+    kinds: dict[type[httpx.HTTPError], str] = {
         httpx.ConnectTimeout: "connect timeout",
         httpx.ReadTimeout: "read timeout",
         httpx.ConnectError: "cannot connect",
@@ -369,6 +369,7 @@ def _describe_http_error(exc: httpx.HTTPError) -> str:
         httpx.WriteTimeout: "write timeout",
         httpx.RemoteProtocolError: "protocol error",
         httpx.UnsupportedProtocol: "unsupported protocol",
-    }.get(type(exc), type(exc).__name__)
+    }
+    kind = kinds.get(type(exc), type(exc).__name__)
     detail = str(exc).strip()
     return f"{kind}: {detail}" if detail else kind

@@ -30,7 +30,7 @@ def source_health(source: Source, now: datetime) -> Health:
         times = "once" if source.error_count == 1 else f"{source.error_count} times in a row"
         return Health("failing", "✗", f"failed {times}: {source.error or 'unknown error'}")
     ok_at = parse_time(source.ok_at) if source.ok_at else None
-    if ok_at is None:
+    if ok_at is None or source.ok_at is None:
         return Health("new", "·", "not fetched yet: press r (this source) or R (all)")
     if now - ok_at > STALE_AFTER:
         return Health("stale", "~", f"no successful fetch since {source.ok_at[:16]}")

@@ -247,4 +247,6 @@ def write_opml(sources: Iterable[Source], title: str = "aigeo feeds") -> bytes:
             attrs["category"] = terminal_safe(source.category, multiline=False)
         ET.SubElement(parent, "outline", attrs)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    # typeshed types tostring() with an encoding other than "unicode" as Any: it is bytes
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"

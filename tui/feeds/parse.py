@@ -424,8 +424,8 @@ def _pick_content(contents: list[Any]) -> dict[str, Any]:
     """The HTML alternative among an entry's contents, else the first one."""
     for item in contents:
         if _is_html_type(item.get("type")) and item.get("value"):
-            return item
-    return next((item for item in contents if item.get("value")), {})
+            return dict(item)
+    return dict(next((item for item in contents if item.get("value")), {}))
 
 
 def _is_html_type(mime: str | None) -> bool:
@@ -519,7 +519,7 @@ def _read_json(body: bytes) -> _Feed:
         feed.error = "invalid JSON Feed: nested too deeply"
     if feed.error:
         return feed
-    problems = _check_json_feed(doc, feed)
+    feed.error, problems = _check_json_feed(doc)
     if feed.error:
         return feed
     fields = _JsonFields()
@@ -542,27 +542,24 @@ def _read_json(body: bytes) -> _Feed:
     return feed
 
 
-def _check_json_feed(doc: Any, feed: _Feed) -> list[str]:
-    """Set `feed.error` for JSON that is not a JSON Feed; return recoverable problems."""
+def _check_json_feed(doc: Any) -> tuple[str | None, list[str]]:
+    """(the error for JSON that is not a JSON Feed, else None; recoverable problems)."""
     if not isinstance(doc, dict):
         kind = type(doc).__name__
-        feed.error = f"invalid JSON Feed: the document is a JSON {kind}, not an object"
-        return []
+        return f"invalid JSON Feed: the document is a JSON {kind}, not an object", []
     version = doc.get("version")
     items = doc.get("items")
     if version is None and items is None:
-        feed.error = "invalid JSON Feed: no version and no items (JSON, but not a JSON Feed)"
-        return []
+        return "invalid JSON Feed: no version and no items (JSON, but not a JSON Feed)", []
     if not isinstance(items, list):
-        feed.error = "invalid JSON Feed: items is missing or not a list"
-        return []
+        return "invalid JSON Feed: items is missing or not a list", []
     if not isinstance(version, str):
-        return ["no version"]
+        return None, ["no version"]
     if not version.startswith(_JSONFEED_PREFIXES):
-        return [f"version {version[:40]!r} is not a jsonfeed.org version URL"]
+        return None, [f"version {version[:40]!r} is not a jsonfeed.org version URL"]
     if version.rsplit("/", 1)[-1] not in _JSONFEED_VERSIONS:
-        return [f"unknown version {version[:60]!r}"]
-    return []
+        return None, [f"unknown version {version[:60]!r}"]
+    return None, []
 
 
 def _draft_from_json(item: dict[str, Any], fields: _JsonFields, feed_author: str | None) -> _Draft:
@@ -757,7 +754,7 @@ def _impossible_offset(raw: Any) -> bool:
     """True for a date whose numeric UTC offset cannot exist (+9999, -2500, +0575):
     feedparser applies it anyway and yields a wrong but plausible time."""
     match = _OFFSET.search(raw) if isinstance(raw, str) else None
-    return bool(match) and (int(match.group(2)) > 14 or int(match.group(3)) > 59)
+    return match is not None and (int(match.group(2)) > 14 or int(match.group(3)) > 59)
 
 
 def _dates(candidates: Any) -> tuple[datetime, ...]:

@@ -33,8 +33,8 @@ def iso_after(seconds: float, now: datetime | None = None) -> str:
 
 def jittered(seconds: float, jitter: float, rng: random.Random | None = None) -> float:
     """`seconds` moved randomly by up to ±`jitter` (a fraction)."""
-    rng = rng or random
-    return seconds * (1.0 + rng.uniform(-jitter, jitter))
+    uniform = rng.uniform if rng is not None else random.uniform
+    return seconds * (1.0 + uniform(-jitter, jitter))
 
 
 def adaptive_interval(
@@ -84,7 +84,7 @@ def backoff_interval(
     A Retry-After from the server is honoured even past the cap (up to a week).
     """
     exponent = max(0, min(error_count - 1, 30))
-    wait = min(cap_s, base_s * (2**exponent))
+    wait = min(cap_s, base_s * (2.0**exponent))
     if retry_after_s:
         wait = max(wait, min(retry_after_s, RETRY_AFTER_CEILING_S))
     return wait

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 # The one list of item-row columns: every query that selects item rows selects these
 # (items aliased `i`, sources `s`) and builds its rows with `item_row_fields`. A new
@@ -34,11 +35,14 @@ ITEM_DETAIL_SELECT = ", ".join(
 )
 
 
-def item_row_fields(row: sqlite3.Row) -> dict[str, object]:
-    """The ItemRow fields of a row selected with ITEM_ROW_SELECT (or the detail list)."""
+def item_row_fields(row: sqlite3.Row) -> dict[str, Any]:
+    """The ItemRow fields of a row selected with ITEM_ROW_SELECT (or the detail list).
+
+    Any: SQLite hands back whatever the column holds; the schema keeps it the type of
+    the ItemRow field of the same name."""
     return {name: bool(row[name]) if name in _FLAGS else row[name] for name, _ in ITEM_ROW_COLUMNS}
 
 
-def item_detail_fields(row: sqlite3.Row) -> dict[str, object]:
+def item_detail_fields(row: sqlite3.Row) -> dict[str, Any]:
     """The ItemDetail fields of a row selected with ITEM_DETAIL_SELECT."""
     return {**item_row_fields(row), **{name: row[name] for name, _ in ITEM_DETAIL_COLUMNS}}

@@ -391,6 +391,7 @@ def _count_from_cache(conn: sqlite3.Connection, query: ItemQuery) -> int | None:
     plain = ItemQuery(**{name: getattr(query, name) for name in _CACHE_FREE})
     if query != plain:
         return None
+    key: str | int
     if query.theme:
         sql, key = "SELECT sum(total), sum(unread) FROM theme_counts WHERE theme = ?", query.theme
     elif query.source_id is not None:

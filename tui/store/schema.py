@@ -16,7 +16,7 @@ from tui.store.story_keys import _find_story_key, new_story_key
 
 def _migrate_v1(db: sqlite_utils.Database) -> None:
     """The schema of DESIGN.md: sources, items (+FTS5), themes, actors, tags, fetches."""
-    db["sources"].create(
+    db.table("sources").create(
         {
             "id": int,
             "url": str,
@@ -38,8 +38,8 @@ def _migrate_v1(db: sqlite_utils.Database) -> None:
         not_null={"url", "title", "kind", "error_count", "disabled"},
         defaults={"kind": "feed", "error_count": 0, "disabled": 0},
     )
-    db["sources"].create_index(["url"], unique=True)
-    db["items"].create(
+    db.table("sources").create_index(["url"], unique=True)
+    db.table("items").create(
         {
             "id": int,
             "source_id": int,
@@ -61,24 +61,24 @@ def _migrate_v1(db: sqlite_utils.Database) -> None:
         not_null={"source_id", "guid", "title", "text", "read", "starred"},
         defaults={"read": 0, "starred": 0, "text": "", "title": ""},
     )
-    db["items"].create_index(["source_id", "guid"], unique=True)
-    db["items"].create_index(["published"])
-    db["items"].create_index(["content_hash"])
-    db["items"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+    db.table("items").create_index(["source_id", "guid"], unique=True)
+    db.table("items").create_index(["published"])
+    db.table("items").create_index(["content_hash"])
+    db.table("items").enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
     for table, column in (("item_themes", "theme"), ("item_actors", "actor"), ("tags", "tag")):
         columns: dict[str, type] = {"item_id": int, column: str}
         if table == "item_themes":
             columns |= {"score": float, "origin": str}
         if table == "tags":
             columns |= {"created_at": str}
-        db[table].create(
+        db.table(table).create(
             columns,
             pk=("item_id", column),
             foreign_keys=[("item_id", "items", "id")],
             not_null=set(columns),
         )
-        db[table].create_index([column, "item_id"])
-    db["fetches"].create(
+        db.table(table).create_index([column, "item_id"])
+    db.table("fetches").create(
         {
             "id": int,
             "source_id": int,
@@ -93,12 +93,12 @@ def _migrate_v1(db: sqlite_utils.Database) -> None:
         foreign_keys=[("source_id", "sources", "id")],
         not_null={"source_id", "at"},
     )
-    db["fetches"].create_index(["source_id", "at"])
+    db.table("fetches").create_index(["source_id", "at"])
 
 
 def _migrate_v2(db: sqlite_utils.Database) -> None:
     """What the poller and the list need: a sort key, story keys, body hashes, meta."""
-    items = db["items"]
+    items = db.table("items")
     items.add_column("sort_at", str)
     items.add_column("lang", str)
     items.add_column("canonical_url", str)
@@ -107,16 +107,16 @@ def _migrate_v2(db: sqlite_utils.Database) -> None:
     items.create_index(["sort_at"])
     items.create_index(["source_id", "sort_at"])
     items.create_index(["story_key"])
-    sources = db["sources"]
+    sources = db.table("sources")
     sources.add_column("disabled_reason", str)
     sources.add_column("body_hash", str)
     sources.add_column("added_at", str)
-    db["meta"].create({"key": str, "value": str}, pk="key")
+    db.table("meta").create({"key": str, "value": str}, pk="key")
 
 
 def _migrate_v3(db: sqlite_utils.Database) -> None:
     """Story keys for the items stored before the poller assigned them at save time."""
-    db["items"].create_index(["canonical_url"])
+    db.table("items").create_index(["canonical_url"])
     rows = db.execute(
         "SELECT id, source_id, guid, canonical_url, content_hash, text FROM items "
         "WHERE story_key IS NULL ORDER BY id"
@@ -140,12 +140,12 @@ def _migrate_v4(db: sqlite_utils.Database) -> None:
         'VALUES (new.rowid, new."title", new."text");\n'
         "END"
     )
-    db["views"].create(
+    db.table("views").create(
         {"id": int, "name": str, "query": str, "created_at": str},
         pk="id",
         not_null={"name", "query"},
     )
-    db["views"].create_index(["name"], unique=True)
+    db.table("views").create_index(["name"], unique=True)
 
 
 # Counts kept by triggers (schema v6), so the panels never count a large table:
@@ -240,7 +240,7 @@ def _migrate_v5(db: sqlite_utils.Database) -> None:
     trigger keeps stories right when items are deleted. Existing items are clustered
     here, oldest first.
     """
-    items = db["items"]
+    items = db.table("items")
     items.add_column("cluster_id", int)
     items.add_column("story_head", int)
     db.execute("CREATE INDEX idx_items_cluster ON items(cluster_id, source_id)")

@@ -414,7 +414,9 @@ class Lexicon:
 
     # scoring --------------------------------------------------------------------------
 
-    def _classify(self, title: str, text: str, trace: list | None = None) -> Classification:
+    def _classify(
+        self, title: str, text: str, trace: list[tuple[int, int, _Key, float]] | None = None
+    ) -> Classification:
         """Scan, tally the gate, actors and themes, then rank (see the module docstring)."""
         s = self._s
         head = self._scan(title, TITLE_MAX_CHARS)
@@ -808,7 +810,9 @@ def _load_cached(
         raise LexiconError(f"{where}: {e}") from None
 
 
-def lexicon_document(path: Path | None = None, overlay: Path | str | None = USER_OVERLAY) -> dict:
+def lexicon_document(
+    path: Path | None = None, overlay: Path | str | None = USER_OVERLAY
+) -> dict[str, Any]:
     """The parsed lexicon TOML with the overlay merged in (what `load_lexicon` compiles),
     for tools that try changes before writing them (see `compile_lexicon`)."""
     p = Path(path) if path is not None else default_lexicon_path()
@@ -826,7 +830,7 @@ def lexicon_document(path: Path | None = None, overlay: Path | str | None = USER
     return doc
 
 
-def compile_lexicon(doc: dict, version: str = "draft") -> Lexicon:
+def compile_lexicon(doc: dict[str, Any], version: str = "draft") -> Lexicon:
     """Compile a parsed lexicon document (uncached; LexiconError on a schema problem)."""
     try:
         return _Builder(doc).build(version, default_lexicon_path())

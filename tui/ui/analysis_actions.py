@@ -69,7 +69,7 @@ class AnalysisMixin:
         from tui.analysis.render import format_for_path, render
 
         now = self.clock()
-        query = replace(self.query_one(ItemList).query, stories=False)
+        query = replace(self.query_one(ItemList).item_query, stories=False)
         since = now - timedelta(days=BRIEF_DAYS)
         if query.since:
             from datetime import datetime

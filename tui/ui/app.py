@@ -103,7 +103,7 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMix
         self.settings = settings or Settings()
         self.lexicon = load_lexicon()
         self.theme_defs: dict[str, ThemeDef] = {t.id: t for t in self.lexicon.themes}
-        self.query_filter = ItemQuery()  # what the Sources/Themes panels selected
+        self.query_filter: ItemQuery = ItemQuery()  # what the Sources/Themes panels selected
         self.search: ParsedQuery = parse_query("")  # what the search bar says
         self.tracker = Tracker(store)
         self._reader_pending = False
@@ -134,7 +134,7 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMix
         self.apply_filter()
         self.query_one(ItemList).focus()
         if self.settings.auto_refresh_minutes:
-            self.set_interval(self.settings.auto_refresh_minutes * 60, self.auto_refresh)
+            self.set_interval(self.settings.auto_refresh_minutes * 60, self.refresh_due_sources)
         if self.offer_defaults:
             self.offer_default_feeds()
 
@@ -156,8 +156,9 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMix
         """Tell a running refresh to stop: quitting never waits for slow feeds."""
         self.refresh_cancel.set()
 
-    def auto_refresh(self) -> None:
-        """The auto-refresh timer: fetch the sources that are due."""
+    def refresh_due_sources(self) -> None:
+        """The auto-refresh timer: fetch the sources that are due. (Not `auto_refresh`:
+        that is a Textual property, the widget's own refresh interval.)"""
         self.start_refresh(None, due_only=True)
 
     def action_refresh_all(self) -> None:
@@ -546,7 +547,7 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMix
             )
         )
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help: list every key", "Show the key bindings", self.action_help)
         yield SystemCommand(

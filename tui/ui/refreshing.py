@@ -11,7 +11,10 @@ from textual.worker import get_current_worker
 from tui.text import terminal_safe
 from tui.ui.widgets.refresh_bar import RefreshBar
 
-if TYPE_CHECKING:  # tui.feeds.poller (httpx, multiprocessing) is imported when a refresh starts
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
+    # tui.feeds.poller (httpx, multiprocessing) is imported when a refresh starts
     from tui.feeds.poller import FeedResult, PollSettings, RefreshSummary
     from tui.ui.app import AigeoApp
 
@@ -102,6 +105,6 @@ class RefreshMixin:
         self.query_one(RefreshBar).finish()
         self.reload_items()
         failed = [r for r in summary.results if r.outcome in ("error", "gone")]
-        severity = "warning" if failed else "information"
+        severity: SeverityLevel = "warning" if failed else "information"
         detail = "".join(f"\n✗ {result_line(r)}" for r in failed[:5])
         self.notify(summary_line(summary) + detail, severity=severity, timeout=8)

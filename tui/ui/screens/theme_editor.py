@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -64,7 +65,7 @@ class ThemeEditor(ModalScreen[dict[str, bool | None] | None]):
     def on_mount(self) -> None:
         self._render_rows()
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_key(self, event: events.Key) -> None:
         if event.character and event.character in THEME_KEYS:
             index = THEME_KEYS.index(event.character)
             if index < len(self._themes):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar, Protocol
 
@@ -16,7 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -44,13 +45,11 @@ class RowSource(Protocol):
 
 
 def _with_stories(query: ItemQuery, stories: bool) -> ItemQuery:
-    fields = {name: getattr(query, name) for name in query.__slots__}  # type: ignore[attr-defined]
-    return ItemQuery(**{**fields, "stories": stories})
+    return replace(query, stories=stories)
 
 
 def _with_page(query: ItemQuery, offset: int, limit: int) -> ItemQuery:
-    fields = {name: getattr(query, name) for name in query.__slots__}  # type: ignore[attr-defined]
-    return ItemQuery(**{**fields, "offset": offset, "limit": limit})
+    return replace(query, offset=offset, limit=limit)
 
 
 class ItemList(ScrollView, can_focus=True):
@@ -80,7 +79,7 @@ class ItemList(ScrollView, can_focus=True):
     ItemList > .item-list--dim { color: $text-muted; }
     ItemList > .item-list--star { color: $warning; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Open"),
         Binding("down,j", "cursor_down", "Down", show=False),
         Binding("up,k", "cursor_up", "Up", show=False),
@@ -132,8 +131,8 @@ class ItemList(ScrollView, can_focus=True):
         return self._count
 
     @property
-    def query(self) -> ItemQuery:
-        """The query the list shows."""
+    def item_query(self) -> ItemQuery:
+        """The query the list shows (not `query`: that is DOMNode.query(), the DOM search)."""
         return self._query
 
     def load(self, query: ItemQuery, *, keep_item: int | None = None) -> None:

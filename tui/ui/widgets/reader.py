@@ -10,6 +10,7 @@ from markdown_it.token import Token
 from rich.console import Group
 from rich.markdown import Markdown
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -33,7 +34,7 @@ class Reader(VerticalScroll):
         # the last article body converted for display: what it depends on → (body, markdown)
         self._converted: tuple[tuple[object, ...], tuple[str, bool]] | None = None
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield self._body
 
     def show_source(self, source: Source, fetches: list[dict[str, object]], now: datetime) -> None:
