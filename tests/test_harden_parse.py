@@ -325,7 +325,7 @@ def test_the_lenient_parser_finds_tag_ends_in_constant_memory() -> None:
 
     import feedparser.sgml
 
-    import tui.feeds.parse
+    import tui.feeds.formats.rss_atom
 
     original = re.compile(
         r"""([^'"<>]|"[^"]*"(?=>|/|\s|\w+=)|'[^']*'(?=>|/|\s|\w+=))*(?=[<>])|.*?(?=[<>])"""
@@ -346,13 +346,13 @@ def test_the_lenient_parser_finds_tag_ends_in_constant_memory() -> None:
     ]
     for sample in samples:
         for start in range(len(sample)):
-            mine = tui.feeds.parse._TAG_END.match(sample, start)
+            mine = tui.feeds.formats.rss_atom._TAG_END.match(sample, start)
             theirs = original.match(sample, start)  # sgmllib uses only the end of match 0
             assert (mine and mine.end(0)) == (theirs and theirs.end(0)), (sample, start)
-    assert feedparser.sgml.sgmllib.endbracket.endbracket is tui.feeds.parse._TAG_END
+    assert feedparser.sgml.sgmllib.endbracket.endbracket is tui.feeds.formats.rss_atom._TAG_END
     tracemalloc.start()
     try:
-        match = tui.feeds.parse._TAG_END.match("<a " + "b" * 2_000_000 + ">", 1)
+        match = tui.feeds.formats.rss_atom._TAG_END.match("<a " + "b" * 2_000_000 + ">", 1)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
