@@ -9,14 +9,14 @@ import pytest
 from tui.ingest import lexicon_is_stale, retheme
 from tui.store import Store
 from tui.themes import lexicon as lexicon_module
-from tui.themes import load_lexicon
+from tui.themes import load_lexicon, loader
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> object:
-    lexicon_module._load_cached.cache_clear()
+    loader._load_cached.cache_clear()
     yield
-    lexicon_module._load_cached.cache_clear()
+    loader._load_cached.cache_clear()
 
 
 def test_a_scoring_change_makes_the_stored_scores_stale(
@@ -28,7 +28,7 @@ def test_a_scoring_change_makes_the_stored_scores_stale(
     assert not lexicon_is_stale(store, before)
 
     monkeypatch.setattr(lexicon_module, "SCORING_VERSION", lexicon_module.SCORING_VERSION + 1)
-    lexicon_module._load_cached.cache_clear()
+    loader._load_cached.cache_clear()
     after = load_lexicon(overlay=None)
 
     assert after.version != before.version  # same TOML, other scoring code

@@ -29,16 +29,16 @@ from typing import Any
 from tui.model import ItemQuery, SearchTerm, ThemeDef
 from tui.store import Store
 from tui.text import one_line
-from tui.themes.lexicon import (
+from tui.themes.compiled import LexiconError
+from tui.themes.lexicon import Lexicon
+from tui.themes.loader import (
     USER_OVERLAY,
-    Lexicon,
-    LexiconError,
     compile_lexicon,
     lexicon_document,
     load_lexicon,
-    tokenize,
     user_overlay_path,
 )
+from tui.themes.tokens import tokenize
 
 MIN_ACCEPTED = 2  # a theme needs this many accepted items before anything is suggested
 MIN_SUPPORT = 2  # a phrase must occur in at least this many accepted items …
