@@ -121,7 +121,7 @@ def test_backoff_doubles_up_to_the_cap_and_honours_retry_after() -> None:
 
 
 def test_poll_settings_from_a_toml_table() -> None:
-    from tui.feeds.poller import PollSettings
+    from tui.feeds.refresh_types import PollSettings
 
     settings, problems = PollSettings.from_mapping(
         {

@@ -20,7 +20,8 @@ import pytest
 import tui.feeds.workers
 from tests.feedserver import FeedServer, Reply, Seen, rss
 from tests.parsehooks import HANG_MARKER, exploding_parse, hanging_parse
-from tui.feeds.poller import FeedResult, PollSettings, refresh_sources
+from tui.feeds.refresh import refresh_sources
+from tui.feeds.refresh_types import FeedResult, PollSettings
 from tui.feeds.schedule import parse_time
 from tui.feeds.workers import parse_and_classify
 from tui.model import ItemQuery

@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT))
 import feedparser  # noqa: E402
 import httpx  # noqa: E402
 
-from tui.feeds.poller import PollSettings, refresh_sources  # noqa: E402
+from tui.feeds.refresh import refresh_sources  # noqa: E402
+from tui.feeds.refresh_types import PollSettings  # noqa: E402
 from tui.store import Store  # noqa: E402
 
 SERVER = """

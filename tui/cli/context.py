@@ -13,7 +13,7 @@ from tui.store import Store, StoreError, describe_database_error
 from tui.text import json_text
 
 if TYPE_CHECKING:
-    from tui.feeds.poller import PollSettings
+    from tui.feeds.refresh_types import PollSettings
 
 
 class Context:
@@ -25,7 +25,7 @@ class Context:
 
     def poll_settings(self, settings: Settings | None = None) -> PollSettings:
         """Poller limits from the [poll] table of config.toml (problems go to stderr)."""
-        from tui.feeds.poller import PollSettings
+        from tui.feeds.refresh_types import PollSettings
 
         settings = settings or load_settings()
         poll, problems = PollSettings.from_mapping(settings.poll)

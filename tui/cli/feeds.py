@@ -295,7 +295,7 @@ def refresh(
     Exit status: 0 if any feed worked or there was nothing to do, 1 if every feed failed.
     With --quiet (cron) only failures are printed, each feed once when it starts failing.
     """
-    from tui.feeds.poller import refresh_sources
+    from tui.feeds.refresh import refresh_sources
 
     ids: list[int] | None = None
     with open_store(context) as store:
@@ -355,7 +355,8 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
 
     For a tmux pane or a user service: SIGTERM stops it after the current round.
     """
-    from tui.feeds.poller import FeedResult, poll_forever
+    from tui.feeds.refresh import poll_forever
+    from tui.feeds.refresh_types import FeedResult
 
     open_store(context).close()  # fail early on an unusable database
     settings = context.poll_settings()

@@ -6,8 +6,8 @@ worker processes (tui.feeds.workers); store writes on one dedicated thread, one 
 per feed. A feed's failure is data on its source row and in `fetches`, never an
 exception that stops the others.
 
-Two ways in: `refresh_sources(...)` (sync; runs its own event loop, for the CLI and
-for the UI's worker thread) and `Poller` (async; a long-lived engine for `aigeo poll`).
+Ways in: tui.feeds.refresh (`refresh_sources`, sync, for the CLI and the UI's worker
+thread; `poll_forever` for `aigeo poll`), both over `Poller`, the async engine here.
 The progress callback runs on the thread running the refresh.
 """
 
@@ -21,17 +21,16 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
-from tui import __version__
 from tui.feeds.fetch import FetchResponse, fetch_feed
+from tui.feeds.refresh_types import FeedResult, PollSettings, ProgressCallback, RefreshSummary
 from tui.feeds.schedule import (
     adaptive_interval,
     backoff_interval,
@@ -44,14 +43,12 @@ from tui.feeds.workers import (
     ParseFunction,
     ParseJob,
     ParsePool,
-    default_workers,
     parse_and_classify,
     worker_memory_limit,
 )
 from tui.model import Classification, NewItem, Source
 from tui.store import Store, utc_now
 
-DEFAULT_USER_AGENT = f"aigeo/{__version__} (+terminal feed reader)"
 HOLD_STATUSES = frozenset({429, 503})  # the server asked us to wait (Retry-After)
 POLL_RETRY_S = 5.0  # `poll`: how soon to look again when a source was never checked
 CANCEL_POLL_S = 0.1  # how often a refresh looks at its cancel event
@@ -60,147 +57,7 @@ CANCEL_POLL_S = 0.1  # how often a refresh looks at its cancel event
 # then overlaps the network instead of delaying the first parse. Fewer feeds, all
 # parsed before: the workers start when the first changed body arrives.
 WARM_POOL_FEEDS = 20
-
-Outcome = Literal["updated", "unchanged", "not_modified", "error", "gone", "skipped"]
-OK_OUTCOMES: frozenset[str] = frozenset({"updated", "unchanged", "not_modified"})
 T = TypeVar("T")
-
-
-@dataclass(slots=True)
-class PollSettings:
-    """Every limit of the refresh engine (all configurable; defaults are polite and safe)."""
-
-    concurrency: int = 16  # requests in flight overall (httpx burns CPU past ~16)
-    per_host: int = 8  # requests in flight to one host:port
-    deadline_s: float = 30.0  # total time for one feed's fetch, redirects included
-    connect_timeout_s: float = 10.0
-    max_bytes: int = 10 * 1024 * 1024  # raw and decompressed body cap
-    max_redirects: int = 5
-    parse_deadline_s: float = 30.0  # a parse running longer is abandoned
-    parse_workers: int = field(default_factory=default_workers)
-    max_items: int = 500  # entries kept per feed and fetch
-    user_agent: str = DEFAULT_USER_AGENT
-    trust_env: bool = True  # honour HTTP(S)_PROXY / NO_PROXY from the environment
-    min_interval_s: float = 30 * 60.0
-    default_interval_s: float = 60 * 60.0
-    max_interval_s: float = 24 * 3600.0
-    backoff_base_s: float = 5 * 60.0
-    backoff_cap_s: float = 24 * 3600.0
-    jitter: float = 0.1  # ± fraction applied to every next-check interval
-
-    @classmethod
-    def from_mapping(cls, values: dict[str, Any]) -> tuple[PollSettings, list[str]]:
-        """Settings from a TOML table such as `[poll]`; unknown or ill-typed keys are reported.
-
-        Returns the settings (defaults where a value was refused) and the problems found.
-        """
-        settings, problems = cls(), []
-        kinds = {f.name: type(getattr(settings, f.name)) for f in fields(cls)}
-        for key, value in values.items():
-            kind = kinds.get(key)
-            if kind is None:
-                problems.append(f"poll.{key}: unknown setting")
-            elif kind is float and isinstance(value, int | float) and not isinstance(value, bool):
-                if value < 0:
-                    problems.append(f"poll.{key}: must not be negative")
-                else:
-                    setattr(settings, key, float(value))
-            elif kind is int and isinstance(value, int) and not isinstance(value, bool):
-                if value < 1:
-                    problems.append(f"poll.{key}: must be at least 1")
-                else:
-                    setattr(settings, key, value)
-            elif kind is not int and kind is not float and isinstance(value, kind):
-                setattr(settings, key, value)
-            else:
-                problems.append(f"poll.{key}: expected {kind.__name__}, got {value!r}")
-        return settings, problems
-
-
-@dataclass(slots=True)
-class FeedResult:
-    """What refreshing one source did (one per source, passed to the progress callback)."""
-
-    source_id: int
-    title: str
-    url: str
-    outcome: Outcome = "error"
-    status: int | None = None
-    new_items: int = 0
-    updated_items: int = 0
-    nbytes: int = 0
-    duration_ms: int = 0
-    parsed: bool = False
-    error: str | None = None
-    warning: str | None = None
-    moved_to: str | None = None
-    next_check_at: str | None = None
-    error_count: int = 0  # failures in a row, this one included (0 after a success)
-
-    @property
-    def ok(self) -> bool:
-        """True for a fetch that worked (new items, same body or 304)."""
-        return self.outcome in OK_OUTCOMES
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self) | {"ok": self.ok}
-
-
-@dataclass(slots=True)
-class RefreshSummary:
-    """The results of one refresh run."""
-
-    results: list[FeedResult] = field(default_factory=list)
-    seconds: float = 0.0
-    recycled_parsers: int = 0
-    cancelled: bool = False
-
-    @property
-    def total(self) -> int:
-        """Sources considered (skipped ones included)."""
-        return len(self.results)
-
-    @property
-    def ok(self) -> int:
-        """Sources fetched successfully."""
-        return sum(r.ok for r in self.results)
-
-    @property
-    def failed(self) -> int:
-        """Sources that failed (errors and 410s)."""
-        return sum(r.outcome in ("error", "gone") for r in self.results)
-
-    @property
-    def skipped(self) -> int:
-        """Sources not fetched because their server asked us to wait."""
-        return sum(r.outcome == "skipped" for r in self.results)
-
-    @property
-    def new_items(self) -> int:
-        """Items stored for the first time."""
-        return sum(r.new_items for r in self.results)
-
-    @property
-    def all_failed(self) -> bool:
-        """True when something was attempted and nothing worked."""
-        return self.failed > 0 and self.ok == 0
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict: the counts, then one entry per source."""
-        return {
-            "total": self.total,
-            "ok": self.ok,
-            "failed": self.failed,
-            "skipped": self.skipped,
-            "new_items": self.new_items,
-            "seconds": round(self.seconds, 3),
-            "cancelled": self.cancelled,
-            "results": [r.to_json() for r in self.results],
-        }
-
-
-ProgressCallback = Callable[[int, int, FeedResult], None]
 
 
 def _reason(status: int) -> str:
@@ -623,80 +480,3 @@ class Poller:
                 store.update_source(source.id, next_check_at=result.next_check_at)
 
         await self._store.call(write)
-
-
-async def refresh_async(
-    db_path: str | Path,
-    source_ids: Sequence[int] | None = None,
-    *,
-    settings: PollSettings | None = None,
-    on_progress: ProgressCallback | None = None,
-    due_only: bool = False,
-    cancel: threading.Event | None = None,
-    parser: ParseFunction = parse_and_classify,
-) -> RefreshSummary:
-    """The async core: one refresh run with its own client, pool and store thread."""
-    async with Poller(db_path, settings, parser=parser) as poller:
-        return await poller.refresh(
-            source_ids, due_only=due_only, on_progress=on_progress, cancel=cancel
-        )
-
-
-def refresh_sources(
-    db_path: str | Path,
-    source_ids: Sequence[int] | None = None,
-    settings: PollSettings | None = None,
-    on_progress: ProgressCallback | None = None,
-    *,
-    due_only: bool = False,
-    cancel: threading.Event | None = None,
-    parser: ParseFunction = parse_and_classify,
-) -> RefreshSummary:
-    """Refresh sources synchronously (runs its own event loop: call it from a worker thread).
-
-    `on_progress(done, total, result)` is called on the calling thread after each source;
-    setting `cancel` from another thread (the UI quitting) ends the refresh early.
-    """
-    return asyncio.run(
-        refresh_async(
-            db_path,
-            source_ids,
-            settings=settings,
-            on_progress=on_progress,
-            due_only=due_only,
-            cancel=cancel,
-            parser=parser,
-        )
-    )
-
-
-async def poll_forever(
-    db_path: str | Path,
-    settings: PollSettings | None = None,
-    *,
-    on_result: Callable[[FeedResult], None] | None = None,
-    max_sleep_s: float = 60.0,
-    stop: asyncio.Event | None = None,
-    parser: ParseFunction = parse_and_classify,
-) -> None:
-    """Refresh each source as it comes due, until cancelled (Ctrl+C) or `stop` is set.
-
-    Sleeps until the earliest next check time, but at most `max_sleep_s`, so sources
-    added meanwhile (by the UI or `aigeo add`) are picked up.
-    """
-    stop = stop or asyncio.Event()
-    async with Poller(db_path, settings, parser=parser) as poller:
-        while not stop.is_set():
-            await poller.refresh(
-                due_only=True,
-                on_progress=(lambda _d, _t, result: on_result(result)) if on_result else None,
-            )
-            wait = max_sleep_s
-            upcoming = await poller.next_check_at()
-            if upcoming is not None and (when := parse_time(upcoming)) is not None:
-                wait = (when - datetime.now(UTC)).total_seconds()
-            elif upcoming is None and await poller.has_feeds():
-                wait = POLL_RETRY_S  # a source never checked (just added): soon
-            wait = min(max_sleep_s, max(1.0, wait))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), wait)

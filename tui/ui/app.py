@@ -44,7 +44,7 @@ from tui.ui.widgets.sources import SourcesPanel, parse_source_option
 from tui.ui.widgets.themes import TREND_DAYS, ThemesPanel, parse_theme_option
 
 if TYPE_CHECKING:  # imported when a refresh starts (httpx, multiprocessing)
-    from tui.feeds.poller import PollSettings
+    from tui.feeds.refresh_types import PollSettings
 
 Clock = Callable[[], datetime]
 

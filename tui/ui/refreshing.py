@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     # tui.feeds.poller (httpx, multiprocessing) is imported when a refresh starts
-    from tui.feeds.poller import FeedResult, PollSettings, RefreshSummary
+    from tui.feeds.refresh_types import FeedResult, PollSettings, RefreshSummary
     from tui.ui.app import AigeoApp
 
 
@@ -52,7 +52,7 @@ class RefreshMixin:
     def poll_settings(self) -> PollSettings:
         """The refresh limits (defaults unless the app was given some)."""
         if self._poll_settings is None:
-            from tui.feeds.poller import PollSettings
+            from tui.feeds.refresh_types import PollSettings
 
             self._poll_settings = PollSettings()
         return self._poll_settings
@@ -77,7 +77,7 @@ class RefreshMixin:
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh_worker(self: AigeoApp, source_ids: list[int] | None, due_only: bool) -> None:
-        from tui.feeds.poller import refresh_sources
+        from tui.feeds.refresh import refresh_sources
 
         worker = get_current_worker()
 
