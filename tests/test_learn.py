@@ -14,16 +14,8 @@ from tui.ingest import classify_items
 from tui.model import NewItem
 from tui.store import Store
 from tui.themes import LexiconError, load_lexicon
-from tui.themes.learning import (
-    Suggestion,
-    accept,
-    append_to_overlay,
-    find_suggestion,
-    learn,
-    terms_of,
-    toml_string,
-    z_score,
-)
+from tui.themes.learning import Suggestion, find_suggestion, learn, terms_of, z_score
+from tui.themes.overlay import accept, append_to_overlay, toml_string
 
 MINI = """
 [ai_context]

@@ -136,7 +136,8 @@ def learned(context: Context, as_json: bool, accepted: tuple[str, ...]) -> None:
     it), a score, and what adding it would change on a re-theme. `--accept` appends
     it to themes.local.toml (next to config.toml) and re-themes; decisions stay.
     """
-    from tui.themes.learning import accept, find_suggestion, learn
+    from tui.themes.learning import find_suggestion, learn
+    from tui.themes.overlay import accept
 
     store = open_store(context)
     try:

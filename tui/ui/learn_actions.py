@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, TypeVar
 from tui.store import Store, StoreError
 from tui.text import terminal_safe
 from tui.themes import Lexicon, LexiconError
-from tui.themes.learning import Applied, Learned, Suggestion, accept, learn
+from tui.themes.learning import Learned, Suggestion, learn
+from tui.themes.overlay import Applied, accept
 from tui.ui.screens.learned import LearnedScreen
 
 if TYPE_CHECKING:
