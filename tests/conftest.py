@@ -13,7 +13,7 @@ import pytest
 from hypothesis import settings
 
 import tui.parsework
-from tests.feedserver import FeedServer
+from tests.support.feedserver import FeedServer
 from tui.store import Store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

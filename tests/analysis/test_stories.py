@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from tests.newsdata import ARTICLES, STORY, Article, by_guid
+from tests.support.newsdata import ARTICLES, STORY, Article, by_guid
 from tui.model import Classification, NewItem
 from tui.store import ItemQuery, Store, _migrate_v1, _migrate_v2, _migrate_v3, _migrate_v4
 from tui.stories import SAME_STORY, article_sketch, features, jaccard, unpack

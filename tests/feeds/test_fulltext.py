@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.feedserver import FeedServer, Reply
+from tests.support.feedserver import FeedServer, Reply
 from tui.cli import main
 from tui.fulltext import (
     ArticleError,
@@ -22,7 +22,7 @@ from tui.parse import parse_feed
 from tui.store import ItemQuery, Store
 from tui.themes import load_lexicon
 
-PAGE = (Path(__file__).parent / "fixtures" / "article_page.html").read_bytes()
+PAGE = (Path(__file__).parents[1] / "support" / "fixtures" / "article_page.html").read_bytes()
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 SUMMARY = "Washington widens AI chip export rules. Read more on the site."
 FAST = ArticleLimits(deadline_s=1.0, connect_timeout_s=1.0, max_bytes=256 * 1024)

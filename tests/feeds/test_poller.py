@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 import tui.parsework
-from tests.feedserver import FeedServer, Reply, Seen, rss
-from tests.parsehooks import HANG_MARKER, exploding_parse, hanging_parse
+from tests.support.feedserver import FeedServer, Reply, Seen, rss
+from tests.support.parsehooks import HANG_MARKER, exploding_parse, hanging_parse
 from tui.parsework import parse_and_classify
 from tui.poller import FeedResult, PollSettings, refresh_sources
 from tui.schedule import parse_time

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.farm import MIB, run_refresh
-from tests.faultserver import (
+from tests.support.farm import MIB, run_refresh
+from tests.support.faultserver import (
     FaultServer,
     Silent,
     drip,
@@ -30,7 +30,7 @@ from tests.faultserver import (
     send_then_reset,
     send_then_stall,
 )
-from tests.feedserver import FeedServer, Reply, rss
+from tests.support.feedserver import FeedServer, Reply, rss
 from tui.fetch import parse_retry_after
 from tui.schedule import RETRY_AFTER_CEILING_S, parse_time
 from tui.store import Store

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Sparkline, Static
 
-from tests.newsdata import ARTICLES
-from tests.test_brief import fill
+from tests.analysis.test_brief import fill
+from tests.support.newsdata import ARTICLES
 from tui.store import ItemQuery, Store
 from tui.ui.app import AigeoApp, make_app
 from tui.ui.screens.prompt import TextPrompt
