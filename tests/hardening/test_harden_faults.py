@@ -31,9 +31,9 @@ from tests.support.faultserver import (
     send_then_stall,
 )
 from tests.support.feedserver import FeedServer, Reply, rss
-from tui.fetch import parse_retry_after
-from tui.poller import PollSettings
-from tui.schedule import RETRY_AFTER_CEILING_S, parse_time
+from tui.feeds.fetch import parse_retry_after
+from tui.feeds.poller import PollSettings
+from tui.feeds.schedule import RETRY_AFTER_CEILING_S, parse_time
 from tui.store import Store
 
 pytestmark = pytest.mark.slow
