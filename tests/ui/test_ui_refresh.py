@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.support.feedserver import FeedServer, Reply, rss
+from tests.support.pilot import until
 from tui.config import seeds_dir
 from tui.ingest import load_seed_corpus
 from tui.model import ItemQuery
@@ -67,7 +68,7 @@ async def test_R_refreshes_all_and_new_items_appear_keeping_the_cursor(
         assert "✗" in row and "Broken" in row
         sources.focus()
         sources.highlighted = sources.get_option_index(source_option_id(failing.id))
-        await pilot.pause()
+        await until(pilot, lambda: "failed once" in app.query_one(Reader).plain)
         assert "500" in app.query_one(Reader).plain and "failed once" in app.query_one(Reader).plain
 
 
