@@ -1,5 +1,9 @@
 """Shared fixtures: a temporary database, a store on it, and a local feed server.
 
+Under pytest-xdist (`-n 4` in pyproject's addopts) every test gets its own temporary
+directory and its own XDG directories, servers bind 127.0.0.1:0, and parse pools are per
+process: nothing is shared between workers.
+
 `--long` runs the hardening suite's long mode: more kill -9 rounds, more fuzzing
 examples, longer concurrent-writer runs (CI runs the default, short mode).
 """
@@ -55,6 +59,14 @@ def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.upper(), raising=False)
+
+
+@pytest.fixture(autouse=True)
+def private_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test has its own data, config, state and cache directories (platformdirs reads
+    the XDG variables): parallel workers never share a database or a config by default."""
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / "xdg" / name.lower()))
 
 
 @pytest.fixture(autouse=True)

@@ -156,7 +156,7 @@ class PtyProgram:
         self.send(f"\x1b[<0;{x + 1};{y + 1}M", 0.05)
         self.send(f"\x1b[<0;{x + 1};{y + 1}m", pause)
 
-    def wait_for(self, word: str, timeout: float = 15.0) -> bool:
+    def wait_for(self, word: str, timeout: float = 60.0) -> bool:
         """Wait until `word` is on screen (True) or the time is up / the program ended."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

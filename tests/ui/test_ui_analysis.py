@@ -11,6 +11,7 @@ from textual.widgets import Input, Sparkline, Static
 
 from tests.analysis.test_brief import fill
 from tests.support.newsdata import ARTICLES
+from tests.support.pilot import until
 from tui.model import ItemQuery
 from tui.store import Store
 from tui.ui.app import AigeoApp, make_app
@@ -71,7 +72,7 @@ async def test_actors_panel_counts_the_filter_and_filters_by_an_actor(news: Path
         target = panel.get_option_index(actor_option_id("ASML"))
         panel.highlighted = target
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: panel.selected == "ASML")
         with Store.open(news) as store:
             expected = [r.title for r in store.list_items(ItemQuery(actor="ASML"))]
         assert titles(app) == expected and len(expected) == 2

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.support.pilot import until
 from tui.ingest import retheme
 from tui.model import Classification, ItemQuery, NewItem
 from tui.store import Store
@@ -111,10 +112,10 @@ async def test_capital_t_tags_every_item_in_the_filter_after_confirming(seeded: 
         app.apply_filter()
         expected = app.query_one(ItemList).count
         await pilot.press("T")
-        assert isinstance(app.screen, Confirm)
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
         assert f"Tag all {expected} items" in str(app.screen.query_one("Label").render())
         await pilot.press("y")
-        assert isinstance(app.screen, TagPrompt)
+        await until(pilot, lambda: isinstance(app.screen, TagPrompt))
         await pilot.press(*"weekly", "enter")
         await pilot.pause()
         with Store.open(seeded) as store:
@@ -186,7 +187,8 @@ async def test_question_mark_lists_every_binding(seeded: Path) -> None:
     app = app_for(seeded)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await until(pilot, lambda: "Mark" in app.export_screenshot())  # rendered
         shown = app.export_screenshot()
         for words in (
             "Star",
