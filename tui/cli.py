@@ -20,6 +20,7 @@ from tui.store import ItemQuery, Store, StoreError, describe_database_error
 from tui.text import json_text, terminal_safe
 
 if TYPE_CHECKING:
+    from tui.alert_hook import AlertHook
     from tui.poller import PollSettings
 
 
@@ -39,6 +40,15 @@ class Context:
         for problem in problems + settings.problems:
             click.echo(f"aigeo: config: {problem}", err=True)
         return poll
+
+    def alert_hook(self, settings: Settings | None = None) -> AlertHook | None:
+        """The alert hook of the [alerts] table of config.toml (problems go to stderr)."""
+        from tui.alert_hook import AlertHook
+
+        hook, problems = AlertHook.from_mapping((settings or load_settings()).alerts)
+        for problem in problems:
+            click.echo(f"aigeo: config: {problem}", err=True)
+        return hook
 
     def store(self, *, check: bool = False) -> Store:
         """The open store, with the seed corpus loaded on first use.
@@ -98,6 +108,7 @@ def item_to_json(item: ItemRow) -> dict[str, Any]:
         "tags": list(item.tags),
         "themes": [{"id": t.id, "score": t.score, "origin": t.origin} for t in item.themes],
         "actors": list(item.actors),
+        "note": item.note,
     }
 
 
@@ -330,3 +341,4 @@ def run() -> None:
 import tui.cli_article  # noqa: E402  (registers fetch-article, learned)
 import tui.cli_feeds  # noqa: E402, F401  (registers add/remove/sources/import/export/refresh/poll)
 from tui import cli_analysis  # noqa: E402, F401  (registers trends, brief)
+import tui.cli_watch  # noqa: E402, F401  (registers watch/unwatch/views/alerts/note)

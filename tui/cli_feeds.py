@@ -26,7 +26,7 @@ from typing import Any
 import click
 
 from tui.cli import Context, emit_json, json_text, main, pass_ctx
-from tui.config import seeds_dir
+from tui.config import load_settings, seeds_dir
 from tui.model import SourceSummary
 from tui.schedule import parse_time
 from tui.store import ItemQuery, Store, StoreError
@@ -323,8 +323,14 @@ def refresh(
             return
     progress = _ProgressLine() if sys.stderr.isatty() and not quiet and not as_json else None
     try:
+        settings = load_settings()
         summary = refresh_sources(
-            context.db_path, ids, context.poll_settings(), on_progress=progress, due_only=due
+            context.db_path,
+            ids,
+            context.poll_settings(settings),
+            on_progress=progress,
+            due_only=due,
+            alert_hook=context.alert_hook(settings),
         )
     finally:
         if progress is not None:
@@ -344,6 +350,7 @@ def refresh(
                 f"{summary.ok} ok, {summary.failed} failed"
                 + (f", {summary.skipped} asked us to wait" if summary.skipped else "")
                 + f"; {summary.new_items} new items"
+                + (f"; {summary.alerts} alerts (`aigeo alerts`)" if summary.alerts else "")
             )
     if summary.all_failed:
         sys.exit(1)
@@ -367,15 +374,19 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
     from tui.poller import FeedResult, poll_forever
 
     open_store(context).close()  # fail early on an unusable database
-    settings = context.poll_settings()
+    config = load_settings()
+    settings = context.poll_settings(config)
+    hook = context.alert_hook(config)
 
     def report(result: FeedResult) -> None:
         stamp = datetime.now().strftime("%H:%M:%S")
         if not result.ok and result.outcome != "skipped":
             click.echo(f"{stamp} {_failure_line(result)}", err=True)
         elif not quiet and result.new_items:
+            alerts = f", {result.alerts} alerts" if result.alerts else ""
             click.echo(
-                f"{stamp}   #{result.source_id} {_safe(result.title, 60)}: {result.new_items} new"
+                f"{stamp}   #{result.source_id} {_safe(result.title, 60)}: "
+                f"{result.new_items} new{alerts}"
             )
 
     if not quiet:
@@ -386,7 +397,12 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
         with contextlib.suppress(NotImplementedError):  # a service manager stops us with TERM
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
         await poll_forever(
-            context.db_path, settings, on_result=report, max_sleep_s=max_sleep, stop=stop
+            context.db_path,
+            settings,
+            on_result=report,
+            max_sleep_s=max_sleep,
+            stop=stop,
+            alert_hook=hook,
         )
 
     try:

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from tui import __version__
+from tui.alert_hook import AlertHook, HookRunner
 from tui.fetch import FetchResponse, fetch_feed
 from tui.model import Classification, NewItem, Source
 from tui.parsework import (
@@ -50,6 +51,7 @@ from tui.schedule import (
     success_interval,
 )
 from tui.store import Store, utc_now
+from tui.watch import Alert, raise_alerts, record_hook_result
 
 DEFAULT_USER_AGENT = f"aigeo/{__version__} (+terminal feed reader)"
 HOLD_STATUSES = frozenset({429, 503})  # the server asked us to wait (Retry-After)
@@ -136,6 +138,7 @@ class FeedResult:
     moved_to: str | None = None
     next_check_at: str | None = None
     error_count: int = 0  # failures in a row, this one included (0 after a success)
+    alerts: int = 0  # watched views' alerts its new items raised
 
     @property
     def ok(self) -> bool:
@@ -182,6 +185,11 @@ class RefreshSummary:
         return sum(r.new_items for r in self.results)
 
     @property
+    def alerts(self) -> int:
+        """Alerts raised by watched views (one per view and story)."""
+        return sum(r.alerts for r in self.results)
+
+    @property
     def all_failed(self) -> bool:
         """True when something was attempted and nothing worked."""
         return self.failed > 0 and self.ok == 0
@@ -194,6 +202,7 @@ class RefreshSummary:
             "failed": self.failed,
             "skipped": self.skipped,
             "new_items": self.new_items,
+            "alerts": self.alerts,
             "seconds": round(self.seconds, 3),
             "cancelled": self.cancelled,
             "results": [r.to_json() for r in self.results],
@@ -276,8 +285,10 @@ class Poller:
         *,
         parser: ParseFunction = parse_and_classify,
         rng: random.Random | None = None,
+        alert_hook: AlertHook | None = None,
     ) -> None:
         self.db_path = Path(db_path)
+        self._hooks = HookRunner(alert_hook) if alert_hook else None
         self.settings = settings or PollSettings()
         self._parser = parser
         self._rng = rng or random.Random()
@@ -418,15 +429,33 @@ class Poller:
                 await gathered
             except asyncio.CancelledError:
                 if not cancel.is_set():
+                    if self._hooks is not None:
+                        self._hooks.cancel()
                     raise
                 summary.cancelled = True
             finally:
                 watcher.cancel()
+        await self._finish_hooks()
         order = {source.id: n for n, source in enumerate(sources)}
         summary.results.sort(key=lambda r: order.get(r.source_id, 0))
         summary.seconds = time.perf_counter() - started
         summary.recycled_parsers = self._pool.recycled if self._pool else 0
         return summary
+
+    async def _finish_hooks(self) -> None:
+        """Wait for the alert hooks of this refresh (each bounded by its timeout) and
+        record each view's outcome; a failure there is logged, never raised."""
+        if self._hooks is None or self._store is None:
+            return
+        outcome = await self._hooks.drain()
+        if outcome:
+
+            def record(store: Store) -> None:
+                for view_id, error in outcome.items():
+                    record_hook_result(store, view_id, error)
+
+            with contextlib.suppress(Exception):
+                await self._store.call(record)
 
     def _host_slot(self, url: str) -> asyncio.Semaphore:
         key = _host_key(url)
@@ -594,6 +623,8 @@ class Poller:
                     ),
                 }
 
+        raised: list[Alert] = []
+
         def write(store: Store) -> None:
             with store.write():
                 if result.ok and response.moved_to and response.moved_to != source.url:
@@ -616,6 +647,8 @@ class Poller:
                     return
                 result.new_items = len(saved.new_ids)
                 result.updated_items = len(saved.updated_ids)
+                raised.extend(raise_alerts(store, saved.new_ids))  # same transaction
+                result.alerts = len(raised)
                 times = store.recent_item_times(source.id) if result.ok else []
                 result.next_check_at = self._next_check(
                     source, response, result, ttl_minutes, times
@@ -623,6 +656,9 @@ class Poller:
                 store.update_source(source.id, next_check_at=result.next_check_at)
 
         await self._store.call(write)
+        if self._hooks is not None:
+            for alert in raised:
+                self._hooks.submit(alert.view_id, alert.to_json())
 
 
 async def refresh_async(
@@ -634,9 +670,10 @@ async def refresh_async(
     due_only: bool = False,
     cancel: threading.Event | None = None,
     parser: ParseFunction = parse_and_classify,
+    alert_hook: AlertHook | None = None,
 ) -> RefreshSummary:
     """The async core: one refresh run with its own client, pool and store thread."""
-    async with Poller(db_path, settings, parser=parser) as poller:
+    async with Poller(db_path, settings, parser=parser, alert_hook=alert_hook) as poller:
         return await poller.refresh(
             source_ids, due_only=due_only, on_progress=on_progress, cancel=cancel
         )
@@ -651,6 +688,7 @@ def refresh_sources(
     due_only: bool = False,
     cancel: threading.Event | None = None,
     parser: ParseFunction = parse_and_classify,
+    alert_hook: AlertHook | None = None,
 ) -> RefreshSummary:
     """Refresh sources synchronously (runs its own event loop: call it from a worker thread).
 
@@ -666,6 +704,7 @@ def refresh_sources(
             due_only=due_only,
             cancel=cancel,
             parser=parser,
+            alert_hook=alert_hook,
         )
     )
 
@@ -678,6 +717,7 @@ async def poll_forever(
     max_sleep_s: float = 60.0,
     stop: asyncio.Event | None = None,
     parser: ParseFunction = parse_and_classify,
+    alert_hook: AlertHook | None = None,
 ) -> None:
     """Refresh each source as it comes due, until cancelled (Ctrl+C) or `stop` is set.
 
@@ -685,7 +725,7 @@ async def poll_forever(
     added meanwhile (by the UI or `aigeo add`) are picked up.
     """
     stop = stop or asyncio.Event()
-    async with Poller(db_path, settings, parser=parser) as poller:
+    async with Poller(db_path, settings, parser=parser, alert_hook=alert_hook) as poller:
         while not stop.is_set():
             await poller.refresh(
                 due_only=True,

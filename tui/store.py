@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import math
 import os
 import re
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # sqlite-utils (~35 ms to import) is loaded when a migration 
     import sqlite_utils
 
 from tui import stories as sketches
+from tui.analyst_schema import migrate_watch_alerts_notes
 from tui.model import (
     Classification,
     ItemDetail,
@@ -372,6 +374,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_v4,
     _migrate_v5,
     _migrate_v6,
+    migrate_watch_alerts_notes,  # v7 (tui/analyst_schema.py)
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -520,6 +523,9 @@ class ItemQuery:
     since: str | None = None
     before: str | None = None
     stories: bool = False  # one row per story (its newest item) instead of every item
+    ids: tuple[int, ...] = ()  # only these items (a watchlist checks a refresh's new ones)
+    note_groups: tuple[tuple[str, ...], ...] = ()  # note contains one of (""= has a note)
+    exclude_notes: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -625,6 +631,28 @@ def _label_set(key: str, table: str, column: str, values: list[str]) -> _ItemSet
             f"SELECT 1 FROM {table} WHERE item_id = {{ref}} "
             f"AND {column} COLLATE NOCASE IN ({marks})"
         ),
+    )
+
+
+def _id_set(ids: Sequence[int]) -> _ItemSet:
+    """Exactly these items (a JSON list bound as one parameter)."""
+    values = json.dumps(sorted({int(i) for i in ids}))
+    listed = "SELECT value FROM json_each(?)"
+    return _ItemSet(
+        "ids", listed, [values], unique=True, seek=f"SELECT 1 WHERE {{ref}} IN ({listed})"
+    )
+
+
+def _note_set(key: str, values: Sequence[str]) -> _ItemSet:
+    """Items whose note contains one of `values` (case-insensitive; "" = any note)."""
+    words = list(dict.fromkeys(v.lower() for v in values)) or [""]
+    test = " OR ".join("instr(lower(note), ?) > 0" for _ in words)
+    return _ItemSet(
+        key,
+        f"SELECT item_id FROM item_notes WHERE {test}",
+        list(words),
+        unique=True,
+        seek=f"SELECT 1 FROM item_notes WHERE item_id = {{ref}} AND ({test})",
     )
 
 
@@ -743,13 +771,22 @@ def _where_parts(
             where.sets.append(_label_set(f"{table}:{number}", table, column, values))
         if excluded := _values(exclude):
             where.excluded.append(_label_set(table, table, column, excluded))
+    for number, values in enumerate(query.note_groups):
+        where.sets.append(_note_set(f"notes:{number}", values))
+    if query.exclude_notes:
+        where.excluded.append(_note_set("notes", query.exclude_notes))
     positive, negative = _fts_match(query)
     fts = "SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
+    fts_args: list[object] = []
+    if query.ids:  # only the tail of the doclists: new items have the highest ids
+        where.sets.insert(0, _id_set(query.ids))
+        fts += " AND rowid BETWEEN ? AND ?"
+        fts_args = [min(query.ids), max(query.ids)]
     if positive:
         match = f"({positive}) NOT ({negative})" if negative else positive
-        where.sets.append(_ItemSet("fts", fts, [match], unique=True))
+        where.sets.append(_ItemSet("fts", fts, [match, *fts_args], unique=True))
     elif negative:
-        where.excluded.append(_ItemSet("fts", fts, [negative], unique=True))
+        where.excluded.append(_ItemSet("fts", fts, [negative, *fts_args], unique=True))
 
     driving = next((s for s in where.sets if s.key == driver), None)
     if driving is not None:  # its items, kept if in the other sets: only those looked up
@@ -1643,6 +1680,22 @@ class Store:
             )
         ]
 
+    def filter_ids(self, query: ItemQuery) -> list[int]:
+        """The items of `query.ids` that match the rest of the query (any order).
+
+        The given ids drive and every other condition is probed per item through its
+        key (full text only over the ids' range of rowids), so the cost grows with the
+        number of ids, not with the store: a watchlist tests a refresh's new items.
+        """
+        if not query.ids:
+            return []
+        where = _where_parts(query, None)
+        seek = frozenset(s.key for s in [*where.sets, *where.excluded] if s.seek)
+        sql, params = _build_where(query, driver="ids", seek=seek)
+        return [
+            int(r[0]) for r in self.conn.execute(f"SELECT i.id FROM items i WHERE {sql}", params)
+        ]
+
     def mark_read_where(self, query: ItemQuery, read: bool = True) -> list[int]:
         """Mark every matching item read (or unread); returns the ids that changed."""
         where, params = _build_where(query)
@@ -1737,6 +1790,10 @@ class Store:
             ids,
         ):
             by_id[row[0]].actors.append(row[1])
+        for row in self.conn.execute(
+            f"SELECT item_id, note FROM item_notes WHERE item_id IN ({marks})", ids
+        ):
+            by_id[row[0]].note = row[1]
 
     def get_item(self, item_id: int) -> ItemDetail | None:
         """One item with everything the reading pane shows."""
