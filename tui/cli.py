@@ -338,7 +338,4 @@ def run() -> None:
     main(prog_name="aigeo")
 
 
-import tui.cli_article  # noqa: E402  (registers fetch-article, learned)
-import tui.cli_feeds  # noqa: E402, F401  (registers add/remove/sources/import/export/refresh/poll)
 from tui import cli_analysis  # noqa: E402, F401  (registers trends, brief)
-import tui.cli_watch  # noqa: E402, F401  (registers watch/unwatch/views/alerts/note)
