@@ -338,4 +338,10 @@ def run() -> None:
     main(prog_name="aigeo")
 
 
-from tui import cli_analysis  # noqa: E402, F401  (registers trends, brief)
+# Importing the command modules registers their commands on `main`.
+from tui import (  # noqa: E402
+    cli_analysis,  # noqa: F401  (trends, brief, stories)
+    cli_article,  # noqa: F401  (fetch-article, learned)
+    cli_feeds,  # noqa: F401  (add/remove/sources/import/export/refresh/poll)
+    cli_watch,  # noqa: F401  (watch/unwatch/views/alerts/note)
+)
