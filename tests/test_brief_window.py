@@ -11,10 +11,11 @@ from click.testing import CliRunner, Result
 
 from tests.newsdata import ARTICLES, Article
 from tests.test_brief import HOSTILE, fill
-from tui.brief import summarize
-from tui.cli import main
-from tui.notes import set_note
-from tui.store import ItemQuery, Store
+from tui.analysis.brief import summarize
+from tui.cli.group import main
+from tui.model import ItemQuery
+from tui.store import Store
+from tui.store.notes import set_note
 
 SINCE, AT = "2025-04-14T00:00:00+00:00", "2025-04-21T00:00:00+00:00"  # --at 2025-04-20 7d
 EDGES = (  # the window's edges: `since` is in it, `at` is not

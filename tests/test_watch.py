@@ -12,8 +12,9 @@ from click.testing import CliRunner, Result
 
 from tests.feedserver import FeedServer, Reply
 from tests.newsdata import ARTICLES, Article
-from tui.cli import main
-from tui.store import ItemQuery, Store
+from tui.cli.group import main
+from tui.model import ItemQuery
+from tui.store import Store
 
 H20 = [a for a in ARTICLES if a.story == "h20"]
 OTHER = [a for a in ARTICLES if a.story in ("uk-aisi", "france-109")]
@@ -186,7 +187,7 @@ def test_a_hanging_or_missing_hook_changes_nothing_else(
 
 
 def test_a_string_command_is_split_never_run_by_a_shell(tmp_path: Path) -> None:
-    from tui.alert_hook import AlertHook
+    from tui.feeds.alert_hook import AlertHook
 
     hook, problems = AlertHook.from_mapping({"command": "notify-send 'aigeo alert' ; rm -rf x"})
     assert hook is not None and not problems

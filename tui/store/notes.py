@@ -9,8 +9,12 @@ the way in (newlines and tabs kept), and every renderer escapes them again.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from tui.store import Store, utc_now
+from tui.store.base import utc_now
+
+if TYPE_CHECKING:
+    from tui.store import Store
 
 MAX_NOTE_CHARS = 20_000
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")

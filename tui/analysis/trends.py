@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from tui.model import ThemeDef
-from tui.store import ItemQuery, Store
-from tui.trends import BASELINE_WEEKS, Trend, rising_score, top_rising
+from tui.analysis.series import BASELINE_WEEKS, Trend, rising_score, top_rising
+from tui.model import ItemQuery, ThemeDef
+from tui.store import Store
 
 COOCCURRENCE_DAYS = 30  # "this month"
 TOP_ACTORS = 12

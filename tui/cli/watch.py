@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import click
 
-from tui.cli import Context, emit_json, main, pass_ctx
+from tui.cli.context import Context, emit_json, pass_ctx
 from tui.text import terminal_safe
 
 
@@ -19,7 +19,7 @@ def _safe(text: str | None, width: int) -> str:
     return value if len(value) <= width else value[: width - 1] + "…"
 
 
-@main.command()
+@click.command()
 @click.argument("name")
 @click.argument("query", required=False)
 @pass_ctx
@@ -29,8 +29,8 @@ def watch(context: Context, name: str, query: str | None) -> None:
     QUERY is the search language of the dashboard's `/` box, e.g.
     'export controls theme:chips' or 'actor:DeepSeek,Qwen'.
     """
+    from tui.analysis.watch import watch_view
     from tui.query import parse_query
-    from tui.watch import watch_view
 
     name = " ".join(name.split())
     if not name:
@@ -48,24 +48,24 @@ def watch(context: Context, name: str, query: str | None) -> None:
     click.echo(f"watching {_safe(name, 80)}: new matches alert on every refresh")
 
 
-@main.command()
+@click.command()
 @click.argument("name")
 @pass_ctx
 def unwatch(context: Context, name: str) -> None:
     """Stop watching the view NAME (it stays saved; its alerts stay listed)."""
-    from tui.watch import unwatch_view
+    from tui.analysis.watch import unwatch_view
 
     if not unwatch_view(context.store(), name):
         raise click.ClickException(f"no saved view {name!r} (see `aigeo views`)")
     click.echo(f"stopped watching {_safe(name, 80)}")
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @pass_ctx
 def views(context: Context, as_json: bool) -> None:
     """Saved views: name, query, watched or not, unseen alerts, the hook's last failure."""
-    from tui.watch import view_infos
+    from tui.analysis.watch import view_infos
 
     infos = view_infos(context.store())
     if as_json:
@@ -81,7 +81,7 @@ def views(context: Context, as_json: bool) -> None:
         click.echo("no saved views: `aigeo watch NAME QUERY` saves and watches one")
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.option("--since", "since", metavar="WHEN", help="Only alerts raised since (7d, 2025-06-01).")
 @click.option("--view", "view", metavar="NAME", help="Only this view's alerts.")
@@ -102,8 +102,8 @@ def alerts(
 
     One alert per view and story: the first article of a story that matched.
     """
+    from tui.analysis.watch import find_view, list_alerts, mark_seen
     from tui.query import parse_time
-    from tui.watch import find_view, list_alerts, mark_seen
 
     store = context.store()
     start = None
@@ -142,7 +142,7 @@ def alerts(
         click.echo(f"marked {len(found_alerts)} alerts seen", err=True)
 
 
-@main.command()
+@click.command()
 @click.argument("item_id", type=int)
 @click.argument("text", required=False)
 @click.option("--clear", is_flag=True, help="Remove the note.")
@@ -154,7 +154,7 @@ def note(context: Context, item_id: int, text: str | None, clear: bool) -> None:
     """
     import sys
 
-    from tui.notes import get_note, set_note
+    from tui.store.notes import get_note, set_note
 
     store = context.store()
     if store.get_item(item_id) is None:
@@ -170,3 +170,6 @@ def note(context: Context, item_id: int, text: str | None, clear: bool) -> None:
         text = sys.stdin.read()
     saved = set_note(store, item_id, text)
     click.echo(f"note on item {item_id} saved ({len(saved)} characters)")
+
+
+COMMANDS = (watch, unwatch, views, alerts, note)

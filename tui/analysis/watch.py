@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from tui.model import ItemQuery
 from tui.query import parse_query
-from tui.store import ItemQuery, Store, utc_now
+from tui.store import Store, utc_now
 
 ALERTS_SHOWN = 200
 

@@ -17,10 +17,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from tui.model import ThemeDef
-from tui.store import ItemQuery, Store, utc_now
-from tui.trend_report import window_trends
-from tui.trends import BASELINE_WEEKS, Trend, top_rising
+from tui.analysis.series import BASELINE_WEEKS, Trend, top_rising
+from tui.analysis.trends import window_trends
+from tui.model import ItemQuery, ThemeDef
+from tui.store import Store, utc_now
 
 LEAD_LABELS = 3  # themes (and actors) named in the lead
 BASELINE_WINDOWS = BASELINE_WEEKS
