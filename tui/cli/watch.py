@@ -172,4 +172,38 @@ def note(context: Context, item_id: int, text: str | None, clear: bool) -> None:
     click.echo(f"note on item {item_id} saved ({len(saved)} characters)")
 
 
-COMMANDS = (watch, unwatch, views, alerts, note)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NOTE_FIELDS = ("item_id", "title", "url", "source", "published", "note", "updated_at")
+
+
+def _csv_cell(value: object) -> object:
+    """A spreadsheet shows a cell starting with = + - @ as a formula: quote it as text."""
+    if isinstance(value, str):
+        value = terminal_safe(value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
+    return value
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+@pass_ctx
+def notes(context: Context, fmt: str) -> None:
+    """Export every note with its item (title, link, source, date) as JSON or CSV."""
+    import csv
+    import io
+
+    from tui.store.notes import all_notes
+
+    rows = all_notes(context.store())
+    if fmt == "json":
+        emit_json(rows)
+        return
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=NOTE_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: _csv_cell(v) for k, v in row.items()} for row in rows)
+    click.echo(buffer.getvalue(), nl=False)
+
+
+COMMANDS = (watch, unwatch, views, alerts, note, notes)

@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from tui.store.base import utc_now
+from tui.text import terminal_safe
 
 if TYPE_CHECKING:
     from tui.store import Store
@@ -22,7 +23,7 @@ _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 def clean_note(text: str) -> str:
     """A note as stored: controls removed, line ends normalised, trailing space trimmed."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = terminal_safe(text.replace("\r\n", "\n").replace("\r", "\n"))  # escapes, bidi
     text = _CONTROLS.sub("", text)
     return "\n".join(line.rstrip() for line in text.strip().split("\n"))[:MAX_NOTE_CHARS]
 
@@ -61,3 +62,14 @@ def notes_for(store: Store, item_ids: list[int]) -> dict[int, str]:
             ("[" + ",".join(str(int(i)) for i in item_ids) + "]",),
         )
     }
+
+
+def all_notes(store: Store) -> list[dict[str, object]]:
+    """Every note with its item, newest note first (for `aigeo notes`)."""
+    rows = store.conn.execute(
+        "SELECT n.item_id, i.title, i.url, s.title, i.published, n.note, n.updated_at "
+        "FROM item_notes n JOIN items i ON i.id = n.item_id "
+        "JOIN sources s ON s.id = i.source_id ORDER BY n.updated_at DESC, n.item_id DESC"
+    ).fetchall()
+    keys = ("item_id", "title", "url", "source", "published", "note", "updated_at")
+    return [dict(zip(keys, tuple(row), strict=True)) for row in rows]
