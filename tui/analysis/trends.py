@@ -156,3 +156,32 @@ def trends_to_json(report: TrendReport) -> dict[str, Any]:
             ],
         },
     }
+
+
+def query_weekly(
+    store: Store, query: ItemQuery, today: date, weeks: int
+) -> tuple[list[int], list[int]]:
+    """Stories and articles per rolling week (the last ends with `today`) of the items
+    matching `query` (a watched view's sparkline), oldest first."""
+    until, week = day_end(today), timedelta(days=7)
+    stories, articles = [], []
+    for number in range(weeks):
+        end = until - week * (weeks - 1 - number)
+        counted = store.story_count_between(_iso(end - week), _iso(end), query)
+        stories.append(counted[0])
+        articles.append(counted[1])
+    return stories, articles
+
+
+def watched_weekly(store: Store, today: date, weeks: int) -> list[tuple[str, list[int], list[int]]]:
+    """(view name, stories per week, articles per week) for every watched view."""
+    from tui.analysis.watch import view_infos
+    from tui.query import parse_query
+
+    now = day_end(today)
+    out = []
+    for info in view_infos(store):
+        if info.watched:
+            query = parse_query(info.query, now=now).to_item_query()
+            out.append((info.name, *query_weekly(store, query, today, weeks)))
+    return out
