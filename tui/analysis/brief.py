@@ -180,8 +180,8 @@ def build_brief(
         ranked = ranked[:per_theme]  # most sources first, then the newest
         if ranked:
             stories = [_story(store, s, members[s], base) for s in ranked]
-            for story in stories:
-                story.new = previous is None or story.story_id not in previous.stories
+            for entry in stories:
+                entry.new = previous is None or entry.story_id not in previous.stories
             sections.append(BriefSection(theme.id, theme.name, stories))
     filtered = replace(query, since=None, before=None, stories=False, limit=100, offset=0)
     lead = build_lead(store, themes, filtered, since, now)

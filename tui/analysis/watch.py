@@ -220,7 +220,8 @@ def list_alerts(
     limit: int = ALERTS_SHOWN,
 ) -> list[Alert]:
     """Alerts, newest first: unseen ones only unless `include_seen`."""
-    clauses, params = ["1"], []
+    clauses: list[str] = ["1"]
+    params: list[Any] = []
     if not include_seen:
         clauses.append("a.seen = 0")
     if since:

@@ -435,6 +435,8 @@ class Poller:
                 summary.cancelled = True
             finally:
                 watcher.cancel()
+        if summary.cancelled and self._hooks is not None:
+            self._hooks.cancel()  # quitting never waits for a hook either
         await self._finish_hooks()
         order = {source.id: n for n, source in enumerate(sources)}
         summary.results.sort(key=lambda r: order.get(r.source_id, 0))

@@ -109,7 +109,8 @@ class CountsPart(StoreBase):
             "theme": ("item_themes", "theme", "AND t.score > 0"),
             "actor": ("item_actors", "actor", ""),
         }[kind]
-        subset, params = "", []
+        subset = ""
+        params: list[object] = []
         if query is not None:
             narrowed = replace(query, since=None, before=None, stories=False)
             where, params = _build_where(narrowed)

@@ -250,8 +250,8 @@ def _where_parts(
             where.sets.append(_label_set(f"{table}:{number}", table, column, values))
         if excluded := _values(exclude):
             where.excluded.append(_label_set(table, table, column, excluded))
-    for number, values in enumerate(query.note_groups):
-        where.sets.append(_note_set(f"notes:{number}", values))
+    for note_number, note_values in enumerate(query.note_groups):
+        where.sets.append(_note_set(f"notes:{note_number}", note_values))
     if query.exclude_notes:
         where.excluded.append(_note_set("notes", query.exclude_notes))
     positive, negative = _fts_match(query)
