@@ -194,3 +194,44 @@ def test_a_string_command_is_split_never_run_by_a_shell(tmp_path: Path) -> None:
     assert hook.argv == ("notify-send", "aigeo alert", ";", "rm", "-rf", "x")
     none, problems = AlertHook.from_mapping({"command": 3, "timeout_s": -1, "x": 1})
     assert none is None and len(problems) == 3
+
+
+def test_poll_alerts_and_runs_the_hook(
+    db_path: Path, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    import signal
+    import subprocess
+    import time
+
+    received = tmp_path / "received.json"
+    argv = _hook_script(
+        tmp_path,
+        "import sys, pathlib\n"
+        f"pathlib.Path({str(received)!r}).write_bytes(sys.stdin.buffer.read())\n",
+    )
+    _config(tmp_path, argv)
+    url = feed_server.route("/f", Reply(body=feed("Wire", [H20[0]])))
+    run(db_path, "add", url, "--title", "Wire")
+    run(db_path, "watch", "H20", "Nvidia H20")
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "--db", str(db_path), "poll", "--max-sleep", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not received.exists():
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert received.exists(), err
+    assert json.loads(received.read_text(encoding="utf-8"))["view"] == "H20"
+    assert "1 new, 1 alerts" in out
+    assert len(alerts_json(db_path)) == 1
