@@ -11,6 +11,7 @@ beyond the store.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -199,14 +200,23 @@ def raise_alerts(store: Store, new_ids: Sequence[int], now: datetime | None = No
         at = now.astimezone(UTC).replace(microsecond=0).isoformat()
         for view_id, text in views:
             query = parse_query(text, now=now).to_item_query(ItemQuery(ids=ids))
-            for item_id in sorted(store.filter_ids(query)):
-                cur = store.conn.execute(
-                    "INSERT INTO alerts(view_id, item_id, story, at) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(view_id, story) DO NOTHING",
-                    (view_id, item_id, stories.get(item_id, -item_id), at),
-                )
-                if cur.rowcount > 0 and cur.lastrowid:
-                    raised.append(int(cur.lastrowid))
+            # a savepoint per view: whatever goes wrong with one view's query never
+            # costs the items the refresh is storing in this same transaction
+            store.conn.execute("SAVEPOINT watch_view")
+            try:
+                for item_id in sorted(store.filter_ids(query)):
+                    cur = store.conn.execute(
+                        "INSERT INTO alerts(view_id, item_id, story, at) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT(view_id, story) DO NOTHING",
+                        (view_id, item_id, stories.get(item_id, -item_id), at),
+                    )
+                    if cur.rowcount > 0 and cur.lastrowid:
+                        raised.append(int(cur.lastrowid))
+            except sqlite3.Error:
+                store.conn.execute("ROLLBACK TO watch_view")
+                kept = _kept(store, raised)
+                raised = [a for a in raised if a in kept]
+            store.conn.execute("RELEASE watch_view")
     found = _alerts_where(store, "a.id IN (SELECT value FROM json_each(?))", [_json_ids(raised)])
     return found[::-1]
 
@@ -262,6 +272,15 @@ def mark_seen(
         else:
             cur = store.conn.execute("UPDATE alerts SET seen = 1 WHERE seen = 0")
         return cur.rowcount
+
+
+def _kept(store: Store, alert_ids: list[int]) -> set[int]:
+    """The alerts among these that exist (after a rollback to a savepoint)."""
+    rows = store.conn.execute(
+        "SELECT id FROM alerts WHERE id IN (SELECT value FROM json_each(?))",
+        (_json_ids(alert_ids),),
+    )
+    return {int(r[0]) for r in rows}
 
 
 def _json_ids(ids: Sequence[int]) -> str:
