@@ -15,7 +15,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from tests.feedserver import FeedServer, Reply, rss
+from tests.support.feedserver import FeedServer, Reply, rss
 from tui.cli.group import main
 from tui.model import ItemQuery
 from tui.query import parse_query

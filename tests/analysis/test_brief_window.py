@@ -9,8 +9,8 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from tests.newsdata import ARTICLES, Article
-from tests.test_brief import HOSTILE, fill
+from tests.analysis.test_brief import HOSTILE, fill
+from tests.support.newsdata import ARTICLES, Article
 from tui.analysis.brief import summarize
 from tui.cli.group import main
 from tui.model import ItemQuery

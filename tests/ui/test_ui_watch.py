@@ -9,8 +9,8 @@ from pathlib import Path
 
 from textual.widgets import OptionList, Sparkline, TextArea
 
-from tests.feedserver import FeedServer, Reply, rss
-from tests.test_ui_refresh import wait_for_refresh
+from tests.support.feedserver import FeedServer, Reply, rss
+from tests.ui.test_ui_refresh import wait_for_refresh
 from tui.analysis.watch import list_alerts, view_infos, watch_view
 from tui.store import Store
 from tui.ui.app import make_app

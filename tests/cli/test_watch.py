@@ -10,8 +10,8 @@ from xml.sax.saxutils import escape
 
 from click.testing import CliRunner, Result
 
-from tests.feedserver import FeedServer, Reply
-from tests.newsdata import ARTICLES, Article
+from tests.support.feedserver import FeedServer, Reply
+from tests.support.newsdata import ARTICLES, Article
 from tui.cli.group import main
 from tui.model import ItemQuery
 from tui.store import Store
