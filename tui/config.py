@@ -60,6 +60,7 @@ class Settings:
     auto_refresh_minutes: int = 0  # 0 = off: nothing is fetched unless the user asks
     keys: dict[str, str] = field(default_factory=dict)  # action → key(s), e.g. {"star": "S"}
     poll: dict[str, object] = field(default_factory=dict)  # the [poll] table (PollSettings)
+    alerts: dict[str, object] = field(default_factory=dict)  # [alerts] (tui.alert_hook)
     problems: list[str] = field(default_factory=list)
 
 
@@ -85,6 +86,9 @@ def load_settings(path: Path | None = None) -> Settings:
     poll = data.get("poll", {})
     if isinstance(poll, dict):
         settings.poll = poll
+    alerts = data.get("alerts", {})
+    if isinstance(alerts, dict):
+        settings.alerts = alerts
     keys = data.get("keys", {})
     if isinstance(keys, dict):
         settings.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}

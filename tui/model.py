@@ -103,6 +103,7 @@ class ItemRow:
     story_id: int | None = None  # the story (cluster of near-duplicates) it belongs to
     story_items: int = 1  # articles in that story, itself included
     story_sources: int = 1  # distinct sources among them
+    note: str = ""  # the analyst's own note (item_notes; never written by a refresh)
 
 
 @dataclass(slots=True)
@@ -164,6 +165,9 @@ class ItemQuery:
     since: str | None = None
     before: str | None = None
     stories: bool = False  # one row per story (its newest item) instead of every item
+    ids: tuple[int, ...] = ()  # only these items (a watchlist checks a refresh's new ones)
+    note_groups: tuple[tuple[str, ...], ...] = ()  # note contains one of ("" = has a note)
+    exclude_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@
     actor:Nvidia actor:"United States" -actor:Meta
     source:ChinaTalk source:"China Talk" source:12 source:substack.com -source:x
     tag:brief -tag:done
+    note:export note:"follow up" note:* (has a note) -note:* (has none)
     is:unread is:read is:starred is:unstarred
     since:7d since:24h since:2w since:3m since:1y since:2025-06-01 since:2025-06 since:2025
     before:… (same values) since:today since:yesterday
@@ -27,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 
 from tui.model import ItemQuery, SearchTerm
 
-FIELDS = frozenset({"theme", "actor", "source", "tag", "is", "since", "before"})
+FIELDS = frozenset({"theme", "actor", "source", "tag", "note", "is", "since", "before"})
 IS_VALUES = {
     "unread": ("unread", True),
     "read": ("unread", False),
@@ -70,6 +71,8 @@ class ParsedQuery:
     exclude_sources: tuple[str, ...] = ()
     tags: tuple[tuple[str, ...], ...] = ()
     exclude_tags: tuple[str, ...] = ()
+    notes: tuple[tuple[str, ...], ...] = ()  # note contains one of ("" = any note)
+    exclude_notes: tuple[str, ...] = ()
     unread: bool | None = None
     starred: bool | None = None
     since: TimeBound | None = None
@@ -102,6 +105,8 @@ class ParsedQuery:
             exclude_sources=base.exclude_sources + self.exclude_sources,
             tag_groups=base.tag_groups + self.tags,
             exclude_tags=base.exclude_tags + self.exclude_tags,
+            note_groups=base.note_groups + self.notes,
+            exclude_notes=base.exclude_notes + self.exclude_notes,
             unread=base.unread if self.unread is None else self.unread,
             starred=base.starred if self.starred is None else self.starred,
             since=max(since) if since else None,
@@ -124,10 +129,11 @@ class ParsedQuery:
             ("actor", self.actors, self.exclude_actors),
             ("source", self.sources, self.exclude_sources),
             ("tag", self.tags, self.exclude_tags),
+            ("note", self.notes, self.exclude_notes),
         ):
-            parts += [f"{name}: {' or '.join(group)}" for group in groups]
+            parts += [f"{name}: {' or '.join(_shown(group))}" for group in groups]
             if excluded:
-                parts.append(f"not {name}: {', '.join(excluded)}")
+                parts.append(f"not {name}: {', '.join(_shown(excluded))}")
         if self.unread is not None:
             parts.append("unread" if self.unread else "read")
         if self.starred is not None:
@@ -137,6 +143,10 @@ class ParsedQuery:
         if self.before:
             parts.append(_show_bound(self.before, "older than", "before"))
         return " · ".join(parts)
+
+
+def _shown(values: tuple[str, ...]) -> list[str]:
+    return [value or "any" for value in values]  # "" is a note's `note:*`
 
 
 def _show_term(term: SearchTerm) -> str:
@@ -288,7 +298,11 @@ class _Builder:
         values = [" ".join(v.split()) for v in raw]
         if token.field == "theme":
             values = [v.lower() for v in values]
-        values = list(dict.fromkeys(v for v in values if v))
+        if token.field == "note":  # `note:*`: any note at all (kept as "")
+            values = ["" if v == "*" else v.lower() for v in values]
+            values = list(dict.fromkeys(values))
+        else:
+            values = list(dict.fromkeys(v for v in values if v))
         if not values:
             return
         if token.negate:
@@ -347,6 +361,8 @@ class _Builder:
             exclude_sources=tuple(self.excluded.get("source", ())),
             tags=tuple(self.groups.get("tag", ())),
             exclude_tags=tuple(self.excluded.get("tag", ())),
+            notes=tuple(self.groups.get("note", ())),
+            exclude_notes=tuple(self.excluded.get("note", ())),
             unread=unread[0] if unread else None,
             starred=starred[0] if starred else None,
             since=self.since,

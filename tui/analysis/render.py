@@ -34,9 +34,20 @@ def heading(brief: Brief) -> str:
 
 def _rising_words(trends: list[Trend], names: dict[str, str]) -> list[str]:
     return [
-        f"{names.get(t.label, t.label)} ({t.this_week} this week, {t.baseline:.1f} a week before)"
+        f"{names.get(t.label, t.label)} ({t.this_week} stories, {t.this_week_articles} "
+        f"articles; {t.previous} in the previous period, {t.baseline:.1f} on average before)"
         for t in trends
     ]
+
+
+def _since_words(brief: Brief) -> str:
+    """What is new since the previous brief of the same view (plain text)."""
+    if brief.previous is None:
+        return ""
+    return (
+        f"{brief.new_count} of {brief.story_count} stories are new since the previous brief "
+        f"({brief.previous.at[:16].replace('T', ' ')} UTC); they are marked NEW."
+    )
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -61,8 +72,12 @@ def to_markdown(brief: Brief) -> str:
     if brief.filter:
         lines += [f"Filter: {md_escape(brief.filter)}", ""]
     lines += [f"{brief.story_count} stories in {len(brief.sections)} themes.", ""]
+    if brief.lead is not None:
+        lines += [md_escape(brief.lead.text), ""]
+    if since := _since_words(brief):
+        lines += [md_escape(since), ""]
     if brief.rising_themes or brief.rising_actors:
-        lines += ["## Rising this week", ""]
+        lines += ["## Rising in this period", ""]
         if brief.rising_themes:
             words = _rising_words(brief.rising_themes, brief.names)
             lines.append("- Themes: " + "; ".join(map(md_escape, words)))
@@ -72,22 +87,27 @@ def to_markdown(brief: Brief) -> str:
         lines.append("")
     for section in brief.sections:
         lines += [f"## {md_escape(section.name)}", ""]
-        lines += [_md_story(story) for story in section.stories]
+        lines += [_md_story(story, brief.previous is not None) for story in section.stories]
         lines.append("")
     if not brief.sections:
         lines += ["No stories in this period.", ""]
     return "\n".join(lines)
 
 
-def _md_story(story: BriefStory) -> str:
+def _md_story(story: BriefStory, marked: bool = False) -> str:
     title = f"**{_md_link(story.title, story.url)}**"
     meta = ", ".join(p for p in (md_escape(story.source), _day(story.published)) if p)
-    line = f"- {title} ({meta})"
+    line = f"- {'NEW ' if marked and story.new else ''}{title} ({meta})"
     if story.summary:
         line += f": {md_escape(story.summary)}"
-    links = " · ".join(_md_link(s.source, s.url) for s in story.sources)
+    links = " · ".join(
+        f"{_md_link(s.source, s.url)} {_day(s.published)}".rstrip() for s in story.sources
+    )
     count = len({s.source for s in story.sources})
-    return line + f"  \n  Sources ({count}): {links}"
+    line += f"  \n  Sources ({count}): {links}"
+    for source, note in story.notes:
+        line += f"  \n  Note ({md_escape(source)}): {md_escape(note)}"
+    return line
 
 
 # --------------------------------------------------------------------------- HTML
@@ -95,7 +115,8 @@ def _md_story(story: BriefStory) -> str:
 _CSS = (
     "body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;"
     "line-height:1.45}h2{border-bottom:1px solid #ccc}li{margin:.6rem 0}"
-    ".meta,.sources{color:#555;font-size:.9em}"
+    ".meta,.sources{color:#555;font-size:.9em}.new{color:#0a6;font-weight:bold}"
+    ".note{border-left:3px solid #c90;padding-left:.5rem;white-space:pre-wrap}"
 )
 
 
@@ -110,21 +131,32 @@ def _html_link(label: str, url: str | None) -> str:
     return f'<a href="{html.escape(safe, quote=True)}" rel="noopener noreferrer">{_e(label)}</a>'
 
 
+def _e_note(text: str) -> str:
+    """A note (multi-line) escaped for HTML, its line breaks kept by CSS."""
+    return html.escape(terminal_safe(text), quote=True)
+
+
 def to_html(brief: Brief) -> str:
-    """The brief as a standalone HTML page; every feed string is escaped."""
+    """The brief as a standalone page: polyglot XHTML (well-formed XML that is also
+    HTML5), so a strict XML parser accepts it; no script, only http(s) links, every
+    feed string escaped, no external resource (the CSS is inline)."""
     title = _e(heading(brief))
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="referrer" content="no-referrer">',
+        '<html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><meta charset="utf-8"/>',
+        '<meta name="referrer" content="no-referrer"/>',
         f"<title>{title}</title><style>{_CSS}</style></head><body>",
         f"<h1>{title}</h1>",
     ]
     if brief.filter:
         parts.append(f'<p class="meta">Filter: {_e(brief.filter)}</p>')
     parts.append(f"<p>{brief.story_count} stories in {len(brief.sections)} themes.</p>")
+    if brief.lead is not None:
+        parts.append(f'<p class="lead">{_e(brief.lead.text)}</p>')
+    if since := _since_words(brief):
+        parts.append(f"<p>{_e(since)}</p>")
     if brief.rising_themes or brief.rising_actors:
-        parts.append("<h2>Rising this week</h2><ul>")
+        parts.append("<h2>Rising in this period</h2><ul>")
         if brief.rising_themes:
             words = _rising_words(brief.rising_themes, brief.names)
             parts.append("<li>Themes: " + "; ".join(map(_e, words)) + "</li>")
@@ -135,12 +167,20 @@ def to_html(brief: Brief) -> str:
     for section in brief.sections:
         parts.append(f'<h2 id="{_e(section.theme)}">{_e(section.name)}</h2><ul>')
         for story in section.stories:
-            links = " · ".join(_html_link(s.source, s.url) for s in story.sources)
-            summary = f"<br>{_e(story.summary)}" if story.summary else ""
+            links = " · ".join(
+                f"{_html_link(s.source, s.url)} {_e(_day(s.published))}".rstrip()
+                for s in story.sources
+            )
+            summary = f"<br/>{_e(story.summary)}" if story.summary else ""
+            new = '<span class="new">NEW</span> ' if brief.previous and story.new else ""
+            notes = "".join(
+                f'<div class="note">Note ({_e(source)}): {_e_note(note)}</div>'
+                for source, note in story.notes
+            )
             parts.append(
-                f"<li><strong>{_html_link(story.title, story.url)}</strong> "
+                f"<li>{new}<strong>{_html_link(story.title, story.url)}</strong> "
                 f'<span class="meta">({_e(_meta(story))})</span>'
-                f'{summary}<br><span class="sources">Sources: {links}</span></li>'
+                f'{summary}<br/><span class="sources">Sources: {links}</span>{notes}</li>'
             )
         parts.append("</ul>")
     if not brief.sections:
@@ -157,8 +197,24 @@ def _trend(trend: Trend, names: dict[str, str]) -> dict[str, Any]:
         "label": trend.label,
         "name": names.get(trend.label, trend.label),
         "this_week": trend.this_week,
+        "this_week_articles": trend.this_week_articles,
+        "previous": trend.previous,
         "baseline": round(trend.baseline, 2),
         "score": round(trend.score, 2),
+        "rising": trend.rising,
+    }
+
+
+def _lead_json(brief: Brief) -> dict[str, Any] | None:
+    lead = brief.lead
+    if lead is None:
+        return None
+    return {
+        "text": lead.text,
+        "stories": lead.stories,
+        "articles": lead.articles,
+        "themes": [_trend(t, brief.names) for t in lead.themes],
+        "actors": [_trend(t, {}) for t in lead.actors],
     }
 
 
@@ -169,6 +225,10 @@ def to_json(brief: Brief) -> str:
         "since": brief.since.isoformat(timespec="seconds"),
         "until": brief.until.isoformat(timespec="seconds"),
         "filter": brief.filter,
+        "view": brief.view,
+        "lead": _lead_json(brief),
+        "previous_brief": brief.previous.at if brief.previous else None,
+        "new_stories": brief.new_count if brief.previous else None,
         "sections": [
             {
                 "theme": section.theme,
@@ -182,6 +242,8 @@ def to_json(brief: Brief) -> str:
                         "published": story.published,
                         "summary": story.summary,
                         "themes": story.themes,
+                        "new": story.new,
+                        "notes": [{"source": src, "note": n} for src, n in story.notes],
                         "sources": [
                             {"source": s.source, "url": safe_url(s.url), "published": s.published}
                             for s in story.sources

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 SPARK_CHARS = "▁▂▃▄▅▆▇█"
@@ -50,7 +50,9 @@ def trend_mark(series: list[int], *, recent_days: int = 7, floor: int = 3) -> st
 
 BASELINE_WEEKS = 4  # "rising" compares this week with the mean of the four before it
 RISING_FLOOR = 3.0  # the baseline counts as at least this: 1 → 2 is not news
-RISING_MIN = 3  # and a label needs this many items this week to be rising at all
+RISING_MIN = 3  # and a label needs this many stories this week to be rising at all
+# (counted by story: one story syndicated by five outlets is one, so no single story,
+# however widely carried, can make a theme rise)
 RISING_SCORE = 0.5  # the least score that counts as rising (half again the baseline)
 
 
@@ -72,20 +74,35 @@ def rising_score(weekly: list[int], *, floor: float = RISING_FLOOR) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Trend:
-    """One theme's or actor's weekly counts and how it moves."""
+    """One theme's or actor's counts per window (week) and how it moves.
+
+    `weekly` counts stories (distinct news) when built from the store, `articles` the
+    articles beside them; "rising" reads the stories.
+    """
 
     label: str
     weekly: list[int]  # oldest first; the last is this week
     score: float
+    articles: list[int] = field(default_factory=list)  # articles per week, same order
 
     @property
     def this_week(self) -> int:
-        """Items this week."""
+        """Stories (or items) this week."""
         return self.weekly[-1] if self.weekly else 0
 
     @property
+    def this_week_articles(self) -> int:
+        """Articles this week (the stories' outlets all counted)."""
+        return self.articles[-1] if self.articles else self.this_week
+
+    @property
+    def previous(self) -> int:
+        """The week (window) before this one."""
+        return self.weekly[-2] if len(self.weekly) > 1 else 0
+
+    @property
     def baseline(self) -> float:
-        """Mean items a week over the weeks before this one (up to four)."""
+        """Mean a week over the weeks before this one (up to four)."""
         earlier = self.weekly[-1 - BASELINE_WEEKS : -1]
         return sum(earlier) / len(earlier) if earlier else 0.0
 

@@ -7,11 +7,11 @@ Read from the store for a given day (an injectable clock: the CLI's `--at`, the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from tui.analysis.series import BASELINE_WEEKS, Trend, top_rising, weekly_trends
-from tui.model import ThemeDef
+from tui.analysis.series import BASELINE_WEEKS, Trend, rising_score, top_rising
+from tui.model import ItemQuery, ThemeDef
 from tui.store import Store
 
 COOCCURRENCE_DAYS = 30  # "this month"
@@ -43,17 +43,65 @@ class TrendReport:
         return self.as_of - timedelta(days=COOCCURRENCE_DAYS - 1)
 
 
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def window_trends(
+    store: Store,
+    kind: str,
+    until: datetime,
+    length: timedelta,
+    windows: int,
+    query: ItemQuery | None = None,
+) -> list[Trend]:
+    """A Trend per theme or actor (`kind`) over `windows` consecutive windows of
+    `length`, the last one [until - length, until): stories per window (distinct news)
+    with the articles beside, scored against the windows before (see rising_score).
+    Only items matching `query` count, when given. One query per window, each a range
+    of the sort_at index."""
+    counts = []
+    for number in range(windows):
+        end = until - length * (windows - 1 - number)
+        counts.append(store.label_story_counts(kind, _iso(end - length), _iso(end), query))
+    labels = sorted(set().union(*counts))
+    out = []
+    for label in labels:
+        stories = [c.get(label, (0, 0))[0] for c in counts]
+        articles = [c.get(label, (0, 0))[1] for c in counts]
+        out.append(Trend(label, stories, rising_score(stories), articles))
+    return out
+
+
+def day_end(day: date) -> datetime:
+    """The end of a day (UTC): the exclusive upper bound of a window "as of" it."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+def _trimmed(trend: Trend, weeks: int) -> Trend:
+    return Trend(trend.label, trend.weekly[-weeks:], trend.score, trend.articles[-weeks:])
+
+
 def build_trends(
-    store: Store, themes: list[ThemeDef], today: date, weeks: int = 8, top_actors: int = TOP_ACTORS
+    store: Store,
+    themes: list[ThemeDef],
+    today: date,
+    weeks: int = 8,
+    top_actors: int = TOP_ACTORS,
+    query: ItemQuery | None = None,
 ) -> TrendReport:
-    """The report for the `weeks` weeks ending with `today` (at least five are read)."""
+    """The report for the `weeks` weeks ending with `today` (at least five are read),
+    counting stories per theme and actor (articles beside), of `query`'s items if given."""
     span = max(weeks, BASELINE_WEEKS + 1)
-    since = (today - timedelta(days=span * 7 - 1)).isoformat()
+    until, week = day_end(today), timedelta(days=7)
     before = (today + timedelta(days=1)).isoformat()
-    theme_daily = store.daily_label_counts("theme", since, before)
-    theme_trends = {t.label: t for t in weekly_trends(theme_daily, today, weeks)}
-    ordered = [theme_trends.get(t.id) or Trend(t.id, [0] * weeks, 0.0) for t in themes]
-    actor_trends = weekly_trends(store.daily_label_counts("actor", since, before), today, weeks)
+    theme_trends = {
+        t.label: _trimmed(t, weeks) for t in window_trends(store, "theme", until, week, span, query)
+    }
+    ordered = [theme_trends.get(t.id) or Trend(t.id, [0] * weeks, 0.0, [0] * weeks) for t in themes]
+    actor_trends = [
+        _trimmed(t, weeks) for t in window_trends(store, "actor", until, week, span, query)
+    ]
     actor_trends.sort(key=lambda t: (-t.this_week, -sum(t.weekly), t.label))
     month = (today - timedelta(days=COOCCURRENCE_DAYS - 1)).isoformat()
     pairs = store.cooccurrence(month, before)
@@ -80,7 +128,10 @@ def _trend_json(trend: Trend, name: str | None = None) -> dict[str, Any]:
         out["name"] = name
     out |= {
         "weekly": trend.weekly,
+        "weekly_articles": trend.articles,
         "this_week": trend.this_week,
+        "this_week_articles": trend.this_week_articles,
+        "previous_week": trend.previous,
         "baseline": round(trend.baseline, 2),
         "score": round(trend.score, 2),
         "rising": trend.rising,
@@ -105,3 +156,32 @@ def trends_to_json(report: TrendReport) -> dict[str, Any]:
             ],
         },
     }
+
+
+def query_weekly(
+    store: Store, query: ItemQuery, today: date, weeks: int
+) -> tuple[list[int], list[int]]:
+    """Stories and articles per rolling week (the last ends with `today`) of the items
+    matching `query` (a watched view's sparkline), oldest first."""
+    until, week = day_end(today), timedelta(days=7)
+    stories, articles = [], []
+    for number in range(weeks):
+        end = until - week * (weeks - 1 - number)
+        counted = store.story_count_between(_iso(end - week), _iso(end), query)
+        stories.append(counted[0])
+        articles.append(counted[1])
+    return stories, articles
+
+
+def watched_weekly(store: Store, today: date, weeks: int) -> list[tuple[str, list[int], list[int]]]:
+    """(view name, stories per week, articles per week) for every watched view."""
+    from tui.analysis.watch import view_infos
+    from tui.query import parse_query
+
+    now = day_end(today)
+    out = []
+    for info in view_infos(store):
+        if info.watched:
+            query = parse_query(info.query, now=now).to_item_query()
+            out.append((info.name, *query_weekly(store, query, today, weeks)))
+    return out

@@ -28,6 +28,17 @@ def _as_of(at: str | None) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
 
 
+def _window_end(at: str | None) -> datetime:
+    """The exclusive end of a brief's or stories' window: the end of day `at`
+    (midnight after it, UTC), or now. `--since 7d --at DAY` is then exactly the week
+    `aigeo trends --at DAY` calls this week."""
+    if not at:
+        return datetime.now(UTC).replace(microsecond=0)
+    from tui.analysis.trends import day_end
+
+    return day_end(_as_of(at).date())
+
+
 def _safe(text: str, width: int) -> str:
     value = terminal_safe(text, multiline=False)
     return value if len(value) <= width else value[: width - 1] + "…"
@@ -35,8 +46,9 @@ def _safe(text: str, width: int) -> str:
 
 def _trend_line(trend: Trend, name: str) -> str:
     return (
-        f"  {_safe(name, 30):<30} {trend.this_week:>4} this week  "
-        f"(before: {trend.baseline:4.1f}/week)  score {trend.score:+.1f}  {sparkline(trend.weekly)}"
+        f"  {_safe(name, 30):<30} {trend.this_week:>4} stories ({trend.this_week_articles} "
+        f"articles) this week  (before: {trend.baseline:4.1f}/week)  score {trend.score:+.1f}  "
+        f"{sparkline(trend.weekly)}"
     )
 
 
@@ -46,7 +58,11 @@ def _trend_line(trend: Trend, name: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @pass_ctx
 def trends(context: Context, weeks: int, at: str | None, as_json: bool) -> None:
-    """Rising themes and actors, weekly counts, and who appears with which theme."""
+    """Rising themes and actors, stories per week, and who appears with which theme.
+
+    Counts are stories (the same news from several outlets counts once), with the
+    articles beside; rising means this week against the four before, at least 3 stories.
+    """
     from tui.analysis.trends import build_trends, trends_to_json
     from tui.themes import load_lexicon
 
@@ -68,7 +84,10 @@ def trends(context: Context, weeks: int, at: str | None, as_json: bool) -> None:
     if not report.rising_actors:
         click.echo("  none")
     click.echo("")
-    click.echo(f"Items per week, themes (oldest first, the last is the week to {report.as_of}):")
+    click.echo(
+        f"Stories per week, themes (oldest first, the last is the week to {report.as_of}; "
+        "a story told by several outlets counts once):"
+    )
     for trend in report.themes:
         counts = " ".join(f"{n:>4}" for n in trend.weekly)
         name = report.names.get(trend.label, trend.label)
@@ -96,7 +115,11 @@ def trends(context: Context, weeks: int, at: str | None, as_json: bool) -> None:
 )
 @click.option("-o", "--output", "output", metavar="FILE", help="Write here (default: stdout).")
 @click.option("--per-theme", default=5, show_default=True, type=click.IntRange(1, 50))
-@click.option("--at", "at", metavar="DAY", help="As of this day (YYYY-MM-DD; default now).")
+@click.option("--at", "at", metavar="DAY", help="Up to the end of this day (default now).")
+@click.option("--view", "view", metavar="NAME", help="Only the items of this saved view.")
+@click.option(
+    "--no-record", is_flag=True, help="Do not remember this brief (for the next one's NEW marks)."
+)
 @pass_ctx
 def brief(
     context: Context,
@@ -107,10 +130,14 @@ def brief(
     output: str | None,
     per_theme: int,
     at: str | None,
+    view: str | None,
+    no_record: bool,
 ) -> None:
-    """A briefing: per theme the top stories (most sources, then newest) with summaries.
+    """A briefing of [since, at): a lead paragraph from the counts, then per theme the
+    top stories (most sources, then newest) with summaries, every outlet and your notes.
 
-    WHEN is 7d, 24h, 2w, 1m or a date (2025-06-01).
+    WHEN is 7d, 24h, 2w, 1m or a date (2025-06-01). With --view, stories not in the
+    previous brief of that view are marked NEW.
     """
     from tui.analysis.brief import build_brief
     from tui.analysis.render import format_for_path, render
@@ -125,23 +152,40 @@ def brief(
         raise click.BadParameter(
             f"unknown theme {unknown[0]!r}; known: {known}", param_hint="--theme"
         )
-    now = _as_of(at)
+    now = _window_end(at)
     try:
         start = parse_time(since, now).at
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since") from exc
-    words = [f"theme {', '.join(theme_ids)}"] if theme_ids else []
+    store = context.store()
+    query = ItemQuery(tag=tag)
+    words = [f"view {view}"] if view else []
+    if view is not None:
+        from tui.analysis.watch import find_view
+        from tui.query import parse_query
+
+        found = find_view(store, view)
+        if found is None:
+            raise click.ClickException(f"no saved view {view!r} (see `aigeo views`)")
+        query = parse_query(found[1], now=now).to_item_query(query)
+    words += [f"theme {', '.join(theme_ids)}"] if theme_ids else []
     words += [f"tag {tag}"] if tag else []
     result = build_brief(
-        context.store(),
+        store,
         lexicon.themes,
-        ItemQuery(tag=tag),
+        query,
         start,
         now,
         theme_ids=list(theme_ids) or None,
         per_theme=per_theme,
         describe=" · ".join(words),
+        view=view or "",
     )
+    if not no_record:
+        from tui.analysis.brief import history_key
+        from tui.analysis.lead import remember_brief
+
+        remember_brief(store, history_key(result.view, result.filter), start, now, result.story_ids)
     text = render(result, fmt or (format_for_path(output) if output else "md"))
     if output:
         Path(output).expanduser().write_text(text, encoding="utf-8")
@@ -174,13 +218,17 @@ def stories(
     from tui.model import ItemQuery
     from tui.query import parse_time
 
-    now = _as_of(at)
+    now = _window_end(at)
     try:
         start = parse_time(since, now).at
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since") from exc
     store = context.store()
-    query = ItemQuery(theme=theme, since=start.isoformat(timespec="seconds"))
+    query = ItemQuery(
+        theme=theme,
+        since=start.isoformat(timespec="seconds"),
+        before=now.isoformat(timespec="seconds"),
+    )
     found = [s for s in store.top_stories(query, limit) if s[1] >= min_sources]
     rows: list[dict[str, Any]] = []  # JSON documents
     for story_id, sources, _newest in found:

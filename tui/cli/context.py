@@ -13,6 +13,7 @@ from tui.store import Store, StoreError, describe_database_error
 from tui.text import json_text
 
 if TYPE_CHECKING:
+    from tui.feeds.alert_hook import AlertHook
     from tui.feeds.refresh_types import PollSettings
 
 
@@ -32,6 +33,15 @@ class Context:
         for problem in problems + settings.problems:
             click.echo(f"aigeo: config: {problem}", err=True)
         return poll
+
+    def alert_hook(self, settings: Settings | None = None) -> AlertHook | None:
+        """The alert hook of the [alerts] table of config.toml (problems go to stderr)."""
+        from tui.feeds.alert_hook import AlertHook
+
+        hook, problems = AlertHook.from_mapping((settings or load_settings()).alerts)
+        for problem in problems:
+            click.echo(f"aigeo: config: {problem}", err=True)
+        return hook
 
     def store(self, *, check: bool = False) -> Store:
         """The open store, with the seed corpus loaded on first use.

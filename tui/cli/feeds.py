@@ -26,7 +26,7 @@ from typing import Any
 import click
 
 from tui.cli.context import Context, emit_json, open_store, pass_ctx
-from tui.config import seeds_dir
+from tui.config import load_settings, seeds_dir
 from tui.feeds.schedule import parse_time
 from tui.model import ItemQuery, SourceSummary
 from tui.text import json_text, terminal_safe
@@ -314,8 +314,14 @@ def refresh(
             return
     progress = _ProgressLine() if sys.stderr.isatty() and not quiet and not as_json else None
     try:
+        settings = load_settings()
         summary = refresh_sources(
-            context.db_path, ids, context.poll_settings(), on_progress=progress, due_only=due
+            context.db_path,
+            ids,
+            context.poll_settings(settings),
+            on_progress=progress,
+            due_only=due,
+            alert_hook=context.alert_hook(settings),
         )
     finally:
         if progress is not None:
@@ -335,6 +341,7 @@ def refresh(
                 f"{summary.ok} ok, {summary.failed} failed"
                 + (f", {summary.skipped} asked us to wait" if summary.skipped else "")
                 + f"; {summary.new_items} new items"
+                + (f"; {summary.alerts} alerts (`aigeo alerts`)" if summary.alerts else "")
             )
     if summary.all_failed:
         sys.exit(1)
@@ -359,15 +366,19 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
     from tui.feeds.refresh_types import FeedResult
 
     open_store(context).close()  # fail early on an unusable database
-    settings = context.poll_settings()
+    config = load_settings()
+    settings = context.poll_settings(config)
+    hook = context.alert_hook(config)
 
     def report(result: FeedResult) -> None:
         stamp = datetime.now().strftime("%H:%M:%S")
         if not result.ok and result.outcome != "skipped":
             click.echo(f"{stamp} {_failure_line(result)}", err=True)
         elif not quiet and result.new_items:
+            alerts = f", {result.alerts} alerts" if result.alerts else ""
             click.echo(
-                f"{stamp}   #{result.source_id} {_safe(result.title, 60)}: {result.new_items} new"
+                f"{stamp}   #{result.source_id} {_safe(result.title, 60)}: "
+                f"{result.new_items} new{alerts}"
             )
 
     if not quiet:
@@ -378,7 +389,12 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
         with contextlib.suppress(NotImplementedError):  # a service manager stops us with TERM
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
         await poll_forever(
-            context.db_path, settings, on_result=report, max_sleep_s=max_sleep, stop=stop
+            context.db_path,
+            settings,
+            on_result=report,
+            max_sleep_s=max_sleep,
+            stop=stop,
+            alert_hook=hook,
         )
 
     try:

@@ -16,6 +16,7 @@ from tui.cli import analysis as analysis_commands
 from tui.cli import feeds as feeds_commands
 from tui.cli import items as items_commands
 from tui.cli import themes as themes_commands
+from tui.cli import watch as watch_commands
 from tui.cli.context import Context
 from tui.config import load_settings
 from tui.store import describe_database_error
@@ -102,5 +103,6 @@ for _command in (
     *themes_commands.COMMANDS,
     *feeds_commands.COMMANDS,
     *analysis_commands.COMMANDS,
+    *watch_commands.COMMANDS,
 ):
     main.add_command(_command)

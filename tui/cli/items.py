@@ -27,6 +27,7 @@ def item_to_json(item: ItemRow) -> dict[str, Any]:
         "tags": list(item.tags),
         "themes": [{"id": t.id, "score": t.score, "origin": t.origin} for t in item.themes],
         "actors": list(item.actors),
+        "note": item.note,
     }
 
 

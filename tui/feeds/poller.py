@@ -29,6 +29,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from tui.analysis.watch import Alert, raise_alerts, record_hook_result
+from tui.feeds.alert_hook import AlertHook, HookRunner
 from tui.feeds.fetch import FetchResponse, fetch_feed
 from tui.feeds.refresh_types import FeedResult, PollSettings, ProgressCallback, RefreshSummary
 from tui.feeds.schedule import (
@@ -133,8 +135,10 @@ class Poller:
         *,
         parser: ParseFunction = parse_and_classify,
         rng: random.Random | None = None,
+        alert_hook: AlertHook | None = None,
     ) -> None:
         self.db_path = Path(db_path)
+        self._hooks = HookRunner(alert_hook) if alert_hook else None
         self.settings = settings or PollSettings()
         self._parser = parser
         self._rng = rng or random.Random()
@@ -275,15 +279,35 @@ class Poller:
                 await gathered
             except asyncio.CancelledError:
                 if not cancel.is_set():
+                    if self._hooks is not None:
+                        self._hooks.cancel()
                     raise
                 summary.cancelled = True
             finally:
                 watcher.cancel()
+        if summary.cancelled and self._hooks is not None:
+            self._hooks.cancel()  # quitting never waits for a hook either
+        await self._finish_hooks()
         order = {source.id: n for n, source in enumerate(sources)}
         summary.results.sort(key=lambda r: order.get(r.source_id, 0))
         summary.seconds = time.perf_counter() - started
         summary.recycled_parsers = self._pool.recycled if self._pool else 0
         return summary
+
+    async def _finish_hooks(self) -> None:
+        """Wait for the alert hooks of this refresh (each bounded by its timeout) and
+        record each view's outcome; a failure there is logged, never raised."""
+        if self._hooks is None or self._store is None:
+            return
+        outcome = await self._hooks.drain()
+        if outcome:
+
+            def record(store: Store) -> None:
+                for view_id, error in outcome.items():
+                    record_hook_result(store, view_id, error)
+
+            with contextlib.suppress(Exception):
+                await self._store.call(record)
 
     def _host_slot(self, url: str) -> asyncio.Semaphore:
         key = _host_key(url)
@@ -451,6 +475,8 @@ class Poller:
                     ),
                 }
 
+        raised: list[Alert] = []
+
         def write(store: Store) -> None:
             with store.write():
                 if result.ok and response.moved_to and response.moved_to != source.url:
@@ -473,6 +499,8 @@ class Poller:
                     return
                 result.new_items = len(saved.new_ids)
                 result.updated_items = len(saved.updated_ids)
+                raised.extend(raise_alerts(store, saved.new_ids))  # same transaction
+                result.alerts = len(raised)
                 times = store.recent_item_times(source.id) if result.ok else []
                 result.next_check_at = self._next_check(
                     source, response, result, ttl_minutes, times
@@ -480,3 +508,6 @@ class Poller:
                 store.update_source(source.id, next_check_at=result.next_check_at)
 
         await self._store.call(write)
+        if self._hooks is not None:
+            for alert in raised:
+                self._hooks.submit(alert.view_id, alert.to_json())

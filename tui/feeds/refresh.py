@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tui.feeds.alert_hook import AlertHook
 from tui.feeds.poller import POLL_RETRY_S, Poller
 from tui.feeds.refresh_types import FeedResult, PollSettings, ProgressCallback, RefreshSummary
 from tui.feeds.schedule import (
@@ -30,9 +31,10 @@ async def refresh_async(
     due_only: bool = False,
     cancel: threading.Event | None = None,
     parser: ParseFunction = parse_and_classify,
+    alert_hook: AlertHook | None = None,
 ) -> RefreshSummary:
     """The async core: one refresh run with its own client, pool and store thread."""
-    async with Poller(db_path, settings, parser=parser) as poller:
+    async with Poller(db_path, settings, parser=parser, alert_hook=alert_hook) as poller:
         return await poller.refresh(
             source_ids, due_only=due_only, on_progress=on_progress, cancel=cancel
         )
@@ -47,6 +49,7 @@ def refresh_sources(
     due_only: bool = False,
     cancel: threading.Event | None = None,
     parser: ParseFunction = parse_and_classify,
+    alert_hook: AlertHook | None = None,
 ) -> RefreshSummary:
     """Refresh sources synchronously (runs its own event loop: call it from a worker thread).
 
@@ -62,6 +65,7 @@ def refresh_sources(
             due_only=due_only,
             cancel=cancel,
             parser=parser,
+            alert_hook=alert_hook,
         )
     )
 
@@ -74,6 +78,7 @@ async def poll_forever(
     max_sleep_s: float = 60.0,
     stop: asyncio.Event | None = None,
     parser: ParseFunction = parse_and_classify,
+    alert_hook: AlertHook | None = None,
 ) -> None:
     """Refresh each source as it comes due, until cancelled (Ctrl+C) or `stop` is set.
 
@@ -81,7 +86,7 @@ async def poll_forever(
     added meanwhile (by the UI or `aigeo add`) are picked up.
     """
     stop = stop or asyncio.Event()
-    async with Poller(db_path, settings, parser=parser) as poller:
+    async with Poller(db_path, settings, parser=parser, alert_hook=alert_hook) as poller:
         while not stop.is_set():
             await poller.refresh(
                 due_only=True,

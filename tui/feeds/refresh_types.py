@@ -85,6 +85,7 @@ class FeedResult:
     moved_to: str | None = None
     next_check_at: str | None = None
     error_count: int = 0  # failures in a row, this one included (0 after a success)
+    alerts: int = 0  # watched views' alerts its new items raised
 
     @property
     def ok(self) -> bool:
@@ -131,6 +132,11 @@ class RefreshSummary:
         return sum(r.new_items for r in self.results)
 
     @property
+    def alerts(self) -> int:
+        """Alerts raised by watched views (one per view and story)."""
+        return sum(r.alerts for r in self.results)
+
+    @property
     def all_failed(self) -> bool:
         """True when something was attempted and nothing worked."""
         return self.failed > 0 and self.ok == 0
@@ -143,6 +149,7 @@ class RefreshSummary:
             "failed": self.failed,
             "skipped": self.skipped,
             "new_items": self.new_items,
+            "alerts": self.alerts,
             "seconds": round(self.seconds, 3),
             "cancelled": self.cancelled,
             "results": [r.to_json() for r in self.results],

@@ -96,6 +96,52 @@ class CountsPart(StoreBase):
             result.setdefault(label, {})[day] = count
         return result
 
+    def label_story_counts(
+        self, kind: str, since: str, before: str, query: ItemQuery | None = None
+    ) -> dict[str, tuple[int, int]]:
+        """Theme or actor (`kind`) → (stories, articles) among the items dated in
+        [since, before) (and matching `query`, when given). A story is a cluster of
+        near-duplicates (an item without one is its own story): five outlets carrying
+        one story count once."""
+        from dataclasses import replace
+
+        table, column, condition = {
+            "theme": ("item_themes", "theme", "AND t.score > 0"),
+            "actor": ("item_actors", "actor", ""),
+        }[kind]
+        subset = ""
+        params: list[object] = []
+        if query is not None:
+            narrowed = replace(query, since=None, before=None, stories=False)
+            where, params = _build_where(narrowed)
+            if where != "1":
+                subset = f"AND i.id IN (SELECT i.id FROM items i WHERE {where})"
+        return {
+            str(r[0]): (int(r[1]), int(r[2]))
+            for r in self.conn.execute(
+                f"SELECT t.{column}, count(DISTINCT coalesce(i.cluster_id, -i.id)), count(*) "
+                f"FROM items i JOIN {table} t ON t.item_id = i.id "
+                f"WHERE i.sort_at >= ? AND i.sort_at < ? {condition} {subset} "
+                f"GROUP BY t.{column}",
+                (since, before, *params),
+            )
+        }
+
+    def story_count_between(
+        self, since: str, before: str, query: ItemQuery | None = None
+    ) -> tuple[int, int]:
+        """(stories, articles) among the items dated in [since, before) matching `query`."""
+        from dataclasses import replace
+
+        narrowed = replace(query or ItemQuery(), since=since, before=before, stories=False)
+        where, params = _build_where(narrowed)
+        row = self.conn.execute(
+            "SELECT count(DISTINCT coalesce(i.cluster_id, -i.id)), count(*) FROM items i "
+            f"WHERE {where}",
+            params,
+        ).fetchone()
+        return int(row[0] or 0), int(row[1] or 0)
+
     def cooccurrence(self, since: str, before: str) -> dict[tuple[str, str], int]:
         """(actor, theme) → items naming the actor with the theme, in [since, before)."""
         return {

@@ -20,7 +20,14 @@ from tui.store.columns import (
     item_detail_fields,
     item_row_fields,
 )
-from tui.store.planner import _build_where, _count_from_cache, _count_from_sets, _marks, _plan
+from tui.store.planner import (
+    _build_where,
+    _count_from_cache,
+    _count_from_sets,
+    _marks,
+    _plan,
+    _where_parts,
+)
 from tui.store.sources import SourcesPart
 from tui.store.stories import StoriesPart
 from tui.store.story_keys import _StoryKeys, new_story_key
@@ -253,6 +260,22 @@ class ItemsPart(StoriesPart, SourcesPart):
                 f"SELECT i.id FROM items i WHERE {where} ORDER BY i.sort_at DESC, i.id DESC",
                 params,
             )
+        ]
+
+    def filter_ids(self, query: ItemQuery) -> list[int]:
+        """The items of `query.ids` that match the rest of the query (any order).
+
+        The given ids drive and every other condition is probed per item through its
+        key (full text only over the ids' range of rowids), so the cost grows with the
+        number of ids, not with the store: a watchlist tests a refresh's new items.
+        """
+        if not query.ids:
+            return []
+        where = _where_parts(query, None)
+        seek = frozenset(s.key for s in [*where.sets, *where.excluded] if s.seek)
+        sql, params = _build_where(query, driver="ids", seek=seek)
+        return [
+            int(r[0]) for r in self.conn.execute(f"SELECT i.id FROM items i WHERE {sql}", params)
         ]
 
     def mark_read_where(self, query: ItemQuery, read: bool = True) -> list[int]:

@@ -161,6 +161,10 @@ class LabelsPart(StoreBase):
             ids,
         ):
             by_id[row[0]].actors.append(row[1])
+        for row in self.conn.execute(
+            f"SELECT item_id, note FROM item_notes WHERE item_id IN ({marks})", ids
+        ):
+            by_id[row[0]].note = row[1]
 
     def user_theme_decisions(self, item_id: int) -> dict[str, bool]:
         """The user's theme decisions on an item: theme id → accepted."""

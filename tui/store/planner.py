@@ -4,6 +4,7 @@ that picks how a page or a count is found (see the cost notes at WALK_FACTOR).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sqlite3
@@ -109,6 +110,28 @@ def _label_set(key: str, table: str, column: str, values: list[str]) -> _ItemSet
             f"SELECT 1 FROM {table} WHERE item_id = {{ref}} "
             f"AND {column} COLLATE NOCASE IN ({marks})"
         ),
+    )
+
+
+def _id_set(ids: Sequence[int]) -> _ItemSet:
+    """Exactly these items (a JSON list bound as one parameter)."""
+    values = json.dumps(sorted({int(i) for i in ids}))
+    listed = "SELECT value FROM json_each(?)"
+    return _ItemSet(
+        "ids", listed, [values], unique=True, seek=f"SELECT 1 WHERE {{ref}} IN ({listed})"
+    )
+
+
+def _note_set(key: str, values: Sequence[str]) -> _ItemSet:
+    """Items whose note contains one of `values` (case-insensitive; "" = any note)."""
+    words = list(dict.fromkeys(v.lower() for v in values)) or [""]
+    test = " OR ".join("instr(lower(note), ?) > 0" for _ in words)
+    return _ItemSet(
+        key,
+        f"SELECT item_id FROM item_notes WHERE {test}",
+        list(words),
+        unique=True,
+        seek=f"SELECT 1 FROM item_notes WHERE item_id = {{ref}} AND ({test})",
     )
 
 
@@ -227,13 +250,22 @@ def _where_parts(
             where.sets.append(_label_set(f"{table}:{number}", table, column, values))
         if excluded := _values(exclude):
             where.excluded.append(_label_set(table, table, column, excluded))
+    for note_number, note_values in enumerate(query.note_groups):
+        where.sets.append(_note_set(f"notes:{note_number}", note_values))
+    if query.exclude_notes:
+        where.excluded.append(_note_set("notes", query.exclude_notes))
     positive, negative = _fts_match(query)
     fts = "SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
+    fts_args: list[object] = []
+    if query.ids:  # only the tail of the doclists: new items have the highest ids
+        where.sets.insert(0, _id_set(query.ids))
+        fts += " AND rowid BETWEEN ? AND ?"
+        fts_args = [min(query.ids), max(query.ids)]
     if positive:
         match = f"({positive}) NOT ({negative})" if negative else positive
-        where.sets.append(_ItemSet("fts", fts, [match], unique=True))
+        where.sets.append(_ItemSet("fts", fts, [match, *fts_args], unique=True))
     elif negative:
-        where.excluded.append(_ItemSet("fts", fts, [negative], unique=True))
+        where.excluded.append(_ItemSet("fts", fts, [negative, *fts_args], unique=True))
 
     driving = next((s for s in where.sets if s.key == driver), None)
     if driving is not None:  # its items, kept if in the other sets: only those looked up

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # sqlite-utils (~35 ms to import) is loaded when a migration runs
     import sqlite_utils
 
+from tui.store.analyst_schema import migrate_watch_alerts_notes
 from tui.store.story_keys import _find_story_key, new_story_key
 
 
@@ -280,5 +281,6 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_v4,
     _migrate_v5,
     _migrate_v6,
+    migrate_watch_alerts_notes,  # v7 (tui/store/analyst_schema.py)
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -82,13 +82,20 @@ class AnalysisMixin:
             since,
             now,
             describe=_with_actor(self.describe_filter(), query.actor),
+            view=self.view_for_brief(),
         )
         try:
             path.write_text(render(brief, format_for_path(str(path))), encoding="utf-8")
         except OSError as exc:
             self.notify(f"Could not write the brief: {exc}", severity="error", timeout=10)
             return
-        self.notify(f"Brief with {brief.story_count} stories written to {path}")
+        from tui.analysis.brief import history_key
+        from tui.analysis.lead import remember_brief
+
+        key = history_key(brief.view, brief.filter)
+        remember_brief(self.store, key, since, now, brief.story_ids)
+        new = f", {brief.new_count} new since the last one" if brief.previous else ""
+        self.notify(f"Brief with {brief.story_count} stories{new} written to {path}")
 
     def on_actors_panel_chosen(self: AigeoApp, event: ActorsPanel.Chosen) -> None:
         """An actor was selected in the Actors panel: filter by it (or by none)."""

@@ -34,6 +34,7 @@ from tui.ui.screens.tag_prompt import TagPrompt
 from tui.ui.screens.theme_editor import ThemeEditor
 from tui.ui.sources_actions import SourcesMixin
 from tui.ui.tracking import Tracker
+from tui.ui.watch_actions import WatchMixin
 from tui.ui.widgets.actors import ActorsPanel
 from tui.ui.widgets.counted import CountedList
 from tui.ui.widgets.items import ItemList
@@ -54,7 +55,9 @@ def utc_clock() -> datetime:
     return datetime.now(UTC)
 
 
-class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMixin, App[None]):
+class AigeoApp(
+    ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMixin, WatchMixin, App[None]
+):
     """Sources and Themes on the left; the item list over the reading pane on the right."""
 
     TITLE = "aigeo"
@@ -82,6 +85,9 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMix
         Binding("v", "toggle_stories", "Stories/items", id="stories"),
         Binding("f2,ctrl+t", "trends", "Trends", key_display="F2", id="trends"),
         Binding("b", "brief", "Brief", show=False, id="brief"),
+        Binding("i", "note", "Note on item", show=False, id="note"),
+        Binding("W", "watch", "Watch this search", show=False, id="watch"),
+        Binding("A", "alerts", "Alerts", show=False, id="alerts"),
     ]
 
     def __init__(
@@ -304,14 +310,6 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMix
         with bar.input.prevent(Input.Changed):
             bar.input.value = found[0][2]
         self.run_search(found[0][2])
-
-    def view_counts(self) -> list[tuple[int, str, int]]:
-        """Each saved view with its current count: (id, name, items)."""
-        now = self.clock()
-        return [
-            (view_id, name, self.store.count_items(parse_query(text, now=now).to_item_query()))
-            for view_id, name, text in self.store.views()
-        ]
 
     def show_current(self) -> None:
         """Show the item under the list cursor in the reading pane."""

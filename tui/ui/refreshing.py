@@ -37,6 +37,8 @@ def summary_line(summary: RefreshSummary) -> str:
         parts.append(f"{summary.failed} failed")
     if summary.skipped:
         parts.append(f"{summary.skipped} waiting")
+    if summary.alerts:
+        parts.append(f"{summary.alerts} alerts")
     if summary.cancelled:
         parts.append("cancelled")
     return "Refresh: " + ", ".join(parts) + f" ({summary.seconds:.1f} s)"
@@ -85,6 +87,9 @@ class RefreshMixin:
             if not worker.is_cancelled:
                 self.call_from_thread(self._refresh_progress, done, total, result)
 
+        from tui.feeds.alert_hook import AlertHook
+
+        hook, _problems = AlertHook.from_mapping(self.settings.alerts)
         summary = refresh_sources(
             self.db_path,
             source_ids,
@@ -92,6 +97,7 @@ class RefreshMixin:
             progress,
             due_only=due_only,
             cancel=self.refresh_cancel,
+            alert_hook=hook,
         )
         if not worker.is_cancelled:
             self.call_from_thread(self._refresh_done, summary)
@@ -108,3 +114,4 @@ class RefreshMixin:
         severity: SeverityLevel = "warning" if failed else "information"
         detail = "".join(f"\n✗ {result_line(r)}" for r in failed[:5])
         self.notify(summary_line(summary) + detail, severity=severity, timeout=8)
+        self.notify_alerts(summary)

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Sparkline, Static
 
 from tui.analysis.series import Trend
-from tui.analysis.trends import TrendReport, build_trends
+from tui.analysis.trends import TrendReport, build_trends, watched_weekly
 from tui.model import ThemeDef
 from tui.store import Store
 from tui.ui.format import plain
@@ -28,7 +28,10 @@ def rising_text(title: str, trends: list[Trend], names: dict[str, str]) -> Text:
     for trend in trends[:8]:
         text.append("  ▲ ", style="green")
         text.append_text(plain(names.get(trend.label, trend.label)))
-        counts = f"{trend.this_week} this wk, was {trend.baseline:.1f}/wk"
+        counts = (
+            f"{trend.this_week} stories ({trend.this_week_articles} art.) this wk, "
+            f"was {trend.baseline:.1f}/wk"
+        )
         text.append(f"  {counts}\n", style="dim")
     return text
 
@@ -58,6 +61,7 @@ class TrendsScreen(Screen[None]):
     def __init__(self, store: Store, themes: list[ThemeDef], today: date) -> None:
         super().__init__()
         self.report: TrendReport = build_trends(store, themes, today, TREND_WEEKS)
+        self.watched = watched_weekly(store, today, TREND_WEEKS)
 
     def compose(self) -> ComposeResult:
         report = self.report
@@ -71,7 +75,10 @@ class TrendsScreen(Screen[None]):
             with Horizontal(id="rising"):
                 yield Static(rising_text("Rising themes", report.rising_themes, report.names))
                 yield Static(rising_text("Rising actors", report.rising_actors, {}))
-            yield Label("Items per week by theme (oldest → this week)", classes="section")
+            yield Label(
+                "Stories per week by theme (oldest → this week; one story, many outlets: 1)",
+                classes="section",
+            )
             for trend in report.themes:
                 name = report.names.get(trend.label, trend.label)
                 mark = "▲ " if trend.rising else "  "
@@ -79,8 +86,18 @@ class TrendsScreen(Screen[None]):
                     yield Label(plain(mark + name), classes="trend-name")
                     yield Sparkline([float(n) for n in trend.weekly], id=f"spark-{trend.label}")
                     yield Label(
-                        f"{trend.this_week:>4} this wk {trend.baseline:5.1f} avg",
+                        f"{trend.this_week:>3} st {trend.this_week_articles:>3} art "
+                        f"{trend.baseline:4.1f} avg",
                         classes="trend-counts",
+                    )
+            if self.watched:
+                yield Label("Stories per week of each watched view", classes="section")
+            for number, (name, stories, articles) in enumerate(self.watched):
+                with Horizontal(classes="trend-row"):
+                    yield Label(plain("◉ " + name), classes="trend-name")
+                    yield Sparkline([float(n) for n in stories], id=f"view-spark-{number}")
+                    yield Label(
+                        f"{stories[-1]:>4} st. {articles[-1]:>4} art.", classes="trend-counts"
                     )
             since = report.cooccurrence_since
             yield Label(

@@ -304,6 +304,8 @@ class ItemList(ScrollView, can_focus=True):
             title.highlight_words(self.highlight_terms, "reverse", case_sensitive=False)
         if item.story_sources > 1:  # before the title: long titles are cut at the end
             title = Text(f"+{item.story_sources - 1} ", style="cyan") + title
+        if item.note:  # the analyst wrote a note on it (i)
+            title = Text("✎ ", style="yellow") + title
         if item.tags:
             title.append("  ", dim)  # (plain() trims: the gap goes outside it)
             title.append_text(plain("#" + " #".join(item.tags), style=dim))

@@ -153,4 +153,8 @@ def render_header(item: ItemDetail, themes: dict[str, ThemeDef]) -> list[Text]:
         lines.append(Text.assemble(("Also reported by: ", "bold"), plain(others)))
     if item.url:
         lines.append(Text.assemble(("Link: ", "bold"), plain(item.url, style="underline")))
+    if item.note:  # the analyst's own note (i edits it)
+        lines.append(
+            Text.assemble(("Your note: ", "bold yellow"), plain(item.note, multiline=True))
+        )
     return lines
