@@ -103,6 +103,7 @@ class ItemRow:
     story_id: int | None = None  # the story (cluster of near-duplicates) it belongs to
     story_items: int = 1  # articles in that story, itself included
     story_sources: int = 1  # distinct sources among them
+    lead: str = ""  # the start of the text of an untitled item (its list label)
 
 
 @dataclass(slots=True)

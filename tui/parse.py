@@ -56,6 +56,7 @@ from tui.text import (
     content_hash,
     html_to_text,
     one_line,
+    replace_surrogates_deep,
     safe_url,
     sanitize_html,
     text_to_html,
@@ -519,6 +520,8 @@ def _read_json(body: bytes) -> _Feed:
         feed.error = "invalid JSON Feed: nested too deeply"
     if feed.error:
         return feed
+    if b"\\u" in body or b"\\\x00u" in body:  # only \u escapes spell a lone surrogate
+        doc = replace_surrogates_deep(doc)
     problems = _check_json_feed(doc, feed)
     if feed.error:
         return feed

@@ -931,6 +931,7 @@ def _row_fields(row: sqlite3.Row) -> dict[str, object]:
         "published": row["published"],
         "read": bool(row["read"]),
         "starred": bool(row["starred"]),
+        "lead": (row["lead"] or "") if "lead" in row.keys() else "",  # noqa: SIM118 (Row)
     }
 
 
@@ -1707,7 +1708,8 @@ class Store:
         where, params = _build_where(query, driver=driver, seek=seek)
         rows = self.conn.execute(
             "SELECT i.id, i.source_id, s.title AS source, i.title, i.url, i.published, "
-            "i.read, i.starred FROM items i JOIN sources s ON s.id = i.source_id "
+            "i.read, i.starred, CASE WHEN trim(i.title) = '' THEN substr(i.text, 1, 160) "
+            "END AS lead FROM items i JOIN sources s ON s.id = i.source_id "
             f"WHERE {where} ORDER BY i.sort_at DESC, i.id DESC LIMIT ? OFFSET ?",
             (*params, query.limit, query.offset),
         ).fetchall()
