@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
-import io
 import shutil
 import signal
 import sys
@@ -27,6 +25,7 @@ import click
 
 from tui.cli import Context, emit_json, json_text, main, pass_ctx
 from tui.config import seeds_dir
+from tui.csvsafe import csv_text
 from tui.model import SourceSummary
 from tui.schedule import parse_time
 from tui.store import ItemQuery, Store, StoreError
@@ -248,11 +247,7 @@ def export(context: Context, fmt: str, output: str | None) -> None:
         if fmt == "json":
             data = (json_text(rows) + "\n").encode("utf-8")
         else:
-            buffer = io.StringIO()
-            writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-            data = buffer.getvalue().encode("utf-8")
+            data = csv_text(EXPORT_FIELDS, rows).encode("utf-8")  # formulas neutralised
     if output and output != "-":
         Path(output).write_bytes(data)
         click.echo(f"exported {len(feeds)} feeds to {output}", err=True)
