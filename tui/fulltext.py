@@ -24,6 +24,7 @@ import httpx
 from tui import __version__
 from tui.fetch import FetchResponse, fetch_feed
 from tui.model import Classification, ItemDetail
+from tui.netguard import guarded_transport
 from tui.store import Store
 from tui.text import html_to_text, safe_url, sanitize_html
 from tui.themes import Lexicon
@@ -48,14 +49,26 @@ class ArticleLimits:
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     user_agent: str = USER_AGENT
-    trust_env: bool = True
+    trust_env: bool = True  # proxies from the environment: only with allow_private
+    allow_private: bool = False  # fetch loopback/private/link-local targets (tui.netguard)
 
     @classmethod
-    def from_poll(cls, poll: object) -> ArticleLimits:
-        """The same limits as a `PollSettings` (duck-typed: no poller import needed)."""
+    def from_poll(cls, poll: object, allow_private: bool | None = None) -> ArticleLimits:
+        """The same limits as a `PollSettings` (duck-typed: no poller import needed).
+
+        `allow_private` None reads `[article] allow_private` from config.toml.
+        """
         names = ("deadline_s", "connect_timeout_s", "max_bytes", "max_redirects", "user_agent")
         values = {name: getattr(poll, name) for name in names if hasattr(poll, name)}
-        return cls(**values, trust_env=bool(getattr(poll, "trust_env", True)))
+        if allow_private is None:
+            from tui.config import load_settings
+
+            allow_private = load_settings().article_allow_private
+        return cls(
+            **values,
+            trust_env=bool(getattr(poll, "trust_env", True)),
+            allow_private=allow_private,
+        )
 
 
 @dataclass(slots=True)
@@ -93,13 +106,17 @@ async def fetch_page(
     """GET one page with the poller's fetcher and limits (never raises but cancellation)."""
     if client is not None:
         return await _fetch_with(client, url, limits)
+    # Unless private targets are allowed, every connection (each redirect hop too) goes
+    # to an address checked public at connect time (tui.netguard); no proxies then.
+    guarded = not limits.allow_private
     async with httpx.AsyncClient(
         follow_redirects=False,
         timeout=httpx.Timeout(
             limits.deadline_s, connect=min(limits.connect_timeout_s, limits.deadline_s)
         ),
         headers={"User-Agent": limits.user_agent},
-        trust_env=limits.trust_env,
+        trust_env=limits.trust_env and not guarded,
+        transport=guarded_transport() if guarded else None,
     ) as own:
         return await _fetch_with(own, url, limits)
 
@@ -117,6 +134,8 @@ async def _fetch_with(client: httpx.AsyncClient, url: str, limits: ArticleLimits
 
 def page_body(response: FetchResponse) -> bytes:
     """The HTML body of a fetch, or ArticleError saying plainly why there is none."""
+    if response.error and "is not a public address" in response.error:  # tui.netguard
+        raise ArticleError(response.error[response.error.index("refused: ") :])
     if response.error:
         raise ArticleError(f"could not fetch the page: {response.error}")
     if response.status != 200 or response.body is None:
