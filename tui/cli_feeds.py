@@ -16,6 +16,7 @@ import contextlib
 import shutil
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -317,10 +318,17 @@ def refresh(
                 emit_json({"total": 0, "ok": 0, "failed": 0, "new_items": 0, "results": []})
             return
     progress = _ProgressLine() if sys.stderr.isatty() and not quiet and not as_json else None
+    stop = _StopOnSignal()
     try:
-        summary = refresh_sources(
-            context.db_path, ids, context.poll_settings(), on_progress=progress, due_only=due
-        )
+        with stop:
+            summary = refresh_sources(
+                context.db_path,
+                ids,
+                context.poll_settings(),
+                on_progress=progress,
+                due_only=due,
+                cancel=stop.event,
+            )
     finally:
         if progress is not None:
             progress.clear()
@@ -340,8 +348,53 @@ def refresh(
                 + (f", {summary.skipped} asked us to wait" if summary.skipped else "")
                 + f"; {summary.new_items} new items"
             )
+    if summary.cancelled:
+        done = len(summary.results)
+        click.echo(
+            f"stopped by {stop.signal_name}: {done} feeds finished and stored "
+            f"({summary.new_items} new items); the others are fetched next time",
+            err=True,
+        )
+        sys.exit(128 + stop.signal_number)
     if summary.all_failed:
         sys.exit(1)
+
+
+class _StopOnSignal:
+    """SIGINT and SIGTERM stop a refresh promptly: feeds done so far stay stored.
+
+    The first signal sets `event` (the refresh cancels what is in flight, kills busy
+    parse workers and returns a summary within a second or so); a second one is the
+    default behaviour again (KeyboardInterrupt / termination), for the impatient.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.signal_number = 0
+        self._previous: dict[int, Any] = {}
+
+    @property
+    def signal_name(self) -> str:
+        return signal.Signals(self.signal_number).name if self.signal_number else "a signal"
+
+    def _handle(self, number: int, _frame: object) -> None:
+        self.signal_number = number
+        self.event.set()
+        for sig, previous in self._previous.items():  # a second signal: the default again
+            signal.signal(sig, previous)
+
+    def __enter__(self) -> _StopOnSignal:
+        if threading.current_thread() is threading.main_thread():
+            for sig in self.SIGNALS:
+                self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, previous in self._previous.items():
+            signal.signal(sig, previous)
+        self._previous.clear()
 
 
 @click.command()
@@ -377,20 +430,18 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
         click.echo("polling; each feed is fetched when it comes due. Ctrl+C stops.", err=True)
 
     async def run() -> None:
-        stop = asyncio.Event()
-        with contextlib.suppress(NotImplementedError):  # a service manager stops us with TERM
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-        await poll_forever(
-            context.db_path, settings, on_result=report, max_sleep_s=max_sleep, stop=stop
-        )
+        # A service manager stops us with TERM: like Ctrl+C, it cancels the round in
+        # flight at once (feeds already fetched and parsed are still stored).
+        main_task = asyncio.current_task()
+        assert main_task is not None
+        with contextlib.suppress(NotImplementedError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
+        await poll_forever(context.db_path, settings, on_result=report, max_sleep_s=max_sleep)
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
         asyncio.run(run())
-        if not quiet:
-            click.echo("stopped", err=True)
-    except KeyboardInterrupt:
-        if not quiet:
-            click.echo("stopped", err=True)
+    if not quiet:
+        click.echo("stopped", err=True)
 
 
 for _command in (add, remove, sources, import_, export, refresh, poll):

@@ -234,6 +234,7 @@ class ParsePool:
         self._generation = 0
         self._slots: asyncio.Semaphore | None = None
         self._inflight = 0
+        self._abandoned = False  # a job was cancelled mid-parse: close() must kill, not wait
         self._warm = False
         self._warming = asyncio.Lock()
         self._warm_task: asyncio.Task[None] | None = None
@@ -294,6 +295,11 @@ class ParsePool:
                 self._inflight += 1
                 try:
                     return await asyncio.wait_for(asyncio.wrap_future(future), self.deadline_s)
+                except asyncio.CancelledError:
+                    # Ctrl+C / SIGTERM / the UI quitting: the worker is still parsing.
+                    # Waiting for it made a stop take minutes; close() kills it instead.
+                    self._abandoned = True
+                    raise
                 except TimeoutError:
                     self._recycle(generation)
                     return ParseOutcome.failed(
@@ -340,7 +346,7 @@ class ParsePool:
         if self._executor is None:
             return
         executor, self._executor = self._executor, None
-        if self._inflight:
+        if self._inflight or self._abandoned:
             _kill_executor(executor)
         else:
             executor.shutdown(wait=True, cancel_futures=True)

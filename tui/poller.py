@@ -622,7 +622,10 @@ class Poller:
                 )
                 store.update_source(source.id, next_check_at=result.next_check_at)
 
-        await self._store.call(write)
+        # Shielded: a refresh being stopped still stores what it fetched and parsed (the
+        # store thread finishes queued writes before it closes); only fetches and parses
+        # in flight are abandoned.
+        await asyncio.shield(self._store.call(write))
 
 
 async def refresh_async(
