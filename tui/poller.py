@@ -41,6 +41,7 @@ from tui.parsework import (
     parse_and_classify,
     worker_memory_limit,
 )
+from tui.retention import prune_source
 from tui.schedule import (
     adaptive_interval,
     backoff_interval,
@@ -79,6 +80,7 @@ class PollSettings:
     parse_deadline_s: float = 30.0  # a parse running longer is abandoned
     parse_workers: int = field(default_factory=default_workers)
     max_items: int = 500  # entries kept per feed and fetch
+    keep_items: int = 0  # items kept per feed (0: all); user-marked ones always (tui.retention)
     user_agent: str = DEFAULT_USER_AGENT
     trust_env: bool = True  # honour HTTP(S)_PROXY / NO_PROXY from the environment
     min_interval_s: float = 30 * 60.0
@@ -136,6 +138,7 @@ class FeedResult:
     moved_to: str | None = None
     next_check_at: str | None = None
     error_count: int = 0  # failures in a row, this one included (0 after a success)
+    removed_items: int = 0  # old items deleted by the [poll] keep_items cap
 
     @property
     def ok(self) -> bool:
@@ -595,13 +598,13 @@ class Poller:
                 }
 
         def write(store: Store) -> None:
+            moved, note = None, None
             with store.write():
                 if result.ok and response.moved_to and response.moved_to != source.url:
                     if store.move_source(source.id, response.moved_to):
-                        result.moved_to = result.url = response.moved_to
+                        moved = response.moved_to
                     else:
                         note = f"moved permanently to {response.moved_to}, already another source"
-                        result.warning = f"{result.warning}; {note}" if result.warning else note
                 saved = store.record_refresh(
                     source.id,
                     entries=entries,
@@ -614,13 +617,27 @@ class Poller:
                 )
                 if saved is None:  # the source was removed during the refresh
                     return
-                result.new_items = len(saved.new_ids)
-                result.updated_items = len(saved.updated_ids)
+                removed = 0
+                if self.settings.keep_items and result.ok:
+                    removed = prune_source(
+                        store.conn,
+                        source.id,
+                        self.settings.keep_items,
+                        (e.guid for e, _ in entries),
+                    )
                 times = store.recent_item_times(source.id) if result.ok else []
-                result.next_check_at = self._next_check(
-                    source, response, result, ttl_minutes, times
-                )
-                store.update_source(source.id, next_check_at=result.next_check_at)
+                next_check = self._next_check(source, response, result, ttl_minutes, times)
+                store.update_source(source.id, next_check_at=next_check)
+            # Only now, after COMMIT, does the result say what was stored: a failure
+            # anywhere above rolled everything back and must not be reported as new items.
+            if moved:
+                result.moved_to = result.url = moved
+            if note:
+                result.warning = f"{result.warning}; {note}" if result.warning else note
+            result.new_items = len(saved.new_ids)
+            result.updated_items = len(saved.updated_ids)
+            result.removed_items = removed
+            result.next_check_at = next_check
 
         # Shielded: a refresh being stopped still stores what it fetched and parsed (the
         # store thread finishes queued writes before it closes); only fetches and parses
