@@ -360,3 +360,51 @@ def _kill_executor(executor: ProcessPoolExecutor) -> None:
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.join(timeout=2)
+
+
+# --------------------------------------------------------------------------- one capped task
+
+
+class CappedTaskError(Exception):
+    """A capped task ran past its deadline or its process died (e.g. at the memory cap)."""
+
+
+async def run_capped(
+    function: Callable[..., Any],
+    *args: Any,
+    deadline_s: float,
+    memory_limit: int | None,
+    warm_up: Callable[[], Any] | None = None,
+) -> Any:
+    """`function(*args)` in a worker process of its own, under the parse pool's limits.
+
+    The same fork server, initializer (Ctrl+C ignored, RLIMIT_DATA heap cap) and kill
+    as `ParsePool`: past `deadline_s` (or on cancellation) the process is killed, not
+    awaited. What `function` raises is re-raised here (MemoryError included, when it
+    reaches the cap); a process that dies, or a deadline, is CappedTaskError.
+    `warm_up` runs first in the same process (imports), outside the deadline.
+    Used for full-article extraction (tui.fulltext), one page at a time.
+    """
+    ctx = _mp_context()
+    _start_helpers(ctx)
+    executor = ProcessPoolExecutor(
+        max_workers=1, mp_context=ctx, initializer=_worker_init, initargs=(memory_limit,)
+    )
+    finished = False
+    try:
+        if warm_up is not None:
+            warming = executor.submit(warm_up)
+            await asyncio.wait_for(asyncio.wrap_future(warming), WARM_UP_TIMEOUT_S)
+        future = executor.submit(function, *args)
+        result = await asyncio.wait_for(asyncio.wrap_future(future), deadline_s)
+        finished = True
+        return result
+    except TimeoutError:
+        raise CappedTaskError(f"took longer than {deadline_s:g} s and was stopped") from None
+    except BrokenProcessPool:
+        raise CappedTaskError("its process died (probably at the memory limit)") from None
+    finally:
+        if finished:
+            executor.shutdown(wait=True)
+        else:
+            _kill_executor(executor)

@@ -365,6 +365,18 @@ def _migrate_v5(db: sqlite_utils.Database) -> None:
     Store(db.conn, None).assign_stories(ids)
 
 
+def _migrate_article_fetched(db: sqlite_utils.Database) -> None:
+    """`items.article_fetched`: 1 when the item's content and text are the full article
+    the user fetched (`f`, fetch-article); a later feed update then keeps them.
+
+    harden's migration: v8 once merged after analyst's v7 (self-contained and
+    idempotent, so its position in MIGRATIONS does not matter).
+    """
+    columns = {row[1] for row in db.execute("PRAGMA table_info(items)")}
+    if "article_fetched" not in columns:
+        db.execute("ALTER TABLE items ADD COLUMN article_fetched INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_v1,
     _migrate_v2,
@@ -372,6 +384,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_v4,
     _migrate_v5,
     _migrate_v6,
+    _migrate_article_fetched,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1399,6 +1412,9 @@ class Store:
                     result.unchanged += 1
                     continue
                 classified.append((item_id, classification))
+            if result.updated_ids:  # a fetched article keeps the themes read from it
+                fetched = self._article_fetched_ids(result.updated_ids)
+                classified = [(i, c) for i, c in classified if i not in fetched]
             if classified:  # all themes and actors in four statements
                 self.set_rule_classifications(classified)
             self.assign_stories(result.new_ids)
@@ -1452,10 +1468,30 @@ class Store:
         stories.added(item, story_key)
         return int(cur.lastrowid or 0)
 
+    def _article_fetched_ids(self, item_ids: Sequence[int]) -> set[int]:
+        """Those of `item_ids` that hold a fetched full article."""
+        found: set[int] = set()
+        for start in range(0, len(item_ids), 500):
+            chunk = list(item_ids[start : start + 500])
+            found.update(
+                int(row[0])
+                for row in self.conn.execute(
+                    f"SELECT id FROM items WHERE article_fetched = 1 AND id IN "
+                    f"({_marks(len(chunk))})",
+                    chunk,
+                )
+            )
+        return found
+
     def _update_item(self, item_id: int, item: NewItem) -> None:
+        # An item holding a fetched full article keeps its content and text; the feed's
+        # own body goes to `summary` (as save_full_article put it), the rest updates.
         self.conn.execute(
             "UPDATE items SET url = ?, title = ?, author = ?, "
-            "published = COALESCE(?, published), summary = ?, content = ?, text = ?, "
+            "published = COALESCE(?, published), "
+            "summary = CASE WHEN article_fetched = 1 THEN COALESCE(?, ?, summary) ELSE ? END, "
+            "content = CASE WHEN article_fetched = 1 THEN content ELSE ? END, "
+            "text = CASE WHEN article_fetched = 1 THEN text ELSE ? END, "
             "content_hash = ?, lang = ?, canonical_url = ?, "
             "sort_at = COALESCE(?, ?, sort_at) WHERE id = ?",
             (
@@ -1463,6 +1499,8 @@ class Store:
                 item.title,
                 item.author,
                 item.published,
+                item.summary,
+                item.content,
                 item.summary,
                 item.content,
                 item.text,
@@ -1853,13 +1891,15 @@ class Store:
 
         The feed's summary is kept (a summary-only feed's text was stored as content: it
         moves to `summary`); the content hash stays the feed's, so a refresh of an
-        unchanged entry leaves the full text alone. Read, starred, tags and user theme
-        decisions are untouched. False when the item does not exist.
+        unchanged entry leaves the full text alone, and `article_fetched` makes a changed
+        one keep it too (see _update_item). Read, starred, tags and user theme decisions
+        are untouched. False when the item does not exist.
         """
         with self.write():
             changed = self.conn.execute(
-                "UPDATE items SET summary = COALESCE(summary, content), content = ?, text = ? "
-                "WHERE id = ?",
+                "UPDATE items SET summary = CASE WHEN article_fetched = 1 THEN summary "
+                "ELSE COALESCE(summary, content) END, content = ?, text = ?, "
+                "article_fetched = 1 WHERE id = ?",
                 (content, text, item_id),
             ).rowcount
             if changed:
