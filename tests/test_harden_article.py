@@ -23,9 +23,10 @@ from tests.farm import MIB, watch_tree
 from tests.feedserver import FeedServer, Reply
 from tests.test_fulltext import ALLOW_PRIVATE, HTML, PAGE
 from tests.test_harden_terminal import cli_env
-from tui.fulltext import ArticleError, ArticleLimits, fetch_full_article
-from tui.poller import PollSettings, refresh_sources
-from tui.store import ItemQuery, Store
+from tui.feeds.fulltext import ArticleError, ArticleLimits, fetch_full_article
+from tui.feeds.poller import PollSettings, refresh_sources
+from tui.model import ItemQuery
+from tui.store import Store
 from tui.themes import load_lexicon
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.feedserver import FeedServer, Reply, rss
-from tui.poller import PollSettings, refresh_sources
+from tui.feeds.poller import PollSettings, refresh_sources
 from tui.store import Store
 
 FEED = rss([("g1", "Chips", "Export controls on advanced chips and compute. " * 4)])

@@ -14,8 +14,9 @@ import sqlite3
 from pathlib import Path
 
 from tests.feedserver import FeedServer, Reply, Seen
-from tui.poller import PollSettings, refresh_sources
-from tui.store import ItemQuery, Store
+from tui.feeds.poller import PollSettings, refresh_sources
+from tui.model import ItemQuery
+from tui.store import Store
 
 TEXT = "Export controls on advanced chips and the compute race between the US and China. "
 KEEP = 15

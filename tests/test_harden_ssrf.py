@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-import tui.netguard
+import tui.feeds.netguard
 from tests.feedserver import FeedServer, Reply
 from tests.test_fulltext import ALLOW_PRIVATE, HTML, PAGE, store_entry
 from tests.test_harden_terminal import cli_env
-from tui.fulltext import ArticleError, ArticleLimits, fetch_full_article
+from tui.feeds.fulltext import ArticleError, ArticleLimits, fetch_full_article
 from tui.store import Store
 from tui.themes import load_lexicon
 
@@ -115,8 +115,8 @@ def test_the_cli_refuses_by_default_and_the_config_switch_allows(
 @pytest.fixture
 def loopback_one_is_public(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Treat 127.0.0.1 (and only it) as public; record every name the guard resolves."""
-    real_refusal = tui.netguard.address_refusal
-    real_resolve = tui.netguard.resolve
+    real_refusal = tui.feeds.netguard.address_refusal
+    real_resolve = tui.feeds.netguard.resolve
     resolved: list[str] = []
 
     def refusal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
@@ -128,8 +128,8 @@ def loopback_one_is_public(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             return [ipaddress.ip_address("127.0.0.1")]
         return await real_resolve(host, port)
 
-    monkeypatch.setattr(tui.netguard, "address_refusal", refusal)
-    monkeypatch.setattr(tui.netguard, "resolve", resolve)
+    monkeypatch.setattr(tui.feeds.netguard, "address_refusal", refusal)
+    monkeypatch.setattr(tui.feeds.netguard, "resolve", resolve)
     return resolved
 
 

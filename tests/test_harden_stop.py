@@ -21,7 +21,8 @@ import pytest
 
 from tests.feedserver import FeedServer, Reply, rss
 from tests.test_harden_terminal import cli_env
-from tui.store import ItemQuery, Store
+from tui.model import ItemQuery
+from tui.store import Store
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform != "linux", reason="/proc")]
 ROOT = Path(__file__).resolve().parents[1]

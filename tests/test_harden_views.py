@@ -21,11 +21,11 @@ import pytest
 
 from tests.feedserver import FeedServer, Reply
 from tests.test_harden_terminal import cli_env
-from tui.article import html_to_markdown
+from tui.feeds.poller import PollSettings, refresh_sources
 from tui.htmldepth import max_depth
-from tui.model import ItemDetail
-from tui.poller import PollSettings, refresh_sources
-from tui.store import ItemQuery, Store
+from tui.item_body import html_to_markdown
+from tui.model import ItemDetail, ItemQuery
+from tui.store import Store
 from tui.text import sanitize_html
 from tui.ui.app import make_app
 from tui.ui.widgets.items import ItemList

@@ -1,7 +1,7 @@
 """Full article on demand: fetch an item's web page and keep its main text.
 
 For feeds that carry only a summary. The page is fetched with the poller's own fetcher
-(`tui.fetch.fetch_feed`: deadline, decompressed-size cap, redirect cap, http/https
+(`tui.feeds.fetch.fetch_feed`: deadline, decompressed-size cap, redirect cap, http/https
 only), its main text is extracted with trafilatura (navigation, ads, comments and
 boilerplate dropped), then sanitised like feed content (`sanitize_html`: no scripts,
 no escapes, links http/https/mailto) before anything is stored.
@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import httpx
 
 from tui import __version__
-from tui.fetch import FetchResponse, fetch_feed
+from tui.feeds.fetch import FetchResponse, fetch_feed
+from tui.feeds.netguard import guarded_transport
 from tui.model import Classification, ItemDetail
-from tui.netguard import guarded_transport
 from tui.store import Store
 from tui.text import html_to_text, safe_url, sanitize_html
 from tui.themes import Lexicon
@@ -54,7 +54,7 @@ class ArticleLimits:
     max_redirects: int = 5
     user_agent: str = USER_AGENT
     trust_env: bool = True  # proxies from the environment: only with allow_private
-    allow_private: bool = False  # fetch loopback/private/link-local targets (tui.netguard)
+    allow_private: bool = False  # fetch loopback/private/link-local targets (tui.feeds.netguard)
     memory_limit: int = ARTICLE_MEMORY_LIMIT  # the extraction worker's heap (RLIMIT_DATA)
     extract_deadline_s: float = 30.0  # extraction (as a feed's parse_deadline_s)
 
@@ -115,7 +115,7 @@ async def fetch_page(
     if client is not None:
         return await _fetch_with(client, url, limits)
     # Unless private targets are allowed, every connection (each redirect hop too) goes
-    # to an address checked public at connect time (tui.netguard); no proxies then.
+    # to an address checked public at connect time (tui.feeds.netguard); no proxies then.
     guarded = not limits.allow_private
     async with httpx.AsyncClient(
         follow_redirects=False,
@@ -142,7 +142,7 @@ async def _fetch_with(client: httpx.AsyncClient, url: str, limits: ArticleLimits
 
 def page_body(response: FetchResponse) -> bytes:
     """The HTML body of a fetch, or ArticleError saying plainly why there is none."""
-    if response.error and "is not a public address" in response.error:  # tui.netguard
+    if response.error and "is not a public address" in response.error:  # tui.feeds.netguard
         raise ArticleError(response.error[response.error.index("refused: ") :])
     if response.error:
         raise ArticleError(f"could not fetch the page: {response.error}")
@@ -183,7 +183,7 @@ async def extract_capped(
 ) -> tuple[str, str]:
     """`extract_article` in a worker process with the feed parser's caps: a heap limit
     (ARTICLE_MEMORY_LIMIT) and the fetch deadline; a hostile page costs that process."""
-    from tui.parsework import CappedTaskError, run_capped
+    from tui.feeds.workers import CappedTaskError, run_capped
 
     try:
         content, text = await run_capped(

@@ -1,8 +1,8 @@
 """The refresh engine: fetch many feeds at once, politely, and store what changed.
 
 One shared httpx.AsyncClient (HTTP/1.1 keep-alive) with bounded concurrency overall and
-per host; conditional GET; hard limits from tui.fetch; parsing and classification in
-worker processes (tui.parsework); store writes on one dedicated thread, one transaction
+per host; conditional GET; hard limits from tui.feeds.fetch; parsing and classification in
+worker processes (tui.feeds.workers); store writes on one dedicated thread, one transaction
 per feed. A feed's failure is data on its source row and in `fetches`, never an
 exception that stops the others.
 
@@ -31,18 +31,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from tui import __version__
-from tui.fetch import FetchResponse, fetch_feed
-from tui.model import Classification, NewItem, Source
-from tui.parsework import (
-    ParseFunction,
-    ParseJob,
-    ParsePool,
-    default_workers,
-    parse_and_classify,
-    worker_memory_limit,
-)
-from tui.retention import prune_source
-from tui.schedule import (
+from tui.feeds.fetch import FetchResponse, fetch_feed
+from tui.feeds.schedule import (
     adaptive_interval,
     backoff_interval,
     iso_after,
@@ -50,7 +40,17 @@ from tui.schedule import (
     parse_time,
     success_interval,
 )
+from tui.feeds.workers import (
+    ParseFunction,
+    ParseJob,
+    ParsePool,
+    default_workers,
+    parse_and_classify,
+    worker_memory_limit,
+)
+from tui.model import Classification, NewItem, Source
 from tui.store import Store, utc_now
+from tui.store.retention import prune_source
 
 DEFAULT_USER_AGENT = f"aigeo/{__version__} (+terminal feed reader)"
 HOLD_STATUSES = frozenset({429, 503})  # the server asked us to wait (Retry-After)
@@ -80,7 +80,9 @@ class PollSettings:
     parse_deadline_s: float = 30.0  # a parse running longer is abandoned
     parse_workers: int = field(default_factory=default_workers)
     max_items: int = 500  # entries kept per feed and fetch
-    keep_items: int = 0  # items kept per feed (0: all); user-marked ones always (tui.retention)
+    keep_items: int = (
+        0  # items kept per feed (0: all); user-marked ones always (tui.store.retention)
+    )
     user_agent: str = DEFAULT_USER_AGENT
     trust_env: bool = True  # honour HTTP(S)_PROXY / NO_PROXY from the environment
     min_interval_s: float = 30 * 60.0
