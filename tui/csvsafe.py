@@ -4,7 +4,7 @@ A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is read by E
 LibreOffice and Google Sheets as a formula (`=HYPERLINK(...)`, `@SUM(...)`, DDE), so
 a feed title could run one on the user's machine. Such cells get a leading `'`, which
 every spreadsheet shows as text. Every CSV the project writes goes through here.
-Lines end in CRLF (RFC 4180), so that a CR inside a cell is quoted.
+Every cell is quoted, so that a CR inside a cell cannot split a row.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ def neutralise_cell(value: Any) -> Any:
 def csv_text(fieldnames: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
     """A header line and one line per row, every cell (header included) neutralised."""
     buffer = io.StringIO()
-    # RFC 4180 line ends: the csv module quotes a cell holding any character of the
-    # line terminator, so with "\n" alone a bare CR in a cell split the row in readers.
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # Every cell quoted: with "\n" line ends the csv module leaves a bare CR in a cell
+    # unquoted (it split the row in readers); CRLF line ends would put raw CRs on a
+    # terminal. Quoted, a CR stays inside its cell.
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow([neutralise_cell(name) for name in fieldnames])
     for row in rows:
         writer.writerow([neutralise_cell(row.get(name)) for name in fieldnames])
