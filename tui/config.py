@@ -61,6 +61,7 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)  # action → key(s), e.g. {"star": "S"}
     poll: dict[str, object] = field(default_factory=dict)  # the [poll] table (PollSettings)
     alerts: dict[str, object] = field(default_factory=dict)  # [alerts] (tui.alert_hook)
+    article_allow_private: bool = False  # [article] allow_private: fetch intranet pages too
     problems: list[str] = field(default_factory=list)
 
 
@@ -89,6 +90,12 @@ def load_settings(path: Path | None = None) -> Settings:
     alerts = data.get("alerts", {})
     if isinstance(alerts, dict):
         settings.alerts = alerts
+    article = data.get("article", {})
+    allow_private = article.get("allow_private", False) if isinstance(article, dict) else False
+    if isinstance(allow_private, bool):
+        settings.article_allow_private = allow_private
+    else:
+        settings.problems.append(f"{path}: article.allow_private must be true or false")
     keys = data.get("keys", {})
     if isinstance(keys, dict):
         settings.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import re
 
+from tui.htmldepth import flatten_deep
 from tui.model import ItemDetail
-from tui.text import terminal_safe
+from tui.text import html_to_text, terminal_safe
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 MAX_MARKDOWN_CHARS = 400_000  # a reading pane never needs more; keeps rendering snappy
 
 
 def html_to_markdown(html: str) -> str:
-    """Sanitised HTML → Markdown (ATX headings, `*` bullets, emphasis escaped)."""
+    """Sanitised HTML → Markdown (ATX headings, `*` bullets, emphasis escaped).
+
+    markdownify recurses per element, so nesting past `flatten_deep`'s cap is flattened
+    first (text kept); should a converter still fail on some structure, the plain text
+    (an iterative, regex-driven walk) is shown instead of nothing.
+    """
     from markdownify import markdownify  # imported on demand: only the reader needs it
 
-    markdown = markdownify(html, heading_style="ATX", bullets="*", strip=["img"])
+    try:
+        markdown = markdownify(flatten_deep(html), heading_style="ATX", bullets="*", strip=["img"])
+    except RecursionError:
+        return html_to_text(html)
     return _BLANK_RUNS.sub("\n\n", markdown).strip()
 
 

@@ -104,6 +104,7 @@ class ItemRow:
     story_items: int = 1  # articles in that story, itself included
     story_sources: int = 1  # distinct sources among them
     note: str = ""  # the analyst's own note (item_notes; never written by a refresh)
+    lead: str | None = None  # the start of the text of an untitled item (its list label)
 
 
 @dataclass(slots=True)

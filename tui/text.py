@@ -38,7 +38,46 @@ _CONTROLS_KEEP_NL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROLS_ALL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Anything terminal_safe would change in multiline mode (every escape starts with ESC
 # or a C1 control, both in here).
-_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# A lone UTF-16 surrogate (JSON's "\ud800", a bad character reference) cannot be
+# encoded as UTF-8: SQLite, nh3 and the terminal all refuse it. It becomes U+FFFD.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def replace_surrogates(text: str) -> str:
+    """`text` with every lone surrogate replaced by U+FFFD (the Unicode replacement)."""
+    return _SURROGATES.sub(REPLACEMENT, text)
+
+
+def replace_surrogates_deep(document: Any) -> Any:
+    """A decoded JSON document with lone surrogates replaced in every string and key.
+
+    Iterative (a hostile document can nest deeply); containers are updated in place.
+    """
+    if isinstance(document, str):
+        return replace_surrogates(document)
+    pending = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            for index, value in enumerate(node):
+                if isinstance(value, str):
+                    node[index] = replace_surrogates(value)
+                elif isinstance(value, list | dict):
+                    pending.append(value)
+        elif isinstance(node, dict):
+            for key in list(node):
+                value = node[key]
+                if isinstance(value, str):
+                    value = replace_surrogates(value)
+                elif isinstance(value, list | dict):
+                    pending.append(value)
+                if isinstance(key, str) and _SURROGATES.search(key):
+                    del node[key]
+                    key = replace_surrogates(key)
+                node[key] = value
+    return document
 
 
 def strip_escapes(text: str) -> str:
@@ -57,7 +96,7 @@ def terminal_safe(text: str | None, *, multiline: bool = True) -> str:
     if multiline and "\r" not in text and not _NEEDS_CLEANING.search(text):
         return text  # the common case: one cheap scan instead of three substitutions
     text = strip_escapes(text)
-    text = _BIDI.sub("", text)
+    text = _BIDI.sub("", _SURROGATES.sub(REPLACEMENT, text))
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         return _CONTROLS_KEEP_NL.sub("", text)
@@ -164,7 +203,7 @@ _SELF_CLOSED = re.compile(
     re.IGNORECASE,
 )
 _BR_PAIR = re.compile(r"(<br\b[^<>]*>)\s*</br\s*>", re.IGNORECASE)
-_POST_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_POST_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _xhtml_fixups(html: str) -> str:

@@ -26,7 +26,12 @@ from tui.themes import load_lexicon
 PAGE = (Path(__file__).parents[1] / "support" / "fixtures" / "article_page.html").read_bytes()
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 SUMMARY = "Washington widens AI chip export rules. Read more on the site."
-FAST = ArticleLimits(deadline_s=1.0, connect_timeout_s=1.0, max_bytes=256 * 1024)
+# The pages are served on 127.0.0.1: private targets allowed, as `[article] allow_private`
+# does for an intranet (tests/test_harden_ssrf.py checks the refusal without it).
+FAST = ArticleLimits(
+    deadline_s=1.0, connect_timeout_s=1.0, max_bytes=256 * 1024, allow_private=True
+)
+ALLOW_PRIVATE = "[article]\nallow_private = true\n"
 
 
 def summary_feed(link: str) -> bytes:
@@ -203,6 +208,7 @@ def test_redirect_to_a_file_url_is_refused(store: Store, server: FeedServer) -> 
 
 def test_cli_fetch_article_json_and_failure(db_path: Path, server: FeedServer) -> None:
     url = server.route("/news/chips", Reply(200, PAGE, headers=HTML))
+    (db_path.parent / "config.toml").write_text(ALLOW_PRIVATE, encoding="utf-8")
     with Store.open(db_path) as store:
         item_id = store_entry(store, url)
     runner = CliRunner()

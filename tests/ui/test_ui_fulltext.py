@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from tests.feeds.test_fulltext import HTML, PAGE, store_entry
+from tests.feeds.test_fulltext import ALLOW_PRIVATE, HTML, PAGE, store_entry
 from tests.support.feedserver import FeedServer, Reply
 from tui.store import Store
 from tui.ui.app import AigeoApp, make_app
@@ -29,6 +29,7 @@ async def test_f_fetches_the_full_article_into_the_reader(
     db_path: Path, feed_server: FeedServer
 ) -> None:
     url = feed_server.route("/news/chips", Reply(200, PAGE, headers=HTML))
+    (db_path.parent / "config.toml").write_text(ALLOW_PRIVATE, encoding="utf-8")
     with Store.open(db_path) as store:
         item_id = store_entry(store, url)
         store.add_tags([item_id], ["watch"])
@@ -48,6 +49,7 @@ async def test_f_failure_is_a_warning_and_changes_nothing(
     db_path: Path, feed_server: FeedServer
 ) -> None:
     url = feed_server.route("/gone", Reply(404, b"gone", headers=HTML))
+    (db_path.parent / "config.toml").write_text(ALLOW_PRIVATE, encoding="utf-8")
     with Store.open(db_path) as store:
         item_id = store_entry(store, url)
         before = store.get_item(item_id)

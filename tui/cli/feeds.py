@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
-import io
 import shutil
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +26,7 @@ import click
 
 from tui.cli.context import Context, emit_json, open_store, pass_ctx
 from tui.config import load_settings, seeds_dir
+from tui.csvsafe import csv_text
 from tui.feeds.schedule import parse_time
 from tui.model import ItemQuery, SourceSummary
 from tui.text import json_text, terminal_safe
@@ -239,11 +239,7 @@ def export(context: Context, fmt: str, output: str | None) -> None:
         if fmt == "json":
             data = (json_text(rows) + "\n").encode("utf-8")
         else:
-            buffer = io.StringIO()
-            writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-            data = buffer.getvalue().encode("utf-8")
+            data = csv_text(EXPORT_FIELDS, rows).encode("utf-8")  # formulas neutralised
     if output and output != "-":
         Path(output).write_bytes(data)
         click.echo(f"exported {len(feeds)} feeds to {output}", err=True)
@@ -313,16 +309,19 @@ def refresh(
                 emit_json({"total": 0, "ok": 0, "failed": 0, "new_items": 0, "results": []})
             return
     progress = _ProgressLine() if sys.stderr.isatty() and not quiet and not as_json else None
+    stop = _StopOnSignal()
     try:
         settings = load_settings()
-        summary = refresh_sources(
-            context.db_path,
-            ids,
-            context.poll_settings(settings),
-            on_progress=progress,
-            due_only=due,
-            alert_hook=context.alert_hook(settings),
-        )
+        with stop:
+            summary = refresh_sources(
+                context.db_path,
+                ids,
+                context.poll_settings(settings),
+                on_progress=progress,
+                due_only=due,
+                cancel=stop.event,
+                alert_hook=context.alert_hook(settings),
+            )
     finally:
         if progress is not None:
             progress.clear()
@@ -343,8 +342,53 @@ def refresh(
                 + f"; {summary.new_items} new items"
                 + (f"; {summary.alerts} alerts (`aigeo alerts`)" if summary.alerts else "")
             )
+    if summary.cancelled:
+        done = len(summary.results)
+        click.echo(
+            f"stopped by {stop.signal_name}: {done} feeds finished and stored "
+            f"({summary.new_items} new items); the others are fetched next time",
+            err=True,
+        )
+        sys.exit(128 + stop.signal_number)
     if summary.all_failed:
         sys.exit(1)
+
+
+class _StopOnSignal:
+    """SIGINT and SIGTERM stop a refresh promptly: feeds done so far stay stored.
+
+    The first signal sets `event` (the refresh cancels what is in flight, kills busy
+    parse workers and returns a summary within a second or so); a second one is the
+    default behaviour again (KeyboardInterrupt / termination), for the impatient.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.signal_number = 0
+        self._previous: dict[int, Any] = {}
+
+    @property
+    def signal_name(self) -> str:
+        return signal.Signals(self.signal_number).name if self.signal_number else "a signal"
+
+    def _handle(self, number: int, _frame: object) -> None:
+        self.signal_number = number
+        self.event.set()
+        for sig, previous in self._previous.items():  # a second signal: the default again
+            signal.signal(sig, previous)
+
+    def __enter__(self) -> _StopOnSignal:
+        if threading.current_thread() is threading.main_thread():
+            for sig in self.SIGNALS:
+                self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, previous in self._previous.items():
+            signal.signal(sig, previous)
+        self._previous.clear()
 
 
 @click.command()
@@ -385,25 +429,20 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
         click.echo("polling; each feed is fetched when it comes due. Ctrl+C stops.", err=True)
 
     async def run() -> None:
-        stop = asyncio.Event()
-        with contextlib.suppress(NotImplementedError):  # a service manager stops us with TERM
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        # A service manager stops us with TERM: like Ctrl+C, it cancels the round in
+        # flight at once (feeds already fetched and parsed are still stored).
+        main_task = asyncio.current_task()
+        assert main_task is not None
+        with contextlib.suppress(NotImplementedError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
         await poll_forever(
-            context.db_path,
-            settings,
-            on_result=report,
-            max_sleep_s=max_sleep,
-            stop=stop,
-            alert_hook=hook,
+            context.db_path, settings, on_result=report, max_sleep_s=max_sleep, alert_hook=hook
         )
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
         asyncio.run(run())
-        if not quiet:
-            click.echo("stopped", err=True)
-    except KeyboardInterrupt:
-        if not quiet:
-            click.echo("stopped", err=True)
+    if not quiet:
+        click.echo("stopped", err=True)
 
 
 COMMANDS = (add, remove, sources, import_, export, refresh, poll)

@@ -284,9 +284,10 @@ async def _fetch(
                     except (httpx.InvalidURL, ValueError):
                         result.error = f"redirect to an invalid URL ({location[:200]!r})"
                         return
+                    # RFC 9110: only a chain of permanent redirects says the resource
+                    # moved; one temporary hop anywhere means "keep asking the old URL".
                     permanent = permanent and response.status_code in PERMANENT_REDIRECTS
-                    if permanent:
-                        result.moved_to = next_url
+                    result.moved_to = next_url if permanent else None
                 else:
                     await _take_response(response, result, max_bytes)
                     return

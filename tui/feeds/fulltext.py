@@ -23,6 +23,7 @@ import httpx
 
 from tui import __version__
 from tui.feeds.fetch import FetchResponse, fetch_feed
+from tui.feeds.netguard import guarded_transport
 from tui.model import Classification, ItemDetail
 from tui.store import Store
 from tui.text import html_to_text, safe_url, sanitize_html
@@ -32,6 +33,10 @@ HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 USER_AGENT = f"aigeo/{__version__} (+terminal feed reader)"
 MIN_ARTICLE_CHARS = 200  # less than this is a teaser, a paywall or a cookie wall
+#: RLIMIT_DATA of the extraction worker. lxml builds a tree of every element of the
+#: page: a 10 MiB page of tiny elements took ~1 GiB and minutes in the main process.
+#: Real articles extract in well under half of this (tests/test_harden_article.py).
+ARTICLE_MEMORY_LIMIT = 120 * 1024 * 1024
 _CHARSET = re.compile(r"charset\s*=\s*\"?([A-Za-z0-9._:-]{1,40})", re.IGNORECASE)
 
 
@@ -48,14 +53,30 @@ class ArticleLimits:
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     user_agent: str = USER_AGENT
-    trust_env: bool = True
+    trust_env: bool = True  # proxies from the environment: only with allow_private
+    allow_private: bool = False  # fetch loopback/private/link-local targets (tui.feeds.netguard)
+    memory_limit: int = ARTICLE_MEMORY_LIMIT  # the extraction worker's heap (RLIMIT_DATA)
+    extract_deadline_s: float = 30.0  # extraction (as a feed's parse_deadline_s)
 
     @classmethod
-    def from_poll(cls, poll: object) -> ArticleLimits:
-        """The same limits as a `PollSettings` (duck-typed: no poller import needed)."""
+    def from_poll(cls, poll: object, allow_private: bool | None = None) -> ArticleLimits:
+        """The same limits as a `PollSettings` (duck-typed: no poller import needed).
+
+        `allow_private` None reads `[article] allow_private` from config.toml.
+        """
         names = ("deadline_s", "connect_timeout_s", "max_bytes", "max_redirects", "user_agent")
         values = {name: getattr(poll, name) for name in names if hasattr(poll, name)}
-        return cls(**values, trust_env=bool(getattr(poll, "trust_env", True)))
+        if hasattr(poll, "parse_deadline_s"):
+            values["extract_deadline_s"] = poll.parse_deadline_s
+        if allow_private is None:
+            from tui.config import load_settings
+
+            allow_private = load_settings().article_allow_private
+        return cls(
+            **values,
+            trust_env=bool(getattr(poll, "trust_env", True)),
+            allow_private=allow_private,
+        )
 
 
 @dataclass(slots=True)
@@ -93,13 +114,17 @@ async def fetch_page(
     """GET one page with the poller's fetcher and limits (never raises but cancellation)."""
     if client is not None:
         return await _fetch_with(client, url, limits)
+    # Unless private targets are allowed, every connection (each redirect hop too) goes
+    # to an address checked public at connect time (tui.feeds.netguard); no proxies then.
+    guarded = not limits.allow_private
     async with httpx.AsyncClient(
         follow_redirects=False,
         timeout=httpx.Timeout(
             limits.deadline_s, connect=min(limits.connect_timeout_s, limits.deadline_s)
         ),
         headers={"User-Agent": limits.user_agent},
-        trust_env=limits.trust_env,
+        trust_env=limits.trust_env and not guarded,
+        transport=guarded_transport() if guarded else None,
     ) as own:
         return await _fetch_with(own, url, limits)
 
@@ -117,6 +142,8 @@ async def _fetch_with(client: httpx.AsyncClient, url: str, limits: ArticleLimits
 
 def page_body(response: FetchResponse) -> bytes:
     """The HTML body of a fetch, or ArticleError saying plainly why there is none."""
+    if response.error and "is not a public address" in response.error:  # tui.feeds.netguard
+        raise ArticleError(response.error[response.error.index("refused: ") :])
     if response.error:
         raise ArticleError(f"could not fetch the page: {response.error}")
     if response.status != 200 or response.body is None:
@@ -151,6 +178,37 @@ def decode_page(body: bytes, content_type: str | None) -> str | bytes:
     return body
 
 
+async def extract_capped(
+    page: str | bytes, base_url: str | None, limits: ArticleLimits
+) -> tuple[str, str]:
+    """`extract_article` in a worker process with the feed parser's caps: a heap limit
+    (ARTICLE_MEMORY_LIMIT) and the fetch deadline; a hostile page costs that process."""
+    from tui.feeds.workers import CappedTaskError, run_capped
+
+    try:
+        content, text = await run_capped(
+            extract_article,
+            page,
+            base_url,
+            deadline_s=limits.extract_deadline_s,
+            memory_limit=limits.memory_limit,
+            warm_up=_import_extractor,
+        )
+    except MemoryError:
+        raise ArticleError(TOO_COMPLEX) from None
+    except CappedTaskError as exc:
+        raise ArticleError(f"could not read the page: extracting its text {exc}") from None
+    return str(content), str(text)
+
+
+def _import_extractor() -> None:
+    """Worker warm-up: import trafilatura (~0.3 s) before the extraction's deadline runs."""
+    import trafilatura  # noqa: F401
+
+
+TOO_COMPLEX = "the page is too complex to read within the memory limit; nothing changed"
+
+
 def extract_article(page: str | bytes, base_url: str | None) -> tuple[str, str]:
     """The main text of an HTML page as (sanitised HTML, plain text).
 
@@ -172,6 +230,8 @@ def extract_article(page: str | bytes, base_url: str | None) -> tuple[str, str]:
             with_metadata=False,
             deduplicate=False,
         )
+    except MemoryError:  # the worker's heap cap (extract_capped)
+        raise ArticleError(TOO_COMPLEX) from None
     except Exception as exc:  # a parser crash on a hostile page is a failed fetch, not ours
         raise ArticleError(f"could not read the page ({type(exc).__name__})") from exc
     content = sanitize_html(extracted or "", base_url)
@@ -201,7 +261,7 @@ async def prepare_article_async(
     response = await fetch_page(url, limits)
     body = page_body(response)
     page = decode_page(body, response.content_type)
-    content, text = await asyncio.to_thread(extract_article, page, response.url)
+    content, text = await extract_capped(page, response.url, limits)
     if len(text) < MIN_ARTICLE_CHARS or len(text) <= len(item.text or ""):
         raise ArticleError(
             f"the page has no more text than the item already has ({len(text)} characters "

@@ -45,7 +45,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tui.feeds.feeddoc import EntryDraft, FeedDoc
 from tui.feeds.formats import reader_for
-from tui.feeds.sniff import HTML_PAGE_ERROR, OPML_ERROR, strip_bom
+from tui.feeds.preselect import preselect_entries
+from tui.feeds.sniff import HTML_PAGE_ERROR, OPML_ERROR, looks_like_json, strip_bom
 from tui.model import NewItem
 from tui.text import content_hash, html_to_text, one_line, safe_url, sanitize_html, text_to_html
 
@@ -101,10 +102,15 @@ def parse_feed(
     now = now or datetime.now(UTC)
     doc_url = safe_url(url)
     try:
+        dropped = 0
+        if not looks_like_json(body):  # a huge feed: feedparser reads only the newest
+            body, dropped = preselect_entries(body, max(0, max_items), now)
         feed = _read(body, doc_url, content_type, fast)
         if feed.error:
             return _failed(feed.format, feed.error)
-        return _finish(feed, doc_url, max(0, max_items), now)
+        parsed = _finish(feed, doc_url, max(0, max_items), now)
+        parsed.truncated += dropped
+        return parsed
     except MemoryError:  # the worker's memory cap (tui.feeds.workers) stopped a blow-up
         return _failed("unknown", TOO_COMPLEX_ERROR)
     except Exception as exc:  # a parser bug must not take the poller's batch down

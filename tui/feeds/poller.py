@@ -50,6 +50,7 @@ from tui.feeds.workers import (
 )
 from tui.model import Classification, NewItem, Source
 from tui.store import Store, utc_now
+from tui.store.retention import prune_source
 
 HOLD_STATUSES = frozenset({429, 503})  # the server asked us to wait (Retry-After)
 POLL_RETRY_S = 5.0  # `poll`: how soon to look again when a source was never checked
@@ -478,13 +479,13 @@ class Poller:
         raised: list[Alert] = []
 
         def write(store: Store) -> None:
+            moved, note = None, None
             with store.write():
                 if result.ok and response.moved_to and response.moved_to != source.url:
                     if store.move_source(source.id, response.moved_to):
-                        result.moved_to = result.url = response.moved_to
+                        moved = response.moved_to
                     else:
                         note = f"moved permanently to {response.moved_to}, already another source"
-                        result.warning = f"{result.warning}; {note}" if result.warning else note
                 saved = store.record_refresh(
                     source.id,
                     entries=entries,
@@ -497,17 +498,35 @@ class Poller:
                 )
                 if saved is None:  # the source was removed during the refresh
                     return
-                result.new_items = len(saved.new_ids)
-                result.updated_items = len(saved.updated_ids)
-                raised.extend(raise_alerts(store, saved.new_ids))  # same transaction
-                result.alerts = len(raised)
+                removed = 0
+                if self.settings.keep_items and result.ok:
+                    removed = prune_source(
+                        store.conn,
+                        source.id,
+                        self.settings.keep_items,
+                        (e.guid for e, _ in entries),
+                    )
+                alerts = raise_alerts(store, saved.new_ids)  # same transaction
                 times = store.recent_item_times(source.id) if result.ok else []
-                result.next_check_at = self._next_check(
-                    source, response, result, ttl_minutes, times
-                )
-                store.update_source(source.id, next_check_at=result.next_check_at)
+                next_check = self._next_check(source, response, result, ttl_minutes, times)
+                store.update_source(source.id, next_check_at=next_check)
+            # Only now, after COMMIT, does the result say what was stored: a failure
+            # anywhere above rolled everything back and must not be reported as new items.
+            if moved:
+                result.moved_to = result.url = moved
+            if note:
+                result.warning = f"{result.warning}; {note}" if result.warning else note
+            result.new_items = len(saved.new_ids)
+            result.updated_items = len(saved.updated_ids)
+            result.removed_items = removed
+            result.next_check_at = next_check
+            raised.extend(alerts)
+            result.alerts = len(raised)
 
-        await self._store.call(write)
+        # Shielded: a refresh being stopped still stores what it fetched and parsed (the
+        # store thread finishes queued writes before it closes); only fetches and parses
+        # in flight are abandoned.
+        await asyncio.shield(self._store.call(write))
         if self._hooks is not None:
             for alert in raised:
                 self._hooks.submit(alert.view_id, alert.to_json())

@@ -28,6 +28,7 @@ class PollSettings:
     parse_deadline_s: float = 30.0  # a parse running longer is abandoned
     parse_workers: int = field(default_factory=default_workers)
     max_items: int = 500  # entries kept per feed and fetch
+    keep_items: int = 0  # items kept per feed (0: all); user-marked ones always (store.retention)
     user_agent: str = DEFAULT_USER_AGENT
     trust_env: bool = True  # honour HTTP(S)_PROXY / NO_PROXY from the environment
     min_interval_s: float = 30 * 60.0
@@ -86,6 +87,7 @@ class FeedResult:
     next_check_at: str | None = None
     error_count: int = 0  # failures in a row, this one included (0 after a success)
     alerts: int = 0  # watched views' alerts its new items raised
+    removed_items: int = 0  # old items deleted by the [poll] keep_items cap
 
     @property
     def ok(self) -> bool:

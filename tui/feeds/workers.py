@@ -234,6 +234,7 @@ class ParsePool:
         self._generation = 0
         self._slots: asyncio.Semaphore | None = None
         self._inflight = 0
+        self._abandoned = False  # a job was cancelled mid-parse: close() must kill, not wait
         self._warm = False
         self._warming = asyncio.Lock()
         self._warm_task: asyncio.Task[None] | None = None
@@ -294,6 +295,11 @@ class ParsePool:
                 self._inflight += 1
                 try:
                     return await asyncio.wait_for(asyncio.wrap_future(future), self.deadline_s)
+                except asyncio.CancelledError:
+                    # Ctrl+C / SIGTERM / the UI quitting: the worker is still parsing.
+                    # Waiting for it made a stop take minutes; close() kills it instead.
+                    self._abandoned = True
+                    raise
                 except TimeoutError:
                     self._recycle(generation)
                     return ParseOutcome.failed(
@@ -340,7 +346,7 @@ class ParsePool:
         if self._executor is None:
             return
         executor, self._executor = self._executor, None
-        if self._inflight:
+        if self._inflight or self._abandoned:
             _kill_executor(executor)
         else:
             executor.shutdown(wait=True, cancel_futures=True)
@@ -354,3 +360,51 @@ def _kill_executor(executor: ProcessPoolExecutor) -> None:
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.join(timeout=2)
+
+
+# --------------------------------------------------------------------------- one capped task
+
+
+class CappedTaskError(Exception):
+    """A capped task ran past its deadline or its process died (e.g. at the memory cap)."""
+
+
+async def run_capped(
+    function: Callable[..., Any],
+    *args: Any,
+    deadline_s: float,
+    memory_limit: int | None,
+    warm_up: Callable[[], Any] | None = None,
+) -> Any:
+    """`function(*args)` in a worker process of its own, under the parse pool's limits.
+
+    The same fork server, initializer (Ctrl+C ignored, RLIMIT_DATA heap cap) and kill
+    as `ParsePool`: past `deadline_s` (or on cancellation) the process is killed, not
+    awaited. What `function` raises is re-raised here (MemoryError included, when it
+    reaches the cap); a process that dies, or a deadline, is CappedTaskError.
+    `warm_up` runs first in the same process (imports), outside the deadline.
+    Used for full-article extraction (tui.fulltext), one page at a time.
+    """
+    ctx = _mp_context()
+    _start_helpers(ctx)
+    executor = ProcessPoolExecutor(
+        max_workers=1, mp_context=ctx, initializer=_worker_init, initargs=(memory_limit,)
+    )
+    finished = False
+    try:
+        if warm_up is not None:
+            warming = executor.submit(warm_up)
+            await asyncio.wait_for(asyncio.wrap_future(warming), WARM_UP_TIMEOUT_S)
+        future = executor.submit(function, *args)
+        result = await asyncio.wait_for(asyncio.wrap_future(future), deadline_s)
+        finished = True
+        return result
+    except TimeoutError:
+        raise CappedTaskError(f"took longer than {deadline_s:g} s and was stopped") from None
+    except BrokenProcessPool:
+        raise CappedTaskError("its process died (probably at the memory limit)") from None
+    finally:
+        if finished:
+            executor.shutdown(wait=True)
+        else:
+            _kill_executor(executor)

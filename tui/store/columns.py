@@ -17,6 +17,8 @@ ITEM_ROW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("published", "i.published"),
     ("read", "i.read"),
     ("starred", "i.starred"),
+    # An untitled item's list label is the start of its text (tui.labels).
+    ("lead", "CASE WHEN trim(i.title) = '' THEN substr(i.text, 1, 160) END"),
 )
 ITEM_DETAIL_COLUMNS: tuple[tuple[str, str], ...] = (
     ("author", "i.author"),

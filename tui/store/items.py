@@ -113,6 +113,9 @@ class ItemsPart(StoriesPart, SourcesPart):
                     unchanged += 1
                     continue
                 classified.append((item_id, classification))
+            if updated_ids:  # a fetched article keeps the themes read from it
+                fetched = self._article_fetched_ids(updated_ids)
+                classified = [(i, c) for i, c in classified if i not in fetched]
             if classified:  # all themes and actors in four statements
                 self.set_rule_classifications(classified)
             self.assign_stories(new_ids)
@@ -166,10 +169,30 @@ class ItemsPart(StoriesPart, SourcesPart):
         stories.added(item, story_key)
         return int(cur.lastrowid or 0)
 
+    def _article_fetched_ids(self, item_ids: Sequence[int]) -> set[int]:
+        """Those of `item_ids` that hold a fetched full article."""
+        found: set[int] = set()
+        for start in range(0, len(item_ids), 500):
+            chunk = list(item_ids[start : start + 500])
+            found.update(
+                int(row[0])
+                for row in self.conn.execute(
+                    f"SELECT id FROM items WHERE article_fetched = 1 AND id IN "
+                    f"({_marks(len(chunk))})",
+                    chunk,
+                )
+            )
+        return found
+
     def _update_item(self, item_id: int, item: NewItem) -> None:
+        # An item holding a fetched full article keeps its content and text; the feed's
+        # own body goes to `summary` (as save_full_article put it), the rest updates.
         self.conn.execute(
             "UPDATE items SET url = ?, title = ?, author = ?, "
-            "published = COALESCE(?, published), summary = ?, content = ?, text = ?, "
+            "published = COALESCE(?, published), "
+            "summary = CASE WHEN article_fetched = 1 THEN COALESCE(?, ?, summary) ELSE ? END, "
+            "content = CASE WHEN article_fetched = 1 THEN content ELSE ? END, "
+            "text = CASE WHEN article_fetched = 1 THEN text ELSE ? END, "
             "content_hash = ?, lang = ?, canonical_url = ?, "
             "sort_at = COALESCE(?, ?, sort_at) WHERE id = ?",
             (
@@ -177,6 +200,8 @@ class ItemsPart(StoriesPart, SourcesPart):
                 item.title,
                 item.author,
                 item.published,
+                item.summary,
+                item.content,
                 item.summary,
                 item.content,
                 item.text,
@@ -345,13 +370,15 @@ class ItemsPart(StoriesPart, SourcesPart):
 
         The feed's summary is kept (a summary-only feed's text was stored as content: it
         moves to `summary`); the content hash stays the feed's, so a refresh of an
-        unchanged entry leaves the full text alone. Read, starred, tags and user theme
-        decisions are untouched. False when the item does not exist.
+        unchanged entry leaves the full text alone, and `article_fetched` makes a changed
+        one keep it too (see _update_item). Read, starred, tags and user theme decisions
+        are untouched. False when the item does not exist.
         """
         with self.write():
             changed = self.conn.execute(
-                "UPDATE items SET summary = COALESCE(summary, content), content = ?, text = ? "
-                "WHERE id = ?",
+                "UPDATE items SET summary = CASE WHEN article_fetched = 1 THEN summary "
+                "ELSE COALESCE(summary, content) END, content = ?, text = ?, "
+                "article_fetched = 1 WHERE id = ?",
                 (content, text, item_id),
             ).rowcount
             if changed:

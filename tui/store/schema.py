@@ -274,6 +274,18 @@ def _migrate_v5(db: sqlite_utils.Database) -> None:
     StoriesPart(db.conn, None).assign_stories(ids)
 
 
+def _migrate_article_fetched(db: sqlite_utils.Database) -> None:
+    """`items.article_fetched`: 1 when the item's content and text are the full article
+    the user fetched (`f`, fetch-article); a later feed update then keeps them.
+
+    harden's migration: v8 once merged after analyst's v7 (self-contained and
+    idempotent, so its position in MIGRATIONS does not matter).
+    """
+    columns = {row[1] for row in db.execute("PRAGMA table_info(items)")}
+    if "article_fetched" not in columns:
+        db.execute("ALTER TABLE items ADD COLUMN article_fetched INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_v1,
     _migrate_v2,
@@ -282,5 +294,6 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_v5,
     _migrate_v6,
     migrate_watch_alerts_notes,  # v7 (tui/store/analyst_schema.py)
+    _migrate_article_fetched,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

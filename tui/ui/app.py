@@ -158,6 +158,13 @@ class AigeoApp(
         a feed title crashed the app; `[@click=…]` made a clickable action)."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No key runs an action once quitting has begun: `q` then `e` typed quickly
+        opened the theme editor on an app being torn down (a traceback on exit)."""
+        if self._exit:
+            return False
+        return super().check_action(action, parameters)
+
     def on_unmount(self) -> None:
         """Tell a running refresh to stop: quitting never waits for slow feeds."""
         self.refresh_cancel.set()

@@ -9,6 +9,7 @@ from typing import Any
 
 from tui.feeds.feeddoc import EntryDraft, FeedDoc, FeedFormat, candidate_dates, parse_date_text
 from tui.feeds.sniff import looks_like_json
+from tui.text import replace_surrogates_deep
 
 _JSONFEED_PREFIXES = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
 _JSONFEED_VERSIONS = frozenset({"1", "1.1"})
@@ -71,6 +72,8 @@ def read_json_feed(body: bytes) -> FeedDoc:
         feed.error = "invalid JSON Feed: nested too deeply"
     if feed.error:
         return feed
+    if b"\\u" in body or b"\\\x00u" in body:  # only \u escapes spell a lone surrogate
+        doc = replace_surrogates_deep(doc)
     feed.error, problems = _check_json_feed(doc)
     if feed.error:
         return feed

@@ -24,6 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.labels import item_label
 from tui.model import ItemQuery, ItemRow
 from tui.ui.format import age, plain, theme_chips
 
@@ -299,7 +300,7 @@ class ItemList(ScrollView, can_focus=True):
         marks.append("★" if item.starred else " ", star)
         marks.append("●" if not item.read else " ", dim)
         row.append_text(marks)
-        title = plain(item.title)
+        title = plain(item_label(item.title, item.lead, item.url))
         if self.highlight_terms:
             title.highlight_words(self.highlight_terms, "reverse", case_sensitive=False)
         if item.story_sources > 1:  # before the title: long titles are cut at the end

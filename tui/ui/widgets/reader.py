@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 from rich.console import Group
@@ -16,8 +17,9 @@ from textual.widgets import Static
 
 from tui.feeds.health import source_health
 from tui.item_body import article_body
+from tui.labels import item_label
 from tui.model import ItemDetail, Source, ThemeDef
-from tui.text import terminal_safe
+from tui.text import clip, terminal_safe
 from tui.ui.format import date_label, plain
 
 
@@ -52,6 +54,15 @@ class Reader(VerticalScroll):
             self.plain = "No item selected."
             self._body.update(Text(self.plain, style="dim"))
             return
+        try:
+            self._show_item(item, themes)
+        except Exception as exc:  # hostile structure must cost this item's view, not the app
+            self._converted = None
+            self.plain = f"This item could not be displayed ({type(exc).__name__})."
+            self._body.update(Text(self.plain, style="red"))
+        self.scroll_home(animate=False)
+
+    def _show_item(self, item: ItemDetail, themes: dict[str, ThemeDef]) -> None:
         lines = render_header(item, themes)
         key = (item.id, item.source_kind, item.content, item.summary, item.text)
         if self._converted is None or self._converted[0] != key:
@@ -59,22 +70,36 @@ class Reader(VerticalScroll):
             self._converted = key, article_body(item)
         body, is_markdown = self._converted[1]
         body = terminal_safe(body) or "(no text)"
-        self.plain = "\n".join(line.plain for line in lines) + "\n\n" + body
         rendered = WebMarkdown(body, hyperlinks=True) if is_markdown else Text(body)
-        self._body.update(Group(*lines, Text(""), rendered))
-        self.scroll_home(animate=False)
+        group = Group(*lines, Text(""), rendered)
+        self._body.update(group)
+        self.plain = "\n".join(line.plain for line in lines) + "\n\n" + body
 
 
-#: Link targets the reader makes clickable (terminal hyperlinks, OSC 8).
-WEB_LINK_PREFIXES = ("http://", "https://", "mailto:")
+#: The longest link target the reader makes clickable (terminal hyperlinks, OSC 8).
+MAX_HYPERLINK_CHARS = 2_048
+
+
+def hyperlink_allowed(target: str) -> bool:
+    """True for an http(s) URL with a host, no credentials and at most MAX_HYPERLINK_CHARS.
+
+    A terminal hyperlink is one click away from the handler of its scheme, and
+    `https://user:pass@host` or a 200,000-character URL is a trap, not a link.
+    """
+    if len(target) > MAX_HYPERLINK_CHARS or not target.lower().startswith(("http://", "https://")):
+        return False
+    try:
+        parts = urlsplit(target)
+        return bool(parts.hostname) and parts.username is None and parts.password is None
+    except ValueError:
+        return False
 
 
 class WebMarkdown(Markdown):
-    """Markdown whose links become terminal hyperlinks only for web and mail targets.
+    """Markdown whose links become terminal hyperlinks only where `hyperlink_allowed`.
 
     Feed text can spell a Markdown link to any scheme (``[x](ssh://…)``,
-    ``<x-man-page://ls>``) even after HTML sanitising, and a terminal hyperlink to it is
-    one click away from the handler of that scheme. Other links keep their text only.
+    ``<x-man-page://ls>``) even after HTML sanitising. Other links keep their text only.
     """
 
     def __init__(self, markup: str, **kwargs: Any) -> None:
@@ -83,14 +108,16 @@ class WebMarkdown(Markdown):
 
 
 def _unlink_non_web(tokens: Iterable[Token]) -> None:
-    """Blank the href/src of every link and image token that is not http(s) or mailto."""
-    for token in tokens:
+    """Blank the href/src of every link and image token that `hyperlink_allowed` refuses."""
+    pending = list(tokens)
+    while pending:  # iterative: token trees can be deep
+        token = pending.pop()
         for name in ("href", "src"):
             target = token.attrs.get(name) if token.attrs else None
-            if target is not None and not str(target).lower().startswith(WEB_LINK_PREFIXES):
+            if target is not None and not hyperlink_allowed(str(target)):
                 token.attrs[name] = ""
         if token.children:
-            _unlink_non_web(token.children)
+            pending.extend(token.children)
 
 
 def render_source(source: Source, fetches: list[dict[str, object]], now: datetime) -> list[Text]:
@@ -124,7 +151,7 @@ def render_source(source: Source, fetches: list[dict[str, object]], now: datetim
 
 def render_header(item: ItemDetail, themes: dict[str, ThemeDef]) -> list[Text]:
     """The reading pane's header lines for one item: title, meta, themes, actors, tags."""
-    title = plain(item.title, style="bold", multiline=True)
+    title = plain(item_label(item.title, item.text, item.url), style="bold", multiline=True)
     meta = Text(no_wrap=False)
     meta.append_text(plain(item.source, style="cyan"))
     if item.author:
@@ -152,7 +179,8 @@ def render_header(item: ItemDetail, themes: dict[str, ThemeDef]) -> list[Text]:
         others = ", ".join(dict.fromkeys(source for source, _ in item.story_others))
         lines.append(Text.assemble(("Also reported by: ", "bold"), plain(others)))
     if item.url:
-        lines.append(Text.assemble(("Link: ", "bold"), plain(item.url, style="underline")))
+        link = plain(clip(item.url, 300), style="underline")
+        lines.append(Text.assemble(("Link: ", "bold"), link))
     if item.note:  # the analyst's own note (i edits it)
         lines.append(
             Text.assemble(("Your note: ", "bold yellow"), plain(item.note, multiline=True))
