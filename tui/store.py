@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # sqlite-utils (~35 ms to import) is loaded when a migration runs
     import sqlite_utils
 
+from tui import dbfile
 from tui import stories as sketches
 from tui.model import (
     Classification,
@@ -963,9 +964,12 @@ def _source_from_row(row: sqlite3.Row) -> Source:
 class Store:
     """One open aigeo database. Not shared between threads: open one per thread."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path | None, key: dbfile.FileKey | None = None
+    ) -> None:
         self.conn = conn
         self.path = path
+        self.file_key = key  # the file's (st_dev, st_ino) when opened (tui.dbfile)
         self._db: sqlite_utils.Database | None = None
 
     @property
@@ -989,27 +993,31 @@ class Store:
         WAL mode included).
         """
         path = Path(path)
-        _check_database_file(path)
+        if path.is_dir():
+            raise StoreError(f"{path} is a directory, not a database file")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             folder = path.parent
             raise StoreError(f"cannot create the folder {folder}: {exc.strerror or exc}") from exc
         try:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            # Never open() the file directly: see tui.dbfile (closing any descriptor on
+            # it drops this process's SQLite locks). The header check runs there, only
+            # while this process has no connection on the file.
+            conn, key = dbfile.connect(path, _check_database_file, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
-        store = cls(conn, path)
+        store = cls(conn, path, key)
         try:
             store._configure_connection()
             store._check_schema()  # reads only: a refused file stays untouched
             store._configure_journal()
             store._check_and_migrate(migrate)
         except sqlite3.DatabaseError as exc:
-            conn.close()
+            store.close()
             raise StoreError(describe_database_error(path, exc, untouched=True)) from exc
         except StoreError:
-            conn.close()
+            store.close()
             raise
         return store
 
@@ -1092,6 +1100,8 @@ class Store:
     def close(self) -> None:
         """Close the connection (checkpointing WAL if this is the last one)."""
         self.conn.close()
+        key, self.file_key = self.file_key, None
+        dbfile.release(key)
 
     def __enter__(self) -> Store:
         return self
@@ -1105,6 +1115,9 @@ class Store:
         if self.conn.in_transaction:
             yield self.conn
             return
+        refused = dbfile.poisoned(self.file_key)
+        if refused:
+            raise StoreError(refused)
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
