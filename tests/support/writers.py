@@ -1,6 +1,6 @@
 """Real processes writing one real database file: the writer-safety suite's parts.
 
-`Dashboard` is the dashboard in its own process (tests.dashboard_proc, Pilot over
+`Dashboard` is the dashboard in its own process (tests.support.dashboard_proc, Pilot over
 stdin); `cli()` runs `python -m tui --db DB ...` like a user or cron would; `Feeds` is
 a loopback feed server whose feeds grow on every fetch, so each refresh stores new
 items. `Checker` holds what the dashboard wrote and verifies, from a fresh process's
@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.feedserver import FeedServer, Reply, Seen, rss
+from tests.support.feedserver import FeedServer, Reply, Seen, rss
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 MARKER_VARIABLE = "AIGEO_TEST_MARKER"
 
 
@@ -94,7 +94,7 @@ class Dashboard:
 
     def __init__(self, db: Path, env: dict[str, str]) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.dashboard_proc", str(db)],
+            [sys.executable, "-m", "tests.support.dashboard_proc", str(db)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.writers import Checker, Dashboard, Feeds, child_env, cli
+from tests.support.writers import Checker, Dashboard, Feeds, child_env, cli
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc")
 

@@ -1,6 +1,6 @@
 """The real dashboard in its own process, driven through Textual's Pilot over stdin.
 
-`python -m tests.dashboard_proc DB` runs `make_app(DB)` under `App.run_test()` and reads
+`python -m tests.support.dashboard_proc DB` runs `make_app(DB)` under `App.run_test()` and reads
 one command per line; it answers each with one JSON line on stdout. Commands press the
 keys a user would (R, s, m, t + text + enter, j, q), so the app's own code paths (the
 refresh thread with its own connection, the tracker, the UI connection) run exactly as

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.feedserver import FeedServer, Reply, rss
-from tests.writers import MARKER_VARIABLE, REPO, child_env, cli, wait_until
+from tests.support.feedserver import FeedServer, Reply, rss
+from tests.support.writers import MARKER_VARIABLE, REPO, child_env, cli, wait_until
 
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
 GONE_TIMEOUT_S = 20.0  # generous on a loaded machine; the mechanism takes < 1 s
