@@ -84,7 +84,9 @@ class Writers:
         self.cli_ok("import", str(opml))
 
     def cli_poll(self) -> None:
-        """`aigeo poll` until it has fetched once, then Ctrl-C (SIGINT), as a user would."""
+        """`aigeo poll` until it has fetched once, then Ctrl-C (SIGINT), as a user would.
+        A feed added just before is due at once, so the poll has work to do."""
+        self.cli_add()
         before = len(self.feeds.server.requests)
         process = subprocess.Popen(
             [sys.executable, "-m", "tui", "--db", str(self.db), "poll", "--quiet"],

@@ -27,6 +27,7 @@ import click
 
 from tui.cli.context import Context, emit_json, open_store, pass_ctx
 from tui.config import seeds_dir
+from tui.dbfile import is_database_family
 from tui.feeds.schedule import parse_time
 from tui.model import ItemQuery, SourceSummary
 from tui.text import json_text, terminal_safe
@@ -245,6 +246,11 @@ def export(context: Context, fmt: str, output: str | None) -> None:
             writer.writerows(rows)
             data = buffer.getvalue().encode("utf-8")
     if output and output != "-":
+        if is_database_family(context.db_path, Path(output)):
+            raise click.ClickException(
+                f"{output} is the database itself (or a file SQLite keeps beside it); "
+                "choose another file. Nothing was written."
+            )
         Path(output).write_bytes(data)
         click.echo(f"exported {len(feeds)} feeds to {output}", err=True)
     else:
@@ -298,7 +304,7 @@ def refresh(
     from tui.feeds.poller import refresh_sources
 
     ids: list[int] | None = None
-    with open_store(context) as store:
+    with open_store(context, check=True) as store:
         if source_keys:
             ids = []
             for key in source_keys:
@@ -357,7 +363,7 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
     """
     from tui.feeds.poller import FeedResult, poll_forever
 
-    open_store(context).close()  # fail early on an unusable database
+    open_store(context, check=True).close()  # fail early on an unusable database
     settings = context.poll_settings()
 
     def report(result: FeedResult) -> None:

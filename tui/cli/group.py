@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from tui.cli import analysis as analysis_commands
+from tui.cli import backup as backup_commands
 from tui.cli import feeds as feeds_commands
 from tui.cli import items as items_commands
 from tui.cli import themes as themes_commands
@@ -102,5 +103,6 @@ for _command in (
     *themes_commands.COMMANDS,
     *feeds_commands.COMMANDS,
     *analysis_commands.COMMANDS,
+    *backup_commands.COMMANDS,
 ):
     main.add_command(_command)

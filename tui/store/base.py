@@ -66,6 +66,21 @@ def _check_database_file(path: Path) -> None:
         )
 
 
+FULL_DISK_BYTES = 1024 * 1024  # less free space than this beside the file: "full"
+
+
+def _disk_full(path: Path | None) -> bool:
+    """True when the filesystem holding `path` has (almost) no space left. SQLite
+    often reports a full disk as "disk I/O error" (a failed -shm or -wal extension)."""
+    if path is None:
+        return False
+    try:
+        st = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < FULL_DISK_BYTES
+
+
 def describe_database_error(
     path: Path | None, exc: sqlite3.Error | str, *, untouched: bool = False
 ) -> str:
@@ -77,7 +92,14 @@ def describe_database_error(
     if "malformed" in lowered or "corrupt" in lowered:
         return (
             f"{path} is damaged ({message}).{unchanged} SQLite can often save what is "
-            f"left: sqlite3 {path} .recover | sqlite3 recovered.db"
+            f"left: sqlite3 {path} .recover | sqlite3 recovered.db (then "
+            "`aigeo --db recovered.db export opml` saves the feed list, and "
+            "`aigeo --db recovered.db` works on the copy; the damaged file is kept as it is)"
+        )
+    if "disk is full" in lowered or "no space left" in lowered or _disk_full(path):
+        return (
+            f"the disk holding {path} is full ({message}): free some space and try again. "
+            "The write that failed was rolled back; what was saved before it is kept."
         )
     if "not a database" in lowered:
         return f"{path} is not an SQLite database ({message}).{unchanged}"
