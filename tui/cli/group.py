@@ -8,6 +8,7 @@ Nothing here imports Textual unless the dashboard is launched.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from typing import Any
 
 import click
@@ -85,12 +86,15 @@ def launch_dashboard(context: Context) -> None:
     from tui.ui.app import make_app
 
     settings = load_settings()
-    make_app(
+    app = make_app(
         context.db_path,
         settings=settings,
         poll_settings=context.poll_settings(settings),
         offer_defaults=True,
-    ).run()
+    )
+    app.run()
+    if app.return_code:  # the app ended on an error: say so to the shell (was 0)
+        sys.exit(app.return_code)
 
 
 def run() -> None:
