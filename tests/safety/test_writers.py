@@ -6,7 +6,8 @@ refresh, in shuffled orders, repeated; then a `kill -9` of the dashboard mid-ref
 After every round: integrity_check ok, the dashboard holds no deleted -wal/-shm, every
 star/tag/read it wrote is visible to a fresh `aigeo`, the item count never drops.
 Bounded by its round count (CI: 1 full round + the dashboard kill + 4 actions; about a
-minute on an idle 2-core machine, 2-4 minutes on this loaded one); `--long` runs 10; tests/bench/soak_writers.py runs for minutes.
+minute on an idle 2-core machine, 2-4 minutes on this loaded one); `--long` runs 10;
+tests/bench/soak_writers.py runs for minutes.
 """
 
 from __future__ import annotations
