@@ -96,7 +96,10 @@ def _retheme_worker_init(lexicon_state: bytes, db_path: str) -> None:
     import pickle
     import signal
 
+    from tui.lifecycle import die_with_parent
+
     global _worker_lexicon, _worker_store
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_lexicon = pickle.loads(lexicon_state)
     _worker_store = Store.open(db_path, migrate=False)

@@ -70,12 +70,23 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-def open_store(context: Context) -> Store:
-    """The database, opened for feed management (the seed corpus is not needed here)."""
+def open_store(context: Context, *, check: bool = False) -> Store:
+    """The database, opened for feed management (the seed corpus is not needed here).
+
+    `check` reads the whole file first (SQLite's quick_check, ~0.1-0.5 s for 50-200 MB)
+    and refuses a damaged one once, clearly, before anything is written: `refresh` and
+    `poll` use it, so a cron job never writes into a damaged file.
+    """
     try:
-        return Store.open(context.db_path)
+        store = Store.open(context.db_path)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+    problem = store.quick_check() if check else None
+    if problem:
+        store.close()
+        message = describe_database_error(context.db_path, f"malformed: {problem}", untouched=True)
+        raise click.ClickException(message)
+    return store
 
 
 def emit_json(document: Any) -> None:

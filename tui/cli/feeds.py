@@ -27,6 +27,7 @@ import click
 from tui.cli.context import Context, emit_json, open_store, pass_ctx
 from tui.config import load_settings, seeds_dir
 from tui.csvsafe import csv_text
+from tui.dbfile import is_database_family
 from tui.feeds.schedule import parse_time
 from tui.model import ItemQuery, SourceSummary
 from tui.text import json_text, terminal_safe
@@ -241,6 +242,11 @@ def export(context: Context, fmt: str, output: str | None) -> None:
         else:
             data = csv_text(EXPORT_FIELDS, rows).encode("utf-8")  # formulas neutralised
     if output and output != "-":
+        if is_database_family(context.db_path, Path(output)):
+            raise click.ClickException(
+                f"{output} is the database itself (or a file SQLite keeps beside it); "
+                "choose another file. Nothing was written."
+            )
         Path(output).write_bytes(data)
         click.echo(f"exported {len(feeds)} feeds to {output}", err=True)
     else:
@@ -294,7 +300,7 @@ def refresh(
     from tui.feeds.refresh import refresh_sources
 
     ids: list[int] | None = None
-    with open_store(context) as store:
+    with open_store(context, check=True) as store:
         if source_keys:
             ids = []
             for key in source_keys:
@@ -409,7 +415,7 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
     from tui.feeds.refresh import poll_forever
     from tui.feeds.refresh_types import FeedResult
 
-    open_store(context).close()  # fail early on an unusable database
+    open_store(context, check=True).close()  # fail early on an unusable database
     config = load_settings()
     settings = context.poll_settings(config)
     hook = context.alert_hook(config)

@@ -8,11 +8,13 @@ Nothing here imports Textual unless the dashboard is launched.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from typing import Any
 
 import click
 
 from tui.cli import analysis as analysis_commands
+from tui.cli import backup as backup_commands
 from tui.cli import feeds as feeds_commands
 from tui.cli import items as items_commands
 from tui.cli import themes as themes_commands
@@ -85,12 +87,15 @@ def launch_dashboard(context: Context) -> None:
     from tui.ui.app import make_app
 
     settings = load_settings()
-    make_app(
+    app = make_app(
         context.db_path,
         settings=settings,
         poll_settings=context.poll_settings(settings),
         offer_defaults=True,
-    ).run()
+    )
+    app.run()
+    if app.return_code:  # the app ended on an error: say so to the shell (was 0)
+        sys.exit(app.return_code)
 
 
 def run() -> None:
@@ -104,5 +109,6 @@ for _command in (
     *feeds_commands.COMMANDS,
     *analysis_commands.COMMANDS,
     *watch_commands.COMMANDS,
+    *backup_commands.COMMANDS,
 ):
     main.add_command(_command)

@@ -21,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.lifecycle import die_with_parent, mark_owner
 from tui.model import Classification, NewItem
 
 
@@ -101,7 +102,9 @@ def worker_memory_limit(max_body_bytes: int) -> int:
 
 
 def _worker_init(memory_limit: int | None = None) -> None:
-    """Workers ignore Ctrl+C (the parent decides when they stop) and cap their heap."""
+    """Workers die with their parent (tui.lifecycle), ignore Ctrl+C (the parent decides
+    when they stop) and cap their heap."""
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_limit:
         _limit_memory(memory_limit)
@@ -147,6 +150,7 @@ def _warm_worker() -> int:
 # tui.feeds.poller: a worker never needs httpx, and importing it cost every refresh's fork
 # server ~0.3 s of CPU before the first parse could start.
 FORKSERVER_PRELOAD = [
+    "tui.forkserver_watch",  # first: the fork server dies with aigeo (tui.lifecycle)
     "__main__",
     "tui.cli.group",
     "tui.feeds.workers",
@@ -198,9 +202,11 @@ def _has_fd(stream: object) -> bool:
 
 
 def _start_helpers(ctx: multiprocessing.context.BaseContext) -> None:
-    """Start the resource tracker (and fork server) with a real stderr; both persist."""
+    """Start the resource tracker (and fork server) with a real stderr; both persist
+    while this process lives, and the fork server exits when it dies (tui.lifecycle)."""
     from multiprocessing import resource_tracker
 
+    mark_owner()
     with _real_stderr():
         resource_tracker.ensure_running()
         if ctx.get_start_method() == "forkserver":

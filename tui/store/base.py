@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # sqlite-utils (~35 ms to import) is loaded when a migration 
     import sqlite_utils
 
 
+from tui import dbfile
 from tui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 15_000
@@ -65,6 +66,21 @@ def _check_database_file(path: Path) -> None:
         )
 
 
+FULL_DISK_BYTES = 1024 * 1024  # less free space than this beside the file: "full"
+
+
+def _disk_full(path: Path | None) -> bool:
+    """True when the filesystem holding `path` has (almost) no space left. SQLite
+    often reports a full disk as "disk I/O error" (a failed -shm or -wal extension)."""
+    if path is None:
+        return False
+    try:
+        st = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < FULL_DISK_BYTES
+
+
 def describe_database_error(
     path: Path | None, exc: sqlite3.Error | str, *, untouched: bool = False
 ) -> str:
@@ -76,7 +92,14 @@ def describe_database_error(
     if "malformed" in lowered or "corrupt" in lowered:
         return (
             f"{path} is damaged ({message}).{unchanged} SQLite can often save what is "
-            f"left: sqlite3 {path} .recover | sqlite3 recovered.db"
+            f"left: sqlite3 {path} .recover | sqlite3 recovered.db (then "
+            "`aigeo --db recovered.db export opml` saves the feed list, and "
+            "`aigeo --db recovered.db` works on the copy; the damaged file is kept as it is)"
+        )
+    if "disk is full" in lowered or "no space left" in lowered or _disk_full(path):
+        return (
+            f"the disk holding {path} is full ({message}): free some space and try again. "
+            "The write that failed was rolled back; what was saved before it is kept."
         )
     if "not a database" in lowered:
         return f"{path} is not an SQLite database ({message}).{unchanged}"
@@ -96,8 +119,11 @@ class StoreBase:
     """One open SQLite connection to an aigeo database: opening, checks, migration,
     the write transaction and the meta table. The per-domain parts build on it."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path | None, key: dbfile.FileKey | None = None
+    ) -> None:
         self.conn = conn
+        self.file_key = key  # the file's (st_dev, st_ino) when opened (tui.dbfile)
         self.path = path
         self._db: sqlite_utils.Database | None = None
 
@@ -122,27 +148,31 @@ class StoreBase:
         WAL mode included).
         """
         path = Path(path)
-        _check_database_file(path)
+        if path.is_dir():
+            raise StoreError(f"{path} is a directory, not a database file")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             folder = path.parent
             raise StoreError(f"cannot create the folder {folder}: {exc.strerror or exc}") from exc
         try:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            # Never open() the file directly: see tui.dbfile (closing any descriptor on
+            # it drops this process's SQLite locks). The header check runs there, only
+            # while this process has no connection on the file.
+            conn, key = dbfile.connect(path, _check_database_file, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
-        store = cls(conn, path)
+        store = cls(conn, path, key)
         try:
             store._configure_connection()
             store._check_schema()  # reads only: a refused file stays untouched
             store._configure_journal()
             store._check_and_migrate(migrate)
         except sqlite3.DatabaseError as exc:
-            conn.close()
+            store.close()
             raise StoreError(describe_database_error(path, exc, untouched=True)) from exc
         except StoreError:
-            conn.close()
+            store.close()
             raise
         return store
 
@@ -225,6 +255,8 @@ class StoreBase:
     def close(self) -> None:
         """Close the connection (checkpointing WAL if this is the last one)."""
         self.conn.close()
+        key, self.file_key = self.file_key, None
+        dbfile.release(key)
 
     def __enter__(self) -> Self:
         return self
@@ -238,6 +270,9 @@ class StoreBase:
         if self.conn.in_transaction:
             yield self.conn
             return
+        refused = dbfile.poisoned(self.file_key)
+        if refused:
+            raise StoreError(refused)
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn

@@ -25,6 +25,7 @@ from tui.text import terminal_safe
 from tui.themes import load_lexicon
 from tui.ui.analysis_actions import AnalysisMixin
 from tui.ui.article_actions import ArticleMixin
+from tui.ui.db_watch import DatabaseWatch, guard_writes
 from tui.ui.learn_actions import LearnMixin
 from tui.ui.refreshing import RefreshMixin
 from tui.ui.screens.confirm import Confirm
@@ -101,6 +102,7 @@ class AigeoApp(
     ) -> None:
         super().__init__()
         self.store = store
+        self.db_watch = DatabaseWatch(self, store)  # stops writing if the file goes bad
         self.db_path = store.path or Path(":memory:")
         self._poll_settings = poll_settings
         self.refresh_cancel = threading.Event()
@@ -112,6 +114,7 @@ class AigeoApp(
         self.query_filter: ItemQuery = ItemQuery()  # what the Sources/Themes panels selected
         self.search: ParsedQuery = parse_query("")  # what the search bar says
         self.tracker = Tracker(store)
+        guard_writes(self.tracker, self.db_watch)
         self._reader_pending = False
 
     def compose(self) -> ComposeResult:
@@ -129,6 +132,7 @@ class AigeoApp(
         yield Footer()
 
     def on_mount(self) -> None:
+        self.db_watch.start()
         if self.settings.ui_theme in self.available_themes:
             self.theme = self.settings.ui_theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)

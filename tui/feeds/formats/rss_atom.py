@@ -128,6 +128,8 @@ def _unsynthesise(url: str | None) -> str | None:
     xml:base applied. Absolute URLs come back unchanged."""
     if not url or not url.startswith(_SYNTHETIC_ORIGIN + "/"):
         return url
+    if url == SYNTHETIC_BASE:  # href=".", "./" or "": the document's folder, not nothing
+        return "./"
     rest = url[len(_SYNTHETIC_ORIGIN) :]
     cut = _REF_SPLIT.search(rest)
     path, suffix = (rest[: cut.start()], rest[cut.start() :]) if cut else (rest, "")
@@ -169,7 +171,7 @@ def _draft_from_entry(entry: Any, doc_url: str | None, feed_author: str | None) 
     base = safe_url(_unsynthesise(body.get("base")), doc_url)  # xml:base in scope
     return EntryDraft(
         id=_unsynthesise(as_str(entry.get("id"))),
-        link=_unsynthesise(as_str(entry.get("link"))),
+        link=_unsynthesise(_entry_link(entry)),
         title=as_str(entry.get("title")) or "",
         title_is_html="html" in (title_detail.get("type") or ""),
         author=_author(entry) or feed_author,
@@ -188,6 +190,29 @@ def _draft_from_entry(entry: Any, doc_url: str | None, feed_author: str | None) 
 
 
 _DATE_KEYS = ("published", "updated", "created")
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _entry_link(entry: Any) -> str | None:
+    """The entry's web link, as feedparser resolved it (against SYNTHETIC_BASE).
+
+    The first alternate link with an href wins, so an enclosure listed first never
+    becomes the item's link (feedparser's own `link` can be it). A link that is only the
+    guid/id resolved as a URL is kept only when the id is written as an absolute URL: an
+    RSS guid "12345" or an Atom id "1" is an identifier, not a page on the feed's host.
+    """
+    links = [link for link in entry.get("links") or [] if isinstance(link, dict)]
+    raw_id = _unsynthesise(as_str(entry.get("id"))) or ""
+    made_up = None if _ABSOLUTE.match(raw_id) else as_str(entry.get("id"))
+    for candidate in links:
+        href = as_str(candidate.get("href"))
+        if href and href != made_up and candidate.get("rel", "alternate") == "alternate":
+            return href
+    link = as_str(entry.get("link"))
+    enclosures = {
+        candidate.get("href") for candidate in links if candidate.get("rel") == "enclosure"
+    }
+    return None if link is None or link == made_up or link in enclosures else link
 
 
 def _pick_content(contents: list[Any]) -> dict[str, Any]:
