@@ -24,7 +24,8 @@ from tests.hardening.test_harden_terminal import cli_env
 from tests.support.farm import MIB, watch_tree
 from tests.support.feedserver import FeedServer, Reply
 from tui.feeds.fulltext import ArticleError, ArticleLimits, fetch_full_article
-from tui.feeds.poller import PollSettings, refresh_sources
+from tui.feeds.refresh import refresh_sources
+from tui.feeds.refresh_types import PollSettings
 from tui.model import ItemQuery
 from tui.store import Store
 from tui.themes import load_lexicon

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.feedserver import FeedServer, Reply, rss
-from tui.feeds.poller import PollSettings, refresh_sources
+from tui.feeds.refresh import refresh_sources
+from tui.feeds.refresh_types import PollSettings
 from tui.store import Store
 
 FEED = rss([("g1", "Chips", "Export controls on advanced chips and compute. " * 4)])

@@ -14,7 +14,8 @@ import sqlite3
 from pathlib import Path
 
 from tests.support.feedserver import FeedServer, Reply, Seen
-from tui.feeds.poller import PollSettings, refresh_sources
+from tui.feeds.refresh import refresh_sources
+from tui.feeds.refresh_types import PollSettings
 from tui.model import ItemQuery
 from tui.store import Store
 

@@ -21,7 +21,8 @@ import pytest
 
 from tests.hardening.test_harden_terminal import cli_env
 from tests.support.feedserver import FeedServer, Reply
-from tui.feeds.poller import PollSettings, refresh_sources
+from tui.feeds.refresh import refresh_sources
+from tui.feeds.refresh_types import PollSettings
 from tui.htmldepth import max_depth
 from tui.item_body import html_to_markdown
 from tui.model import ItemDetail, ItemQuery

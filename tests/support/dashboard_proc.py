@@ -51,7 +51,7 @@ def _current(app: Any) -> Any:
 
 
 async def run(db: str) -> None:
-    from tui.feeds.poller import PollSettings
+    from tui.feeds.refresh_types import PollSettings
     from tui.ui.app import make_app
 
     settings = PollSettings(trust_env=False, parse_workers=2, jitter=0.0)
