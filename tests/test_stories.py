@@ -217,16 +217,32 @@ def test_migration_v5_clusters_existing_items(tmp_path: Path) -> None:
 
 
 def test_band_index_ignores_hot_buckets() -> None:
-    from tui.stories import HOT_BUCKET, BandIndex
+    from tui.stories import HOT_BUCKET, DayBandIndex
 
-    index = BandIndex()
-    info = (b"", 1, 1, "2025-06-01")
-    for item in range(HOT_BUCKET + 10):
-        index.add(item, [1], info)  # a band every item shares
-    index.add(999, [2], info)
-    index.add(999, [2], info)  # twice is harmless
-    assert index.candidates([1]) == []
-    assert index.candidates([1, 2]) == [999]
+    index = DayBandIndex()
+    index.open_day("2025-06-01")
+    index.open_day("2025-06-02")
+    for item in range(HOT_BUCKET + 10):  # a band every item shares, over two days
+        day = "2025-06-01" if item % 2 else "2025-06-02"
+        index.add(item, [1], (b"", 1, 1, day))
+    index.add(999, [2], (b"", 1, 1, "2025-06-01"))
+    index.add(999, [2], (b"", 1, 1, "2025-06-01"))  # twice is harmless
+    both = ["2025-06-01", "2025-06-02"]
+    assert index.candidates([1], both) == []
+    assert index.candidates([1, 2], both) == [999]
+    assert index.candidates([2], ["2025-06-02"]) == []  # only the window's days count
+
+
+def test_band_index_evicts_a_day_at_a_time() -> None:
+    from tui.stories import DayBandIndex
+
+    index = DayBandIndex(max_days=2)
+    for n, day in enumerate(["2025-06-01", "2025-06-02", "2025-06-03"]):
+        index.open_day(day)
+        index.add(n, [7], (b"", 1, 1, day))
+    assert not index.has("2025-06-01") and index.has("2025-06-02")
+    assert index.candidates([7], ["2025-06-01", "2025-06-02", "2025-06-03"]) == [2, 1]
+    assert len(index) == 2
 
 
 def test_a_story_deleted_meanwhile_is_not_joined() -> None:

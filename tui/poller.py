@@ -55,11 +55,9 @@ DEFAULT_USER_AGENT = f"aigeo/{__version__} (+terminal feed reader)"
 HOLD_STATUSES = frozenset({429, 503})  # the server asked us to wait (Retry-After)
 POLL_RETRY_S = 5.0  # `poll`: how soon to look again when a source was never checked
 CANCEL_POLL_S = 0.1  # how often a refresh looks at its cancel event
-# A refresh of this many feeds starts its parse workers while it fetches: with so many,
-# some feed has nearly always changed, and the workers' start (a fork server, imports)
-# then overlaps the network instead of delaying the first parse. Fewer feeds, all
-# parsed before: the workers start when the first changed body arrives.
-WARM_POOL_FEEDS = 20
+# The parse workers start while fetching only when some feed was never parsed (a cold
+# refresh: parsing is sure). Otherwise the first changed body starts them, so a refresh
+# answered all 304 (or all unchanged bodies) starts no process at all.
 
 Outcome = Literal["updated", "unchanged", "not_modified", "error", "gone", "skipped"]
 OK_OUTCOMES: frozenset[str] = frozenset({"updated", "unchanged", "not_modified"})
@@ -71,7 +69,9 @@ class PollSettings:
     """Every limit of the refresh engine (all configurable; defaults are polite and safe)."""
 
     concurrency: int = 16  # requests in flight overall (httpx burns CPU past ~16)
-    per_host: int = 8  # requests in flight to one host:port
+    # = concurrency: one host serving many feeds (a hub, a newsroom's 80 feeds) is not
+    # throttled below the global limit; 16 requests in flight is still polite
+    per_host: int = 16  # requests in flight to one host:port
     deadline_s: float = 30.0  # total time for one feed's fetch, redirects included
     connect_timeout_s: float = 10.0
     max_bytes: int = 10 * 1024 * 1024  # raw and decompressed body cap
@@ -379,10 +379,8 @@ class Poller:
         """
         started = time.perf_counter()
         sources = await self._select(source_ids, due_only)
-        if self._pool is not None and (
-            len(sources) >= WARM_POOL_FEEDS or any(s.body_hash is None for s in sources)
-        ):
-            self._pool.start_warming()  # parsing is (nearly) sure: start workers meanwhile
+        if self._pool is not None and any(s.body_hash is None for s in sources):
+            self._pool.start_warming()  # a never-parsed feed: parsing is sure, start now
         now = datetime.now(UTC)
         summary = RefreshSummary()
         total = len(sources)
@@ -410,18 +408,22 @@ class Poller:
                     on_progress(done, total, result)
 
         gathered = asyncio.gather(*(one(source) for source in sources))
-        if cancel is None:
-            await gathered
-        else:
-            watcher = asyncio.get_running_loop().create_task(_cancel_when_set(cancel, gathered))
-            try:
+        try:
+            if cancel is None:
                 await gathered
-            except asyncio.CancelledError:
-                if not cancel.is_set():
-                    raise
-                summary.cancelled = True
-            finally:
-                watcher.cancel()
+            else:
+                watcher = asyncio.get_running_loop().create_task(_cancel_when_set(cancel, gathered))
+                try:
+                    await gathered
+                except asyncio.CancelledError:
+                    if not cancel.is_set():
+                        raise
+                    summary.cancelled = True
+                finally:
+                    watcher.cancel()
+        finally:  # the stories of everything stored, in one pass (see Store.save_items)
+            if self._store is not None and any(r.new_items for r in summary.results):
+                await asyncio.shield(self._store.call(lambda store: store.assign_pending_stories()))
         order = {source.id: n for n, source in enumerate(sources)}
         summary.results.sort(key=lambda r: order.get(r.source_id, 0))
         summary.seconds = time.perf_counter() - started
@@ -605,6 +607,7 @@ class Poller:
                 saved = store.record_refresh(
                     source.id,
                     entries=entries,
+                    defer_stories=True,  # assigned once, at the end of the refresh
                     source_fields=fields,
                     status=response.status,
                     nbytes=response.nbytes,

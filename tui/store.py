@@ -8,7 +8,6 @@ file wait for each other (busy timeout) instead of failing with "database is loc
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import math
 import os
@@ -17,14 +16,13 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # sqlite-utils (~35 ms to import) is loaded when a migration runs
     import sqlite_utils
 
-from tui import stories as sketches
 from tui.model import (
     Classification,
     ItemDetail,
@@ -34,6 +32,7 @@ from tui.model import (
     SourceSummary,
     ThemeScore,
 )
+from tui.story_clusters import StoryClusterer
 
 BUSY_TIMEOUT_MS = 15_000
 SEED_SOURCE_URL = "aigeo:seed-corpus"
@@ -1317,6 +1316,7 @@ class Store:
         source_id: int,
         *,
         entries: Sequence[tuple[NewItem, Classification]] = (),
+        defer_stories: bool = False,
         source_fields: dict[str, object] | None = None,
         status: int | None,
         nbytes: int,
@@ -1335,7 +1335,7 @@ class Store:
             ).fetchone()
             if not exists:
                 return None
-            result = self.save_items(source_id, entries, fetched_at=at)
+            result = self.save_items(source_id, entries, fetched_at=at, defer_stories=defer_stories)
             if source_fields:
                 self.update_source(source_id, **source_fields)
             self.record_fetch(
@@ -1368,12 +1368,16 @@ class Store:
         entries: Sequence[tuple[NewItem, Classification]],
         *,
         fetched_at: str | None = None,
+        defer_stories: bool = False,
     ) -> SaveResult:
         """Insert new items and refresh changed ones of one source, in one transaction.
 
         Keyed by (source, guid): a re-fetch is idempotent. An existing item whose
         content hash and title are unchanged is left alone. User state (read, starred,
-        tags, user theme decisions) is never touched.
+        tags, user theme decisions) is never touched. With `defer_stories` the new
+        items get their stories later, in one pass (`assign_pending_stories`): a
+        refresh does that once at its end, so its stories do not depend on which feed
+        was stored first.
         """
         result = SaveResult()
         if not entries:
@@ -1400,7 +1404,10 @@ class Store:
                 classified.append((item_id, classification))
             if classified:  # all themes and actors in four statements
                 self.set_rule_classifications(classified)
-            self.assign_stories(result.new_ids)
+            if not defer_stories:
+                self.assign_stories(result.new_ids)
+            elif result.new_ids and self.get_meta(PENDING_STORIES_KEY) is None:
+                self.set_meta(PENDING_STORIES_KEY, str(min(result.new_ids)))
         return result
 
     def _existing_items(
@@ -1900,201 +1907,47 @@ class Store:
     # Stories (near-duplicate clusters, see tui/stories.py), trends, actors, briefs.
 
     def assign_stories(self, item_ids: Sequence[int]) -> int:
-        """Put items without a story into one, in the order given; returns how many joined.
+        """Put items without a story into one; returns how many joined an existing story.
 
         An exact copy (same `story_key`) joins its copy's story. Otherwise the item's
         MinHash bands find candidates from other sources dated within
         `stories.WINDOW_DAYS`; the most similar one at or above `stories.SAME_STORY`
         (Jaccard of features) gives the story, else the item starts its own. A story's
-        head is its newest item. Stories never merge afterwards.
-
-        Band keys are persisted per item (`story_sketches`, written in id order) and
-        searched through an in-memory index (`stories.BandIndex`) filled per day from
-        `story_sketches` when an item of a nearby day arrives, so only the window's
-        days are ever loaded. A persistent (band, item) B-tree would take its 24
-        inserts an item at random pages: with one commit per feed that measured 1-2 ms
-        an item on a 100k-item store; a temp-store table, ~100 µs.
+        head is its newest item. Stories never merge afterwards. Items are taken in
+        (sort_at, source, id) order whatever order they are given in; the band index
+        is kept per connection, a day at a time (see `tui.story_clusters`).
         """
-
-        joined = 0
-        ids = list(dict.fromkeys(item_ids))
-        if not ids:
+        if not item_ids:
             return 0
         try:
             with self.write():
-                self._catch_up_bands()
-                for start in range(0, len(ids), 500):
-                    chunk = ids[start : start + 500]
-                    found = {
-                        row[0]: tuple(row)
-                        for row in self.conn.execute(
-                            "SELECT id, source_id, guid, title, text, sort_at, story_key "
-                            f"FROM items WHERE id IN ({_marks(len(chunk))}) "
-                            "AND cluster_id IS NULL",
-                            chunk,
-                        )
-                    }
-                    for row in (found[i] for i in chunk if i in found):
-                        joined += self._assign_story(*row)
+                return self._clusterer().assign(item_ids)
         except BaseException:
-            self.__dict__.pop("_story_bands", None)  # it may list rolled-back items
+            self.__dict__.pop("_story_clusterer", None)  # it may list rolled-back items
             raise
-        return joined
 
-    def _assign_story(
-        self,
-        item_id: int,
-        source_id: int,
-        guid: str,
-        title: str | None,
-        text: str | None,
-        sort_at: str | None,
-        story_key: str | None,
-    ) -> int:
-        """Put one item in a story; 1 if it joined an existing one, else 0."""
-        story = None
-        if story_key and story_key != new_story_key(source_id, guid):  # a copy's key
-            story = self._exact_copy_story(item_id, story_key)
-        sketch = None if story else sketches.article_sketch(title or "", text or "")
-        if story is None and sketch is not None:
-            story = self._similar_story(source_id, sort_at, sketch)
-        head = None if story is None else self._join_story(story, item_id, source_id, sort_at)
-        joined = int(head is not None)
-        if story is None or head is None:  # none found, or its items were deleted meanwhile
-            story, head = self._new_story(item_id, sort_at), True
-        self.conn.execute(
-            "UPDATE items SET cluster_id = ?, story_head = ? WHERE id = ?",
-            (story, int(head), item_id),
-        )
-        if sketch is not None:
-            self._keep_sketch(item_id, sketch, (sketch[0], story, source_id, sort_at or ""))
-        return joined
+    def assign_pending_stories(self) -> int:
+        """Assign the items a refresh stored with `defer_stories` (and any a crash left):
+        every unassigned item from the first one deferred on, in one pass."""
+        with self.write():
+            first = self.get_meta(PENDING_STORIES_KEY)
+            if first is None:
+                return 0
+            ids = [
+                int(r[0])
+                for r in self.conn.execute(
+                    "SELECT id FROM items WHERE id >= ? AND cluster_id IS NULL", (int(first),)
+                )
+            ]
+            joined = self.assign_stories(ids)
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (PENDING_STORIES_KEY,))
+            return joined
 
-    def _band_index(self) -> sketches.BandIndex:
-        """This connection's index of band keys (created empty; days load on demand)."""
-        index = self.__dict__.get("_story_bands")
-        if index is None or len(index.days) > MAX_BAND_DAYS:  # a long session: start afresh
-            index = self.__dict__["_story_bands"] = sketches.BandIndex()
-            last = self.conn.execute("SELECT max(item_id) FROM story_sketches").fetchone()[0]
-            index.last_id = int(last or 0)
-        return index
-
-    def _catch_up_bands(self) -> None:
-        """Index the sketches stored since the last look (by another process, say)."""
-
-        index = self._band_index()
-        if not index.days:
-            return
-        for item_id, bands, features, story, source_id, sort_at in self.conn.execute(
-            "SELECT k.item_id, k.bands, k.features, i.cluster_id, i.source_id, i.sort_at "
-            "FROM story_sketches k JOIN items i ON i.id = k.item_id "
-            "WHERE k.item_id > ? ORDER BY k.item_id",
-            (index.last_id,),
-        ):
-            if story is not None and (sort_at or "")[:10] in index.days:
-                info = (features, story, source_id, sort_at or "")
-                index.add(item_id, sketches.unpack_bands(bands), info)
-            index.last_id = item_id
-
-    def _load_band_days(self, wanted: list[str]) -> sketches.BandIndex:
-        """The band index with the sketches of items dated on these days loaded."""
-        index = self._band_index()
-        for day in wanted:
-            if day in index.days:
-                continue
-            following = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
-            for item_id, bands, features, story, source_id, sort_at in self.conn.execute(
-                "SELECT k.item_id, k.bands, k.features, i.cluster_id, i.source_id, i.sort_at "
-                "FROM items i JOIN story_sketches k ON k.item_id = i.id "
-                "WHERE i.sort_at >= ? AND i.sort_at < ? AND i.cluster_id IS NOT NULL",
-                (day, following),
-            ):
-                info = (features, story, source_id, sort_at or "")
-                index.add(item_id, sketches.unpack_bands(bands), info)
-            index.days.add(day)
-        return index
-
-    def _keep_sketch(
-        self, item_id: int, sketch: tuple[bytes, list[int]], info: tuple[bytes, int, int, str]
-    ) -> None:
-
-        blob, bands = sketch
-        self.conn.execute(
-            "INSERT OR REPLACE INTO story_sketches(item_id, features, bands) VALUES (?, ?, ?)",
-            (item_id, blob, sketches.pack_bands(bands)),
-        )
-        index = self._band_index()
-        index.add(item_id, bands, info)
-        # caught up before this transaction wrote: anything newer is someone else's
-        index.last_id = max(index.last_id, item_id)
-
-    def _exact_copy_story(self, item_id: int, story_key: str | None) -> int | None:
-        if not story_key:
-            return None
-        row = self.conn.execute(
-            "SELECT cluster_id FROM items WHERE story_key = ? AND cluster_id IS NOT NULL "
-            "AND id != ? LIMIT 1",
-            (story_key, item_id),
-        ).fetchone()
-        return int(row[0]) if row else None
-
-    def _similar_story(
-        self, source_id: int, sort_at: str | None, sketch: tuple[bytes, list[int]]
-    ) -> int | None:
-        """The story of the most similar article from another source, if similar enough."""
-
-        window = _story_days((sort_at or "")[:10])
-        if window is None:  # undated: only exact copies join it
-            return None
-        low, high, days = window
-        index = self._load_band_days(days)
-        mine = sketches.unpack(sketch[0])
-        best, best_score = None, sketches.SAME_STORY
-        for candidate in index.candidates(sketch[1]):
-            features, story, other_source, other_at = index.items[candidate]
-            if other_source == source_id or not low <= other_at < high:
-                continue
-            score = sketches.jaccard(mine, sketches.unpack(features))
-            if score >= best_score:
-                best, best_score = story, score
-        return best
-
-    def _new_story(self, item_id: int, sort_at: str | None) -> int:
-        cur = self.conn.execute(
-            "INSERT INTO stories(head_id, first_at, last_at, items, sources) "
-            "VALUES (?, ?, ?, 1, 1)",
-            (item_id, sort_at, sort_at),
-        )
-        return int(cur.lastrowid or 0)
-
-    def _join_story(
-        self, story: int, item_id: int, source_id: int, sort_at: str | None
-    ) -> bool | None:
-        """Add an item to a story; True when it is the story's newest item (its head),
-        None when the story is gone (its items were deleted meanwhile)."""
-        row = self.conn.execute(
-            "SELECT head_id, last_at FROM stories WHERE id = ?", (story,)
-        ).fetchone()
-        if row is None:
-            return None
-        new_source = (
-            self.conn.execute(
-                "SELECT 1 FROM items WHERE cluster_id = ? AND source_id = ? LIMIT 1",
-                (story, source_id),
-            ).fetchone()
-            is None
-        )
-        when = sort_at or ""
-        head = when >= (row[1] or "")
-        if head:
-            self.conn.execute("UPDATE items SET story_head = 0 WHERE id = ?", (row[0],))
-        self.conn.execute(
-            "UPDATE stories SET items = items + 1, sources = sources + ?, "
-            "first_at = min(COALESCE(first_at, ?), ?), last_at = max(COALESCE(last_at, ?), ?), "
-            "head_id = CASE WHEN ? THEN ? ELSE head_id END WHERE id = ?",
-            (int(new_source), when, when, when, when, int(head), item_id, story),
-        )
-        return head
+    def _clusterer(self) -> StoryClusterer:
+        found = self.__dict__.get("_story_clusterer")
+        if found is None:
+            found = self.__dict__["_story_clusterer"] = StoryClusterer(self.conn)
+        return found
 
     def _attach_stories(self, items: Sequence[ItemRow]) -> None:
         """Fill each row's story id and its article and source counts."""
@@ -2205,20 +2058,4 @@ class Store:
         ]
 
 
-MAX_BAND_DAYS = 45  # days of band keys a connection keeps in memory before starting afresh
-
-
-@functools.lru_cache(maxsize=512)
-def _story_days(day: str) -> tuple[str, str, list[str]] | None:
-    """The whole days around `day` (ISO date) within which its rewrites are looked for:
-    the sort_at bounds (inclusive, exclusive) and the days; None if not a usable date."""
-    try:
-        when = date.fromisoformat(day)
-        span = timedelta(days=sketches.WINDOW_DAYS)
-        low, high = when - span, when + span + timedelta(days=1)
-    except (ValueError, OverflowError):
-        return None
-    if when.year < 1900:  # the undated seeds' placeholder
-        return None
-    days = [(low + timedelta(days=n)).isoformat() for n in range(2 * sketches.WINDOW_DAYS + 1)]
-    return low.isoformat(), high.isoformat(), days
+PENDING_STORIES_KEY = "stories_pending_from"  # meta: first item id stored unassigned
