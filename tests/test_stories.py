@@ -241,7 +241,7 @@ def test_band_index_evicts_a_day_at_a_time() -> None:
         index.open_day(day)
         index.add(n, [7], (b"", 1, 1, day))
     assert not index.has("2025-06-01") and index.has("2025-06-02")
-    assert index.candidates([7], ["2025-06-01", "2025-06-02", "2025-06-03"]) == [2, 1]
+    assert sorted(index.candidates([7], ["2025-06-01", "2025-06-02", "2025-06-03"])) == [1, 2]
     assert len(index) == 2
 
 
@@ -256,3 +256,15 @@ def test_a_story_deleted_meanwhile_is_not_joined() -> None:
     story = story_of(store, ids["td-nvidia-h20"])
     row = store.conn.execute("SELECT items, head_id FROM stories WHERE id = ?", (story,)).fetchone()
     assert tuple(row) == (1, ids["td-nvidia-h20"])
+
+
+def test_band_index_keeps_the_latest_among_equal_candidates() -> None:
+    from tui.stories import DayBandIndex
+
+    index = DayBandIndex()
+    index.open_day("2025-06-01")
+    for item in range(30):  # one shared band each; later sort_at ranks higher
+        index.add(item, [5], (b"", 1, item % 3, f"2025-06-01T{item:02d}:00"))
+    index.add(99, [5, 6], (b"", 1, 1, "2025-06-01T00:00"))
+    found = index.candidates([5, 6], ["2025-06-01"], limit=5)
+    assert found[0] == 99 and sorted(found[1:]) == [26, 27, 28, 29]

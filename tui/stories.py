@@ -19,6 +19,7 @@ per feature keeps this cheap in pure Python (~15 µs an article, no numpy import
 from __future__ import annotations
 
 import hashlib
+import heapq
 import random
 import re
 from array import array
@@ -178,6 +179,7 @@ class DayBandIndex:
         self.days: dict[str, dict[int, list[int]]] = {}  # insertion order = recency
         # item → (packed features, story, source, sort_at)
         self.items: dict[int, tuple[bytes, int, int, str]] = {}
+        self.rank: dict[int, tuple[str, int, int]] = {}  # (sort_at, source, id)
         self._day_items: dict[str, list[int]] = {}
         self.last_id = 0  # the highest stored sketch id looked at
         self.evicted = 0
@@ -201,6 +203,7 @@ class DayBandIndex:
         self.days.pop(day, None)
         for item_id in self._day_items.pop(day, []):
             self.items.pop(item_id, None)
+            self.rank.pop(item_id, None)
         self.evicted += 1
 
     def add(self, item_id: int, bands: Iterable[int], info: tuple[bytes, int, int, str]) -> None:
@@ -210,6 +213,7 @@ class DayBandIndex:
         if buckets is None or item_id in self.items:
             return
         self.items[item_id] = info
+        self.rank[item_id] = (info[3], info[2], item_id)
         self._day_items[day].append(item_id)
         for band in bands:
             found = buckets.get(band)
@@ -221,8 +225,9 @@ class DayBandIndex:
     def candidates(
         self, bands: Iterable[int], days: Sequence[str], limit: int = MAX_CANDIDATES
     ) -> list[int]:
-        """Items of these (loaded) days sharing band keys with these, most shared first,
-        then the latest by (sort_at, source, id); hot bands are skipped."""
+        """Items of these (loaded) days sharing band keys with these: those sharing the
+        most, the latest by (sort_at, source, id) among equals, at most `limit` (as a
+        set: the caller breaks ties itself); hot bands are skipped."""
         hits: dict[int, int] = {}
         loaded = [self.days[d] for d in days if d in self.days]
         for band in bands:
@@ -232,13 +237,21 @@ class DayBandIndex:
             for found in lists:
                 for item_id in found:
                     hits[item_id] = hits.get(item_id, 0) + 1
-        items = self.items
-
-        def rank(i: int) -> tuple[int, str, int, int]:
-            info = items[i]
-            return hits[i], info[3], info[2], i
-
-        return sorted(hits, key=rank, reverse=True)[:limit]
+        if len(hits) <= limit:
+            return list(hits)
+        by_count: dict[int, list[int]] = {}
+        for item_id, count in hits.items():
+            by_count.setdefault(count, []).append(item_id)
+        chosen: list[int] = []
+        for count in sorted(by_count, reverse=True):
+            group = by_count[count]
+            room = limit - len(chosen)
+            if len(group) <= room:
+                chosen += group
+            else:  # the boundary: the latest among equals, in a stable order
+                chosen += heapq.nlargest(room, group, key=self.rank.__getitem__)
+                break
+        return chosen
 
     def __len__(self) -> int:
         return len(self.items)

@@ -180,15 +180,18 @@ class StoryClusterer:
         self._load(days)
         index = self.index
         mine = sketches.unpack(sketch[0])
-        best, best_score = None, 0.0
+        best: tuple[float, tuple[str, int, int]] | None = None
+        story = None
         for candidate in index.candidates(sketch[1], days):
-            features, story, other_source, other_at = index.items[candidate]
+            features, other_story, other_source, other_at = index.items[candidate]
             if other_source == source_id or not low <= other_at < high:
                 continue
             score = sketches.jaccard(mine, sketches.unpack(features))
-            if score >= sketches.SAME_STORY and score > best_score:
-                best, best_score = story, score
-        return best
+            # the most similar; among equals the latest (sort_at, source, id): no order
+            mark = (score, index.rank[candidate])
+            if score >= sketches.SAME_STORY and (best is None or mark > best):
+                best, story = mark, other_story
+        return story
 
     def _story(self, touched: dict[int, _Story], story: int) -> _Story | None:
         found = touched.get(story)
