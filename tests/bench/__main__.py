@@ -2,7 +2,7 @@
 
     uv run python -m tests.bench            # the full run (about 15 minutes; more the
                                             # first time, when the 1M-item store is made)
-    uv run python -m tests.bench --quick    # about 2 minutes: N=100 at 50 ms, 100k items
+    uv run python -m tests.bench --quick    # a few minutes: N=50 at 50 ms, growth 25-100, 100k items
     uv run python -m tests.bench --sections refresh --feeds 100 --latency 50 --rounds 3
 
 Sections: `refresh` (aigeo vs newsboat, reader, a sequential feedparser loop and the
@@ -91,14 +91,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args(argv)
     quick = args.quick
-    args.feeds = [int(n) for n in (args.feeds or ("100" if quick else "100,500")).split(",")]
+    args.feeds = [int(n) for n in (args.feeds or ("50" if quick else "100,500")).split(",")]
     args.latency = [float(n) for n in (args.latency or ("50" if quick else "50,0")).split(",")]
     sizes = args.items or ("100000" if quick else "100000,1000000")
     args.items = [int(n) for n in sizes.split(",")]
     args.rounds = args.rounds or (1 if quick else 2)
     args.starts = args.starts or (3 if quick else 5)
     args.growth = [
-        int(n) for n in (args.growth or ("50,100,200" if quick else "100,300,500,1000")).split(",")
+        int(n) for n in (args.growth or ("25,50,100" if quick else "100,300,500,1000")).split(",")
     ]
     args.growth_contenders = args.growth_contenders.split(",")
     args.sections = args.sections.split(",")

@@ -35,6 +35,16 @@ READER_PYTHON = Path(
     os.environ.get("AIGEO_BENCH_READER_PYTHON", "/tmp/aigeo-bench-reader/bin/python")
 )
 WORKERS = 16  # newsboat's reload-threads and reader's workers
+AIGEO_MAX_ITEMS = 500  # aigeo keeps the newest 500 entries of a fetch (poll.max_items)
+
+
+def expected_for(name: str, seed: int, feeds: int, version: int) -> int:
+    """Items a contender should hold: every item, or for aigeo the newest 500 of a
+    back catalogue (no farm feed with a back catalogue ever gains items)."""
+    counts = [item_count(seed, n, version) for n in range(feeds)]
+    if name == "aigeo":
+        counts = [min(c, AIGEO_MAX_ITEMS) for c in counts]
+    return sum(counts)
 
 
 @dataclass
@@ -319,6 +329,9 @@ def run_config(
                         farm.control("/_bump")
                         farm.version += 1
                     run.expected[phase] = farm.expected_items()
+                    run.expected[f"aigeo-{phase}"] = expected_for(
+                        "aigeo", farm.seed, feeds, farm.version
+                    )
                     for player in players:
                         got = player.run(phase, farm)
                         got.pop("stdout", None)
@@ -345,7 +358,7 @@ def summarise(run: RefreshRun) -> list[dict[str, Any]]:
             if not got:
                 continue
             items = [g.get("items") for g in got]
-            expected = run.expected.get(phase)
+            expected = run.expected.get(f"aigeo-{phase}" if name == "aigeo" else phase)
             row = {
                 "section": "refresh",
                 "feeds": run.feeds,
@@ -406,7 +419,7 @@ def run_growth(
         farm.close()
     rows = []
     for (name, feeds), results in got.items():
-        expected = sum(item_count(farm.seed, n, 0) for n in range(feeds))
+        expected = expected_for(name, farm.seed, feeds, 0)
         wall = statistics.median(r["wall_s"] for r in results)
         rows.append(
             {
