@@ -1,7 +1,7 @@
 """Differential test of the parse fast path: expat's buffered text vs feedparser as is.
 
-`tui.parse` sets `buffer_text` on the expat parser feedparser uses (see
-`tui.parse.BUFFER_TEXT`), so each text run reaches feedparser in one call instead of
+`tui.feeds.parse` sets `buffer_text` on the expat parser feedparser uses (see
+`tui.feeds.parse.BUFFER_TEXT`), so each text run reaches feedparser in one call instead of
 one per entity reference. Every file of the shared corpus (../shared/corpus, all 622
 rows, with the Content-Type and Content-Location the manifest names) and a sample of
 the bench farm's feeds (RSS and Atom, a back catalogue, a changed version) go through
@@ -22,10 +22,10 @@ from typing import Any
 
 import pytest
 
-import tui.parse
+import tui.feeds.parse
 from tests.bench.farm import render_feed
 from tests.test_corpus_feeds import CORPUS, NO_CAP, rows
-from tui.parse import parse_feed
+from tui.feeds.parse import parse_feed
 
 NOW = datetime(2025, 7, 1, tzinfo=UTC)
 FARM_FEEDS = [(0, 0), (1, 0), (2, 0), (5, 0), (7, 0), (10, 1), (32, 0)]  # (feed, version)
@@ -33,12 +33,12 @@ FARM_FEEDS = [(0, 0), (1, 0), (2, 0), (5, 0), (7, 0), (10, 1), (32, 0)]  # (feed
 
 @contextmanager
 def buffered(on: bool) -> Iterator[None]:
-    saved = tui.parse.BUFFER_TEXT
-    tui.parse.BUFFER_TEXT = on
+    saved = tui.feeds.parse.BUFFER_TEXT
+    tui.feeds.parse.BUFFER_TEXT = on
     try:
         yield
     finally:
-        tui.parse.BUFFER_TEXT = saved
+        tui.feeds.parse.BUFFER_TEXT = saved
 
 
 def both_ways(body: bytes, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -50,7 +50,7 @@ def both_ways(body: bytes, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any
 
 
 def test_the_fast_path_is_on_by_default() -> None:
-    assert tui.parse.BUFFER_TEXT
+    assert tui.feeds.parse.BUFFER_TEXT
 
 
 def test_every_corpus_file_parses_the_same_both_ways() -> None:

@@ -8,9 +8,10 @@ from pathlib import Path
 import sqlite_utils
 
 from tests.newsdata import ARTICLES, STORY, Article, by_guid
-from tui.model import Classification, NewItem
-from tui.store import ItemQuery, Store, _migrate_v1, _migrate_v2, _migrate_v3, _migrate_v4
-from tui.stories import SAME_STORY, article_sketch, features, jaccard, unpack
+from tui.analysis.sketches import SAME_STORY, article_sketch, features, jaccard, unpack
+from tui.model import Classification, ItemQuery, NewItem
+from tui.store import Store
+from tui.store.schema import _migrate_v1, _migrate_v2, _migrate_v3, _migrate_v4
 from tui.text import content_hash
 
 
@@ -217,7 +218,7 @@ def test_migration_v5_clusters_existing_items(tmp_path: Path) -> None:
 
 
 def test_band_index_ignores_hot_buckets() -> None:
-    from tui.stories import HOT_BUCKET, DayBandIndex
+    from tui.analysis.sketches import HOT_BUCKET, DayBandIndex
 
     index = DayBandIndex()
     index.open_day("2025-06-01")
@@ -234,7 +235,7 @@ def test_band_index_ignores_hot_buckets() -> None:
 
 
 def test_band_index_evicts_a_day_at_a_time() -> None:
-    from tui.stories import DayBandIndex
+    from tui.analysis.sketches import DayBandIndex
 
     index = DayBandIndex(max_days=2)
     for n, day in enumerate(["2025-06-01", "2025-06-02", "2025-06-03"]):
@@ -259,7 +260,7 @@ def test_a_story_deleted_meanwhile_is_not_joined() -> None:
 
 
 def test_band_index_keeps_the_latest_among_equal_candidates() -> None:
-    from tui.stories import DayBandIndex
+    from tui.analysis.sketches import DayBandIndex
 
     index = DayBandIndex()
     index.open_day("2025-06-01")

@@ -19,7 +19,7 @@ import pytest
 from tests.newsdata import ARTICLES
 from tui.model import Classification, NewItem
 from tui.store import Store
-from tui.story_clusters import StoryClusterer
+from tui.store.clusters import StoryClusterer
 from tui.text import content_hash
 
 OUTLETS = [f"outlet{n}" for n in range(7)]

@@ -2,7 +2,7 @@
 
     uv run python -m tests.bench            # the full run (about 15 minutes; more the
                                             # first time, when the 1M-item store is made)
-    uv run python -m tests.bench --quick    # a few minutes: N=50 at 50 ms, growth 25-100, 100k items
+    uv run python -m tests.bench --quick    # minutes: N=50 at 50 ms, growth 25-100, 100k items
     uv run python -m tests.bench --sections refresh --feeds 100 --latency 50 --rounds 3
 
 Sections: `refresh` (aigeo vs newsboat, reader, a sequential feedparser loop and the

@@ -1,4 +1,4 @@
-"""Story assignment over the store: a store part (it speaks SQL; `tui.store` delegates).
+"""Story assignment over the store (SQL; `StoriesPart.assign_stories` delegates here).
 
 Decisions:
 - Items are assigned in a canonical order, (sort_at, source, id), never in arrival
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from tui import stories as sketches
+from tui.analysis import sketches
 
 MAX_DAYS = 64  # days of band keys a connection keeps (a window is 7)
 
