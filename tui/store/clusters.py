@@ -18,7 +18,7 @@ Decisions:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -115,25 +115,25 @@ class StoryClusterer:
 
     def assign(self, item_ids: Sequence[int]) -> int:
         """Put the given items that have no story into one; returns how many joined one."""
-        rows: list[tuple[int, int, str, str | None, str | None, str, str | None]] = []
+        rows: list[tuple[int, int, str, str | None]] = []
         ids = list(dict.fromkeys(item_ids))
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             rows += self.conn.execute(
-                "SELECT id, source_id, guid, title, text, COALESCE(sort_at, ''), story_key "
+                "SELECT id, source_id, COALESCE(sort_at, ''), story_key "
                 f"FROM items WHERE id IN ({_marks(len(chunk))}) AND cluster_id IS NULL",
                 chunk,
             ).fetchall()
         if not rows:
             return 0
-        rows.sort(key=lambda r: (r[5], r[1], r[0]))  # canonical, not arrival, order
+        rows.sort(key=lambda r: (r[2], r[1], r[0]))  # canonical, not arrival, order
         self._catch_up()
-        copies = self._stored_copies([r[6] for r in rows if r[6]])
+        copies = self._stored_copies([r[3] for r in rows if r[3]])
         touched: dict[int, _Story] = {}
         placed: list[tuple[int, int]] = []  # (item, story)
         kept: list[tuple[int, bytes, bytes]] = []
         joined = 0
-        for item_id, source_id, _guid, title, text, sort_at, story_key in rows:
+        for item_id, source_id, sort_at, story_key, title, text in self._with_texts(rows):
             story = copies.get(story_key) if story_key else None
             sketch = None if story else sketches.article_sketch(title or "", text or "")
             if story is None and sketch is not None:
@@ -156,6 +156,25 @@ class StoryClusterer:
             self._pending.clear()
             self._next_story = None
         return joined
+
+    def _with_texts(
+        self, rows: list[tuple[int, int, str, str | None]]
+    ) -> Iterator[tuple[int, int, str, str | None, str | None, str | None]]:
+        """The rows with their titles and ledes, read 500 at a time (a cold refresh
+        assigns tens of thousands of items: their whole texts would not fit in memory)."""
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            texts = {
+                r[0]: (r[1], r[2])
+                for r in self.conn.execute(
+                    f"SELECT id, title, substr(text, 1, {sketches.LEDE_CHARS}) FROM items "
+                    f"WHERE id IN ({_marks(len(chunk))})",
+                    [r[0] for r in chunk],
+                )
+            }
+            for item_id, source_id, sort_at, story_key in chunk:
+                title, text = texts.get(item_id, (None, None))
+                yield item_id, source_id, sort_at, story_key, title, text
 
     def _stored_copies(self, keys: list[str]) -> dict[str, int]:
         """Story of the oldest stored, assigned item per story key (exact copies)."""
