@@ -24,7 +24,7 @@ import pytest
 
 import tui.feeds.parse
 from tests.bench.farm import render_feed
-from tests.test_corpus_feeds import CORPUS, NO_CAP, rows
+from tests.feeds.test_corpus_feeds import CORPUS, NO_CAP, rows
 from tui.feeds.parse import parse_feed
 
 NOW = datetime(2025, 7, 1, tzinfo=UTC)

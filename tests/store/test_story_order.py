@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.newsdata import ARTICLES
+from tests.support.newsdata import ARTICLES
 from tui.model import Classification, NewItem
 from tui.store import Store
 from tui.store.clusters import StoryClusterer
