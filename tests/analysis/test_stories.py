@@ -218,16 +218,32 @@ def test_migration_v5_clusters_existing_items(tmp_path: Path) -> None:
 
 
 def test_band_index_ignores_hot_buckets() -> None:
-    from tui.analysis.sketches import HOT_BUCKET, BandIndex
+    from tui.analysis.sketches import HOT_BUCKET, DayBandIndex
 
-    index = BandIndex()
-    info = (b"", 1, 1, "2025-06-01")
-    for item in range(HOT_BUCKET + 10):
-        index.add(item, [1], info)  # a band every item shares
-    index.add(999, [2], info)
-    index.add(999, [2], info)  # twice is harmless
-    assert index.candidates([1]) == []
-    assert index.candidates([1, 2]) == [999]
+    index = DayBandIndex()
+    index.open_day("2025-06-01")
+    index.open_day("2025-06-02")
+    for item in range(HOT_BUCKET + 10):  # a band every item shares, over two days
+        day = "2025-06-01" if item % 2 else "2025-06-02"
+        index.add(item, [1], (b"", 1, 1, day))
+    index.add(999, [2], (b"", 1, 1, "2025-06-01"))
+    index.add(999, [2], (b"", 1, 1, "2025-06-01"))  # twice is harmless
+    both = ["2025-06-01", "2025-06-02"]
+    assert index.candidates([1], both) == []
+    assert index.candidates([1, 2], both) == [999]
+    assert index.candidates([2], ["2025-06-02"]) == []  # only the window's days count
+
+
+def test_band_index_evicts_a_day_at_a_time() -> None:
+    from tui.analysis.sketches import DayBandIndex
+
+    index = DayBandIndex(max_days=2)
+    for n, day in enumerate(["2025-06-01", "2025-06-02", "2025-06-03"]):
+        index.open_day(day)
+        index.add(n, [7], (b"", 1, 1, day))
+    assert not index.has("2025-06-01") and index.has("2025-06-02")
+    assert sorted(index.candidates([7], ["2025-06-01", "2025-06-02", "2025-06-03"])) == [1, 2]
+    assert len(index) == 2
 
 
 def test_a_story_deleted_meanwhile_is_not_joined() -> None:
@@ -241,3 +257,15 @@ def test_a_story_deleted_meanwhile_is_not_joined() -> None:
     story = story_of(store, ids["td-nvidia-h20"])
     row = store.conn.execute("SELECT items, head_id FROM stories WHERE id = ?", (story,)).fetchone()
     assert tuple(row) == (1, ids["td-nvidia-h20"])
+
+
+def test_band_index_keeps_the_latest_among_equal_candidates() -> None:
+    from tui.analysis.sketches import DayBandIndex
+
+    index = DayBandIndex()
+    index.open_day("2025-06-01")
+    for item in range(30):  # one shared band each; later sort_at ranks higher
+        index.add(item, [5], (b"", 1, item % 3, f"2025-06-01T{item:02d}:00"))
+    index.add(99, [5, 6], (b"", 1, 1, "2025-06-01T00:00"))
+    found = index.candidates([5, 6], ["2025-06-01"], limit=5)
+    assert found[0] == 99 and sorted(found[1:]) == [26, 27, 28, 29]

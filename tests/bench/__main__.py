@@ -2,12 +2,14 @@
 
     uv run python -m tests.bench            # the full run (about 15 minutes; more the
                                             # first time, when the 1M-item store is made)
-    uv run python -m tests.bench --quick    # about 2 minutes: N=100 at 50 ms, 100k items
+    uv run python -m tests.bench --quick    # minutes: N=50 at 50 ms, growth 25-100, 100k items
     uv run python -m tests.bench --sections refresh --feeds 100 --latency 50 --rounds 3
 
-Sections: `refresh` (aigeo vs newsboat, a sequential feedparser loop and the feedparser
-floor, on a local feed farm), `dashboard` (start-up vs a hello-world Textual app, one row
-down, opening an item, a search keystroke, peak RSS), `store` (ingest, re-theme, FTS).
+Sections: `refresh` (aigeo vs newsboat, reader, a sequential feedparser loop and the
+feedparser floor, on a local feed farm), `growth` (cold refresh of N = 100 … 1,000 feeds
+of one farm: the time per feed must stay flat), `dashboard` (start-up vs a hello-world
+Textual app, one row down, opening an item, a search keystroke, peak RSS), `store`
+(ingest, re-theme, FTS).
 All traffic goes to 127.0.0.1. Generated stores are cached in tests/bench/results/cache/.
 Ratios, not seconds, are what to compare: every ratio is measured within one run.
 """
@@ -77,22 +79,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Options; --quick and the full run only differ in their defaults."""
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a ~2 minute run")
-    parser.add_argument("--sections", default="refresh,dashboard,store")
+    parser.add_argument("--sections", default="refresh,growth,dashboard,store")
     parser.add_argument("--feeds", help="comma-separated feed counts (default 100,500)")
     parser.add_argument("--latency", help="comma-separated latencies in ms (default 50,0)")
     parser.add_argument("--rounds", type=int, help="rounds of the N=100 configurations")
-    parser.add_argument("--contenders", default="aigeo,newsboat,seq,floor")
+    parser.add_argument("--contenders", default="aigeo,newsboat,reader,seq,floor")
+    parser.add_argument("--growth", help="feed counts of the growth cell (100,300,500,1000)")
+    parser.add_argument("--growth-contenders", default="aigeo,newsboat")
     parser.add_argument("--items", help="comma-separated store sizes (default 100000,1000000)")
     parser.add_argument("--starts", type=int, help="start-ups timed per app (default 5)")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args(argv)
     quick = args.quick
-    args.feeds = [int(n) for n in (args.feeds or ("100" if quick else "100,500")).split(",")]
+    args.feeds = [int(n) for n in (args.feeds or ("50" if quick else "100,500")).split(",")]
     args.latency = [float(n) for n in (args.latency or ("50" if quick else "50,0")).split(",")]
     sizes = args.items or ("100000" if quick else "100000,1000000")
     args.items = [int(n) for n in sizes.split(",")]
     args.rounds = args.rounds or (1 if quick else 2)
     args.starts = args.starts or (3 if quick else 5)
+    args.growth = [
+        int(n) for n in (args.growth or ("25,50,100" if quick else "100,300,500,1000")).split(",")
+    ]
+    args.growth_contenders = args.growth_contenders.split(",")
     args.sections = args.sections.split(",")
     args.contenders = args.contenders.split(",")
     return args
@@ -112,6 +120,15 @@ def run_refresh(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[st
             rows += summarise(result)
             notes += [n for n in result.notes if n not in notes]
     return rows, notes
+
+
+def run_growth(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The growth cell: cold refreshes of ever more feeds, at the first latency."""
+    from tests.bench.refresh import run_growth as growth
+
+    log(f"growth: cold refresh of {args.growth} feeds, {args.latency[0]:g} ms latency")
+    rounds = 1
+    return growth(args.growth, args.latency[0], args.growth_contenders, rounds, log=log)
 
 
 def run_dashboard(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -149,7 +166,8 @@ def run_store(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 # --------------------------------------------------------------------------- the table
 
-REFRESH_TARGETS = {"cold": 1.0, "unchanged": 0.8, "changed": 1.0}
+REFRESH_TARGETS = {"cold": 0.8, "unchanged": 0.8, "changed": 0.8}
+GROWTH_FLAT = 1.3  # time per feed at the largest N ÷ at the smallest
 
 
 def _mark(ok: bool | None) -> str:
@@ -164,30 +182,65 @@ def _cell(row: dict[str, Any] | None, *, wall: bool = True, cpu: bool = True) ->
     return f"{row['wall_s' if wall else 'cpu_s']:.2f} s"
 
 
+def _peer_target(phase: str, got: dict[str, dict[str, Any]]) -> tuple[str, float | None]:
+    """Whom aigeo is held to in a phase: newsboat when cold, the best peer otherwise."""
+    peers = ["newsboat"] if phase == "cold" else ["newsboat", "reader"]
+    walls = [(got[p]["wall_s"], p) for p in peers if p in got and got[p]["wall_s"]]
+    if not walls:
+        return "—", None
+    wall, name = min(walls)
+    return name, wall
+
+
 def refresh_table(rows: list[dict[str, Any]]) -> list[str]:
-    """One line per (feeds, latency, phase): every contender, and aigeo/newsboat."""
+    """One line per (feeds, latency, phase): every contender, and aigeo ÷ its target peer."""
     by_key: dict[tuple[int, float, str], dict[str, dict[str, Any]]] = {}
     for row in rows:
         key = (row["feeds"], row["latency_ms"], row["phase"])
         by_key.setdefault(key, {})[row["contender"]] = row
     lines = [
-        "| feeds | latency | phase | aigeo wall (CPU) | newsboat wall (CPU) | seq loop wall "
-        "| feedparser floor CPU | aigeo ÷ newsboat | target | items agree |",
-        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---|",
+        "| feeds | latency | phase | aigeo wall (CPU) | aigeo peak RSS | newsboat-16 wall (CPU) "
+        "| reader-16 wall (CPU) | seq loop wall | feedparser floor CPU | aigeo ÷ newsboat "
+        "| aigeo ÷ target peer | target | items agree |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for (feeds, latency, phase), got in by_key.items():
         aigeo, boat = got.get("aigeo"), got.get("newsboat")
         ratio = aigeo["wall_s"] / boat["wall_s"] if aigeo and boat and boat["wall_s"] else None
+        peer, peer_wall = _peer_target(phase, got)
+        to_peer = aigeo["wall_s"] / peer_wall if aigeo and peer_wall else None
         target = REFRESH_TARGETS[phase]
         agree = [r["items_ok"] for r in got.values() if r.get("items_ok") is not None]
         items = next((r["items"] for r in got.values() if r.get("items") is not None), "")
         seq, floor = got.get("seq"), got.get("floor")
+        rss = f"{aigeo['max_rss_mib']:.0f} MiB" if aigeo else "—"
         lines.append(
-            f"| {feeds} | {latency:g} ms | {phase} | {_cell(aigeo)} | {_cell(boat)} "
-            f"| {_cell(seq, cpu=False)} | {_cell(floor, wall=False)} "
-            f"| {f'{ratio:.2f}×' if ratio is not None else '—'} | ≤ {target:g}× "
-            f"{_mark(ratio <= target if ratio is not None else None)} "
+            f"| {feeds} | {latency:g} ms | {phase} | {_cell(aigeo)} | {rss} | {_cell(boat)} "
+            f"| {_cell(got.get('reader'))} | {_cell(seq, cpu=False)} "
+            f"| {_cell(floor, wall=False)} "
+            f"| {f'{ratio:.2f}×' if ratio is not None else '—'} "
+            f"| {f'{to_peer:.2f}× ({peer})' if to_peer is not None else '—'} "
+            f"| ≤ {target:g}× {_mark(to_peer <= target if to_peer is not None else None)} "
             f"| {_mark(all(agree) if agree else None)} {items} |"
+        )
+    return lines
+
+
+def growth_table(rows: list[dict[str, Any]]) -> list[str]:
+    """Cold refresh time per feed at every N, and its drift from the smallest N."""
+    lines = [
+        "| contender | feeds | cold wall (CPU) | ms per feed | ÷ smallest N | peak RSS | items |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    first: dict[str, float] = {}
+    for r in sorted(rows, key=lambda r: (r["contender"], r["feeds"])):
+        base = first.setdefault(r["contender"], r["ms_per_feed"])
+        drift = r["ms_per_feed"] / base if base else 0.0
+        flat = _mark(drift <= GROWTH_FLAT) if r["contender"] == "aigeo" else ""
+        lines.append(
+            f"| {r['contender']} | {r['feeds']} | {r['wall_s']:.2f} s ({r['cpu_s']:.2f}) "
+            f"| {r['ms_per_feed']:.1f} | {drift:.2f}× {flat} | {r['max_rss_mib']:.0f} MiB "
+            f"| {_mark(r['items_ok'])} {r['items']} |"
         )
     return lines
 
@@ -254,6 +307,9 @@ def render(results: dict[str, Any]) -> str:
         out += refresh_table(results["refresh"])
         out += [f"\nnote: {n}" for n in results.get("notes", [])]
         out.append("")
+    if results.get("growth"):
+        out += ["## Growth (cold refresh, first N feeds of one farm)", ""]
+        out += [*growth_table(results["growth"]), ""]
     if results.get("dashboard"):
         out += ["## Dashboard", "", *dashboard_table(results["dashboard"]), ""]
     if results.get("store"):
@@ -274,6 +330,8 @@ def main(argv: list[str] | None = None) -> None:
     }
     if "refresh" in args.sections:
         results["refresh"], results["notes"] = run_refresh(args)
+    if "growth" in args.sections:
+        results["growth"] = run_growth(args)
     if "dashboard" in args.sections:
         results["dashboard"] = run_dashboard(args)
     if "store" in args.sections:

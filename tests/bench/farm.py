@@ -3,8 +3,11 @@
     uv run python -m tests.bench.farm --feeds 100 --latency-ms 50 --lifetime 900
 
 Serves N feeds, RSS 2.0 and Atom mixed (every third feed is Atom), 20-100 items each
-with 1-6 KB HTML bodies (about 280 KB a feed on average). Every feed is a pure
-function of (seed, feed number, version), so two runs serve the same bytes.
+with 1-6 KB HTML bodies (about 280 KB a feed on average); one feed in `BACK_CATALOGUE_EVERY`
+carries 500-700 items of back catalogue instead. Dates are realistic: a feed spans from a
+day to two years (log-uniform), its items minutes to days apart (exponential gaps), the
+newest within a day of `BASE_TIME`. Every feed is a pure function of (seed, feed number,
+version), so two runs serve the same bytes.
 
 The feeds are spread over `--ports` listening sockets on 127.0.0.1 (feed n on port
 number n % ports), as real feeds are spread over many hosts: a reader's per-host limit
@@ -25,8 +28,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gzip
 import json
+import math
 import os
 import random
 import sys
@@ -39,6 +44,8 @@ from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
 NEW_ITEMS_ON_BUMP = 5
+BACK_CATALOGUE_EVERY = 25  # feed n carries 500-700 items when n % 25 == 7
+MIN_SPAN_DAYS, MAX_SPAN_DAYS = 1.0, 730.0
 CHANGED_EVERY = 10  # feed n changes on a bump when n % CHANGED_EVERY == 0
 BASE_TIME = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
 
@@ -210,19 +217,45 @@ def _body(rng: random.Random, size: int) -> str:
     return "\n".join(parts)
 
 
+@functools.lru_cache(maxsize=4096)
+def _base_dates(seed: int, feed: int) -> tuple[datetime, ...]:
+    """The dates of a feed's version-0 items, oldest first: exponential gaps scaled so
+    the feed spans `MIN_SPAN_DAYS`..`MAX_SPAN_DAYS` (log-uniform), newest within a day
+    of `BASE_TIME` (gaps range from seconds to days, as in real feeds)."""
+    rng = random.Random(seed * 31 + feed * 7_919)
+    count = base_items(seed, feed)
+    span = math.exp(rng.uniform(math.log(MIN_SPAN_DAYS), math.log(MAX_SPAN_DAYS)))
+    gaps = [rng.expovariate(1.0) for _ in range(count - 1)]
+    scale = span * 86_400 / (sum(gaps) or 1.0)
+    newest = BASE_TIME - timedelta(seconds=rng.uniform(0, 86_400))
+    dates = [newest]
+    for gap in gaps:
+        dates.append(dates[-1] - timedelta(seconds=gap * scale))
+    return tuple(reversed(dates))
+
+
 def _item(seed: int, feed: int, number: int) -> tuple[str, str, str, datetime, str]:
-    """(guid, title, link, published, html) of one item: a pure function of its numbers."""
+    """(guid, title, link, published, html) of one item: a pure function of its numbers.
+    Items past the version-0 ones (a bump's) come 20 minutes apart after `BASE_TIME`."""
     rng = random.Random(seed * 1_000_003 + feed * 10_007 + number)
     size = rng.randint(1_100, 6_300)
     title = _words(rng, rng.randint(6, 12)).capitalize()
     guid = f"https://farm.example/{feed}/items/{number}"
-    published = BASE_TIME - timedelta(hours=feed % 24) + timedelta(hours=number * 3)
+    dates = _base_dates(seed, feed)
+    if number < len(dates):
+        published = dates[number].replace(microsecond=0)
+    else:
+        extra = number - len(dates) + 1
+        published = BASE_TIME + timedelta(minutes=20 * extra + feed % 60)
     return guid, title, guid, published, _body(rng, size)
 
 
 def base_items(seed: int, feed: int) -> int:
-    """How many items feed `feed` has at version 0 (20-100)."""
-    return random.Random(seed * 7 + feed).randint(20, 100)
+    """How many items feed `feed` has at version 0 (20-100; 500-700 for a back catalogue)."""
+    rng = random.Random(seed * 7 + feed)
+    if feed % BACK_CATALOGUE_EVERY == 7:
+        return rng.randint(500, 700)
+    return rng.randint(20, 100)
 
 
 def item_count(seed: int, feed: int, version: int) -> int:

@@ -30,7 +30,21 @@ from tests.bench.farm import CHANGED_EVERY, feed_urls, item_count
 
 ROOT = Path(__file__).resolve().parents[2]
 PHASES = ("cold", "unchanged", "changed")
-CONTENDERS = ("aigeo", "newsboat", "seq", "floor")
+CONTENDERS = ("aigeo", "newsboat", "reader", "seq", "floor")
+READER_PYTHON = Path(
+    os.environ.get("AIGEO_BENCH_READER_PYTHON", "/tmp/aigeo-bench-reader/bin/python")
+)
+WORKERS = 16  # newsboat's reload-threads and reader's workers
+AIGEO_MAX_ITEMS = 500  # aigeo keeps the newest 500 entries of a fetch (poll.max_items)
+
+
+def expected_for(name: str, seed: int, feeds: int, version: int) -> int:
+    """Items a contender should hold: every item, or for aigeo the newest 500 of a
+    back catalogue (no farm feed with a back catalogue ever gains items)."""
+    counts = [item_count(seed, n, version) for n in range(feeds)]
+    if name == "aigeo":
+        counts = [min(c, AIGEO_MAX_ITEMS) for c in counts]
+    return sum(counts)
 
 
 @dataclass
@@ -171,7 +185,12 @@ class Aigeo(Contender):
 
 
 class Newsboat(Contender):
-    """newsboat 2.x `-x reload` with 16 reload threads, in a private HOME."""
+    """newsboat 2.x `-x reload` with 16 reload threads, in a private HOME.
+
+    newsboat 2.21 keeps no validators (ETag / Last-Modified) from a feed's first fetch,
+    so its second reload downloads and parses everything again; from the third on it
+    sends conditional GETs. Its steady state is the fair comparison, so before the
+    "unchanged" phase it reloads once, untimed (`settle`)."""
 
     name = "newsboat"
 
@@ -179,7 +198,7 @@ class Newsboat(Contender):
         super().__init__(workdir, urls)
         self.config = self.dir / "config"
         self.config.write_text(
-            "reload-threads 16\nmax-items 0\ndownload-timeout 30\ndownload-retries 1\n"
+            f"reload-threads {WORKERS}\nmax-items 0\ndownload-timeout 30\ndownload-retries 1\n"
         )
         self.cache = self.dir / "cache.db"
 
@@ -188,13 +207,36 @@ class Newsboat(Contender):
         """True when newsboat is on PATH."""
         return shutil.which("newsboat") is not None
 
-    def run(self, phase: str, farm: FarmHandle) -> dict[str, Any]:
-        command = [
+    def _command(self) -> list[str]:
+        return [
             "newsboat", "-C", str(self.config), "-u", str(self.urls_file),
             "-c", str(self.cache), "-x", "reload",
         ]  # fmt: skip
-        result = measure(command, self.dir, phase, bench_env(home=self.dir))
+
+    def run(self, phase: str, farm: FarmHandle) -> dict[str, Any]:
+        if phase == "unchanged":  # the second reload re-downloads everything: not timed
+            measure(self._command(), self.dir, "settle", bench_env(home=self.dir))
+        result = measure(self._command(), self.dir, phase, bench_env(home=self.dir))
         result["items"] = _count(self.cache, "SELECT count(*) FROM rss_item")
+        return result
+
+
+class Reader(Contender):
+    """reader (lemon24) 3.x, `update_feeds(workers=16)`, in its own virtual environment."""
+
+    name = "reader"
+
+    @staticmethod
+    def available() -> bool:
+        """True when the reader venv's interpreter exists."""
+        return READER_PYTHON.exists()
+
+    def run(self, phase: str, farm: FarmHandle) -> dict[str, Any]:
+        db = self.dir / "reader.sqlite"
+        command = [str(READER_PYTHON), "-m", "tests.bench.reader_run", str(db)]
+        result = measure([*command, str(self.urls_file), str(WORKERS)], self.dir, phase,
+                         bench_env())  # fmt: skip
+        result["items"] = int(result["stdout"].strip() or -1)
         return result
 
 
@@ -238,6 +280,7 @@ class Floor(Contender):
 FACTORIES: dict[str, Callable[[Path, list[str]], Contender]] = {
     "aigeo": Aigeo,
     "newsboat": Newsboat,
+    "reader": Reader,
     "seq": Sequential,
     "floor": Floor,
 }
@@ -266,6 +309,12 @@ def run_config(
     if "newsboat" in contenders and not Newsboat.available():
         contenders = [c for c in contenders if c != "newsboat"]
         run.notes.append("newsboat is not installed (apt-get install newsboat): not compared")
+    if "reader" in contenders and not Reader.available():
+        contenders = [c for c in contenders if c != "reader"]
+        run.notes.append(
+            f"reader: no interpreter at {READER_PYTHON} (python3 -m venv DIR && "
+            "DIR/bin/pip install reader sgmllib3k; AIGEO_BENCH_READER_PYTHON=DIR/bin/python)"
+        )
     farm = start_farm(feeds, latency_ms, lifetime_s=1800)
     try:
         with tempfile.TemporaryDirectory(prefix="aigeo-bench-") as tmp:
@@ -280,6 +329,9 @@ def run_config(
                         farm.control("/_bump")
                         farm.version += 1
                     run.expected[phase] = farm.expected_items()
+                    run.expected[f"aigeo-{phase}"] = expected_for(
+                        "aigeo", farm.seed, feeds, farm.version
+                    )
                     for player in players:
                         got = player.run(phase, farm)
                         got.pop("stdout", None)
@@ -306,7 +358,7 @@ def summarise(run: RefreshRun) -> list[dict[str, Any]]:
             if not got:
                 continue
             items = [g.get("items") for g in got]
-            expected = run.expected.get(phase)
+            expected = run.expected.get(f"aigeo-{phase}" if name == "aigeo" else phase)
             row = {
                 "section": "refresh",
                 "feeds": run.feeds,
@@ -332,3 +384,56 @@ def summarise(run: RefreshRun) -> list[dict[str, Any]]:
 def now() -> float:
     """Seconds on the monotonic clock (for the section's own duration)."""
     return time.monotonic()
+
+
+def run_growth(
+    sizes: list[int],
+    latency_ms: float,
+    contenders: list[str],
+    rounds: int,
+    log: Callable[[str], None] = print,
+) -> list[dict[str, Any]]:
+    """Cold refresh of the first N feeds of one farm, for every N, contenders taking
+    turns at each N; one row per (contender, N) with the median and the time per feed."""
+    contenders = [c for c in contenders if c != "newsboat" or Newsboat.available()]
+    contenders = [c for c in contenders if c != "reader" or Reader.available()]
+    farm = start_farm(max(sizes), latency_ms, lifetime_s=3600)
+    got: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="aigeo-growth-") as tmp:
+            for number in range(rounds):
+                for feeds in sizes:
+                    urls = farm.urls[:feeds]
+                    for name in contenders:
+                        player = FACTORIES[name](Path(tmp) / f"r{number}-n{feeds}", urls)
+                        result = player.run("cold", farm)
+                        result.pop("stdout", None)
+                        got.setdefault((name, feeds), []).append(result)
+                        log(
+                            f"  growth N={feeds} round {number + 1} {name:<8} "
+                            f"{result['wall_s']:6.2f} s wall {result['cpu_s']:6.2f} s CPU "
+                            f"{result['max_rss_mib']:5.0f} MiB {result.get('items', '')}"
+                        )
+                        shutil.rmtree(player.dir, ignore_errors=True)
+    finally:
+        farm.close()
+    rows = []
+    for (name, feeds), results in got.items():
+        expected = expected_for(name, farm.seed, feeds, 0)
+        wall = statistics.median(r["wall_s"] for r in results)
+        rows.append(
+            {
+                "section": "growth",
+                "contender": name,
+                "feeds": feeds,
+                "latency_ms": latency_ms,
+                "rounds": len(results),
+                "wall_s": wall,
+                "ms_per_feed": 1000 * wall / feeds,
+                "cpu_s": statistics.median(r["cpu_s"] for r in results),
+                "max_rss_mib": max(r.get("max_rss_mib", 0.0) for r in results),
+                "items": results[-1].get("items"),
+                "items_ok": all(r.get("items") == expected for r in results),
+            }
+        )
+    return rows

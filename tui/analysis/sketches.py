@@ -19,6 +19,7 @@ per feature keeps this cheap in pure Python (~15 µs an article, no numpy import
 from __future__ import annotations
 
 import hashlib
+import heapq
 import random
 import re
 from array import array
@@ -161,54 +162,96 @@ MAX_CANDIDATES = 24  # articles compared exactly with a new one, at most
 HOT_BUCKET = 48  # a band shared by this many items is two common words: it stops counting
 
 
-class BandIndex:
-    """Band key → items, for the days loaded (a per-connection cache of stored bands).
+class DayBandIndex:
+    """Band key → items, kept per day of `sort_at`, so days load and leave one at a time.
 
-    A bucket holds one item id, or a list when several items share the band. A bucket
-    that fills up (`HOT_BUCKET`) stops growing and yields no candidates: its two values
-    come from words common to many stories ("AI", "China"), and checking every item in
-    it would cost more than it finds.
+    A loaded day holds every stored sketch dated that day (the clusterer loads it whole
+    from SQLite and adds what it assigns), so what a query finds never depends on which
+    other days are cached: a day evicted (least recently used first, past `max_days`)
+    is simply loaded again when needed. A band is *hot* when the window's days hold
+    `HOT_BUCKET` or more items under it: it then yields no candidates (two common words).
+    Candidates are ranked by shared bands, then by (sort_at, source, id), never by
+    arrival order alone.
     """
 
-    def __init__(self) -> None:
-        self.buckets: dict[int, int | list[int]] = {}
-        # item → (packed features, story, source, sort_at): stories never merge and an
-        # item's source and date are fixed, so candidates are checked without a query
+    def __init__(self, max_days: int = 64) -> None:
+        self.max_days = max_days
+        self.days: dict[str, dict[int, list[int]]] = {}  # insertion order = recency
+        # item → (packed features, story, source, sort_at)
         self.items: dict[int, tuple[bytes, int, int, str]] = {}
-        self.days: set[str] = set()
+        self.rank: dict[int, tuple[str, int, int]] = {}  # (sort_at, source, id)
+        self._day_items: dict[str, list[int]] = {}
         self.last_id = 0  # the highest stored sketch id looked at
+        self.evicted = 0
+
+    def has(self, day: str) -> bool:
+        """True when the day is loaded (and marks it recently used)."""
+        found = self.days.pop(day, None)
+        if found is None:
+            return False
+        self.days[day] = found
+        return True
+
+    def open_day(self, day: str) -> None:
+        """Start a day as loaded (empty); evicts the least recently used days past the cap."""
+        self.days[day] = {}
+        self._day_items[day] = []
+        while len(self.days) > self.max_days:
+            self._evict(next(iter(self.days)))
+
+    def _evict(self, day: str) -> None:
+        self.days.pop(day, None)
+        for item_id in self._day_items.pop(day, []):
+            self.items.pop(item_id, None)
+            self.rank.pop(item_id, None)
+        self.evicted += 1
 
     def add(self, item_id: int, bands: Iterable[int], info: tuple[bytes, int, int, str]) -> None:
-        """Index an item under its band keys (adding it twice is harmless)."""
+        """Index an item of a loaded day (its day is `info`'s sort_at); twice is harmless."""
+        day = info[3][:10]
+        buckets = self.days.get(day)
+        if buckets is None or item_id in self.items:
+            return
         self.items[item_id] = info
-        buckets = self.buckets
+        self.rank[item_id] = (info[3], info[2], item_id)
+        self._day_items[day].append(item_id)
         for band in bands:
             found = buckets.get(band)
             if found is None:
-                buckets[band] = item_id
-            elif isinstance(found, int):
-                if found != item_id:
-                    buckets[band] = [found, item_id]
-            elif len(found) < HOT_BUCKET and item_id not in found:
+                buckets[band] = [item_id]
+            else:
                 found.append(item_id)
 
-    def candidates(self, bands: Iterable[int], limit: int = MAX_CANDIDATES) -> list[int]:
-        """Items sharing band keys with these, those sharing the most first (then the
-        newest), at most `limit`: more shared bands, more likely the same story."""
+    def candidates(
+        self, bands: Iterable[int], days: Sequence[str], limit: int = MAX_CANDIDATES
+    ) -> list[int]:
+        """Items of these (loaded) days sharing band keys with these: those sharing the
+        most, the latest by (sort_at, source, id) among equals, at most `limit` (as a
+        set: the caller breaks ties itself); hot bands are skipped."""
         hits: dict[int, int] = {}
-        buckets = self.buckets
+        loaded = [self.days[d] for d in days if d in self.days]
         for band in bands:
-            found = buckets.get(band)
-            if found is None:
+            lists = [found for buckets in loaded if (found := buckets.get(band))]
+            if not lists or sum(map(len, lists)) >= HOT_BUCKET:
                 continue
-            if isinstance(found, int):
-                hits[found] = hits.get(found, 0) + 1
-            elif len(found) < HOT_BUCKET:
+            for found in lists:
                 for item_id in found:
                     hits[item_id] = hits.get(item_id, 0) + 1
         if len(hits) <= limit:
-            return sorted(hits, reverse=True)
-        return sorted(hits, key=lambda i: (hits[i], i), reverse=True)[:limit]
+            return list(hits)
+        by_count: dict[int, list[int]] = {}
+        for item_id, count in hits.items():
+            by_count.setdefault(count, []).append(item_id)
+        chosen: list[int] = []
+        for count in sorted(by_count, reverse=True):
+            group = by_count[count]
+            room = limit - len(chosen)
+            if len(group) <= room:
+                chosen += group
+            else:  # the boundary: the latest among equals, in a stable order
+                chosen += heapq.nlargest(room, group, key=self.rank.__getitem__)
+                break
+        return chosen
 
     def __len__(self) -> int:
-        return len(self.buckets)
+        return len(self.items)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import random
 import threading
 import time
@@ -29,7 +30,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tui.analysis.watch import Alert, raise_alerts, record_hook_result
+from tui.analysis.watch import raise_alerts, record_hook_result
 from tui.feeds.alert_hook import AlertHook, HookRunner
 from tui.feeds.fetch import FetchResponse, fetch_feed
 from tui.feeds.refresh_types import FeedResult, PollSettings, ProgressCallback, RefreshSummary
@@ -55,11 +56,9 @@ from tui.store.retention import prune_source
 HOLD_STATUSES = frozenset({429, 503})  # the server asked us to wait (Retry-After)
 POLL_RETRY_S = 5.0  # `poll`: how soon to look again when a source was never checked
 CANCEL_POLL_S = 0.1  # how often a refresh looks at its cancel event
-# A refresh of this many feeds starts its parse workers while it fetches: with so many,
-# some feed has nearly always changed, and the workers' start (a fork server, imports)
-# then overlaps the network instead of delaying the first parse. Fewer feeds, all
-# parsed before: the workers start when the first changed body arrives.
-WARM_POOL_FEEDS = 20
+# The parse workers start while fetching only when some feed was never parsed (a cold
+# refresh: parsing is sure). Otherwise the first changed body starts them, so a refresh
+# answered all 304 (or all unchanged bodies) starts no process at all.
 T = TypeVar("T")
 
 
@@ -241,10 +240,8 @@ class Poller:
         """
         started = time.perf_counter()
         sources = await self._select(source_ids, due_only)
-        if self._pool is not None and (
-            len(sources) >= WARM_POOL_FEEDS or any(s.body_hash is None for s in sources)
-        ):
-            self._pool.start_warming()  # parsing is (nearly) sure: start workers meanwhile
+        if self._pool is not None and any(s.body_hash is None for s in sources):
+            self._pool.start_warming()  # a never-parsed feed: parsing is sure, start now
         now = datetime.now(UTC)
         summary = RefreshSummary()
         total = len(sources)
@@ -272,20 +269,26 @@ class Poller:
                     on_progress(done, total, result)
 
         gathered = asyncio.gather(*(one(source) for source in sources))
-        if cancel is None:
-            await gathered
-        else:
-            watcher = asyncio.get_running_loop().create_task(_cancel_when_set(cancel, gathered))
-            try:
+        try:
+            if cancel is None:
                 await gathered
-            except asyncio.CancelledError:
-                if not cancel.is_set():
-                    if self._hooks is not None:
-                        self._hooks.cancel()
-                    raise
-                summary.cancelled = True
-            finally:
-                watcher.cancel()
+            else:
+                watcher = asyncio.get_running_loop().create_task(_cancel_when_set(cancel, gathered))
+                try:
+                    await gathered
+                except asyncio.CancelledError:
+                    if not cancel.is_set():
+                        if self._hooks is not None:
+                            self._hooks.cancel()
+                        raise
+                    summary.cancelled = True
+                finally:
+                    watcher.cancel()
+        finally:  # stories of everything stored, in one pass (Store.save_items), then alerts
+            if self._store is not None and any(r.new_items for r in summary.results):
+                await asyncio.shield(
+                    self._store.call(lambda store: self._stories_and_alerts(store, summary))
+                )
         if summary.cancelled and self._hooks is not None:
             self._hooks.cancel()  # quitting never waits for a hook either
         await self._finish_hooks()
@@ -294,6 +297,30 @@ class Poller:
         summary.seconds = time.perf_counter() - started
         summary.recycled_parsers = self._pool.recycled if self._pool else 0
         return summary
+
+    def _stories_and_alerts(self, store: Store, summary: RefreshSummary) -> None:
+        """Assign the refresh's deferred stories, then test the watched views against the
+        items they covered, in one transaction: alerts dedupe by story, so they can only
+        be raised once the stories are known (five outlets, one alert). Items a killed
+        refresh left without a story are covered by the next refresh's pass."""
+        with store.write():
+            ids = store.assign_pending_stories()
+            alerts = raise_alerts(store, ids)
+            if not alerts:
+                return
+            by_source = {r.source_id: r for r in summary.results}
+            sources = dict(
+                store.conn.execute(
+                    "SELECT id, source_id FROM items WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps([a.item_id for a in alerts]),),
+                ).fetchall()
+            )
+        for alert in alerts:
+            result = by_source.get(sources.get(alert.item_id, -1))
+            if result is not None:
+                result.alerts += 1
+            if self._hooks is not None:
+                self._hooks.submit(alert.view_id, alert.to_json())
 
     async def _finish_hooks(self) -> None:
         """Wait for the alert hooks of this refresh (each bounded by its timeout) and
@@ -476,8 +503,6 @@ class Poller:
                     ),
                 }
 
-        raised: list[Alert] = []
-
         def write(store: Store) -> None:
             moved, note = None, None
             with store.write():
@@ -489,6 +514,7 @@ class Poller:
                 saved = store.record_refresh(
                     source.id,
                     entries=entries,
+                    defer_stories=True,  # assigned once, at the end of the refresh
                     source_fields=fields,
                     status=response.status,
                     nbytes=response.nbytes,
@@ -506,7 +532,6 @@ class Poller:
                         self.settings.keep_items,
                         (e.guid for e, _ in entries),
                     )
-                alerts = raise_alerts(store, saved.new_ids)  # same transaction
                 times = store.recent_item_times(source.id) if result.ok else []
                 next_check = self._next_check(source, response, result, ttl_minutes, times)
                 store.update_source(source.id, next_check_at=next_check)
@@ -520,13 +545,8 @@ class Poller:
             result.updated_items = len(saved.updated_ids)
             result.removed_items = removed
             result.next_check_at = next_check
-            raised.extend(alerts)
-            result.alerts = len(raised)
 
         # Shielded: a refresh being stopped still stores what it fetched and parsed (the
         # store thread finishes queued writes before it closes); only fetches and parses
         # in flight are abandoned.
         await asyncio.shield(self._store.call(write))
-        if self._hooks is not None:
-            for alert in raised:
-                self._hooks.submit(alert.view_id, alert.to_json())

@@ -29,7 +29,7 @@ from tui.store.planner import (
     _where_parts,
 )
 from tui.store.sources import SourcesPart
-from tui.store.stories import StoriesPart
+from tui.store.stories import PENDING_STORIES_KEY, StoriesPart
 from tui.store.story_keys import _StoryKeys, new_story_key
 
 
@@ -41,6 +41,7 @@ class ItemsPart(StoriesPart, SourcesPart):
         source_id: int,
         *,
         entries: Sequence[tuple[NewItem, Classification]] = (),
+        defer_stories: bool = False,
         source_fields: dict[str, object] | None = None,
         status: int | None,
         nbytes: int,
@@ -59,7 +60,7 @@ class ItemsPart(StoriesPart, SourcesPart):
             ).fetchone()
             if not exists:
                 return None
-            result = self.save_items(source_id, entries, fetched_at=at)
+            result = self.save_items(source_id, entries, fetched_at=at, defer_stories=defer_stories)
             if source_fields:
                 self.update_source(source_id, **source_fields)
             self.record_fetch(
@@ -81,12 +82,16 @@ class ItemsPart(StoriesPart, SourcesPart):
         entries: Sequence[tuple[NewItem, Classification]],
         *,
         fetched_at: str | None = None,
+        defer_stories: bool = False,
     ) -> SaveResult:
         """Insert new items and refresh changed ones of one source, in one transaction.
 
         Keyed by (source, guid): a re-fetch is idempotent. An existing item whose
         content hash and title are unchanged is left alone. User state (read, starred,
-        tags, user theme decisions) is never touched.
+        tags, user theme decisions) is never touched. With `defer_stories` the new
+        items get their stories later, in one pass (`assign_pending_stories`): a
+        refresh does that once at its end, so its stories do not depend on which feed
+        was stored first.
         """
         if not entries:
             return SaveResult()
@@ -118,7 +123,10 @@ class ItemsPart(StoriesPart, SourcesPart):
                 classified = [(i, c) for i, c in classified if i not in fetched]
             if classified:  # all themes and actors in four statements
                 self.set_rule_classifications(classified)
-            self.assign_stories(new_ids)
+            if not defer_stories:
+                self.assign_stories(new_ids)
+            elif new_ids and self.get_meta(PENDING_STORIES_KEY) is None:
+                self.set_meta(PENDING_STORIES_KEY, str(min(new_ids)))
         return SaveResult(new_ids, updated_ids, unchanged)
 
     def _existing_items(
