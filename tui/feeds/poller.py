@@ -289,6 +289,9 @@ class Poller:
                 await asyncio.shield(
                     self._store.call(lambda store: self._stories_and_alerts(store, summary))
                 )
+        if self._hooks is not None:
+            for alert in summary.pending_alerts:
+                self._hooks.submit(alert.view_id, alert.to_json())
         if summary.cancelled and self._hooks is not None:
             self._hooks.cancel()  # quitting never waits for a hook either
         await self._finish_hooks()
@@ -319,8 +322,7 @@ class Poller:
             result = by_source.get(sources.get(alert.item_id, -1))
             if result is not None:
                 result.alerts += 1
-            if self._hooks is not None:
-                self._hooks.submit(alert.view_id, alert.to_json())
+        summary.pending_alerts.extend(alerts)  # submitted to the hooks on the event loop
 
     async def _finish_hooks(self) -> None:
         """Wait for the alert hooks of this refresh (each bounded by its timeout) and

@@ -109,6 +109,7 @@ class RefreshSummary:
     seconds: float = 0.0
     recycled_parsers: int = 0
     cancelled: bool = False
+    pending_alerts: list[Any] = field(default_factory=list, repr=False)  # for the hooks
 
     @property
     def total(self) -> int:
