@@ -2,17 +2,22 @@
 
     uv run python -m tests.bench.soak_writers --minutes 20 > soak.txt
 
-Each round is tests.support.writer_rounds.Writers.round() (the dashboard in its own
-process plus `aigeo refresh/add/import/poll`, the sqlite3 shell, a reader and kill -9
-of a refresh, shuffled); every 10th round kills the dashboard with SIGKILL mid-refresh
-and starts a new one. Prints one line per round and a summary: rounds run, integrity
-failures, writes lost, deleted WAL/SHM held by the dashboard. Exit status 1 on any loss.
+A round is cheap so that 20 minutes hold hundreds: Writers.short_round() is one write
+by the dashboard (which keeps running across rounds: refresh, or star/read + tag) and one
+other writer (--others) drawn from `aigeo refresh/add/import/poll`, the sqlite3 shell, a reader
+and a kill -9 of a refresh mid-refresh, shuffled; every --kill-every'th round instead
+kills the dashboard with SIGKILL mid-refresh, starts a new one and writes with it. After
+every round: integrity_check, deleted WAL/SHM held, every dashboard write visible to a
+fresh `aigeo`, item count. Each line carries the running totals, so a run stopped early
+(SIGTERM or Ctrl-C also print the summary) still yields its figures. Exit status 1 on any
+loss.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -26,8 +31,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=20.0)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--round-size", type=int, default=4, help="actions per round")
+    parser.add_argument("--others", type=int, default=1, help="non-dashboard writers a round")
+    parser.add_argument("--kill-every", type=int, default=25, help="kill -9 the dashboard")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, _stop)
     rng = random.Random(args.seed)
     tally = {"rounds": 0, "integrity": 0, "lost": 0, "deleted": 0, "other": 0, "kills": 0}
     with tempfile.TemporaryDirectory(prefix="aigeo-soak-") as folder:
@@ -44,17 +51,16 @@ def main() -> int:
         try:
             while time.monotonic() < deadline:
                 tally["rounds"] += 1
-                if tally["rounds"] % 10 == 0:
+                if tally["rounds"] % args.kill_every == 0:
                     tally["kills"] += 1
                     problems = writers.kill_dashboard_mid_write()
-                    what = "kill -9 dashboard mid-refresh"
                 else:
-                    problems = writers.round(size=args.round_size)
-                    what = writers.log[-1]
+                    problems = writers.short_round(others=args.others)
+                what = writers.log[-1]
                 for problem in problems:
                     if problem.startswith("integrity"):
                         tally["integrity"] += 1
-                    elif "lost" in problem or "dropped" in problem:
+                    elif any(w in problem for w in ("lost", "dropped", "not seen")):
                         tally["lost"] += 1
                     elif "deleted" in problem:
                         tally["deleted"] += 1
@@ -62,7 +68,15 @@ def main() -> int:
                         tally["other"] += 1
                 elapsed = time.monotonic() - started
                 status = "; ".join(problems) if problems else "ok"
-                print(f"round {tally['rounds']} ({elapsed:.0f} s) {what}: {status}", flush=True)
+                print(
+                    f"round {tally['rounds']} ({elapsed:.0f} s) {what}: {status} | totals: "
+                    f"integrity {tally['integrity']}, lost {tally['lost']}, "
+                    f"deleted {tally['deleted']}, other {tally['other']}, "
+                    f"kills {tally['kills']}",
+                    flush=True,
+                )
+        except KeyboardInterrupt:
+            print("stopped early", flush=True)
         finally:
             writers.dashboard.quit()
             feeds.close()
@@ -78,6 +92,11 @@ def main() -> int:
     )
     bad = tally["integrity"] + tally["lost"] + tally["deleted"] + len(final)
     return 1 if bad else 0
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM ends the soak like Ctrl-C: the dashboard quits and the summary prints."""
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

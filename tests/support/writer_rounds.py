@@ -131,7 +131,9 @@ class Writers:
             raise AssertionError(f"reader: {done.stderr.decode()[-300:]}")
 
     def killed_refresh(self) -> None:
-        """An `aigeo refresh` killed with SIGKILL at a random moment."""
+        """An `aigeo refresh` killed with SIGKILL mid-refresh: once the feed server has seen
+        its first fetch (so it is fetching, parsing and storing), after a random 0-0.8 s."""
+        before = self.feeds.fetches()
         process = subprocess.Popen(
             [sys.executable, "-m", "tui", "--db", str(self.db), "refresh", "--quiet"],
             env=self.env,
@@ -139,7 +141,8 @@ class Writers:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(self.rng.uniform(0.3, 2.5))
+        wait_until(lambda: self.feeds.fetches() > before or process.poll() is not None, 60.0)
+        time.sleep(self.rng.uniform(0.0, 0.8))
         process.kill()
         process.wait(30)
 
@@ -158,6 +161,9 @@ class Writers:
             self.killed_refresh,
         ]
 
+    def dashboard_actions(self) -> list[Callable[[], None]]:
+        return [self.dash_refresh, self.dash_marks]
+
     def round(self, size: int | None = None) -> list[str]:
         """One shuffled round (every action once, or a random `size` of them); returns
         the problems found after it (empty: nothing lost)."""
@@ -165,6 +171,19 @@ class Writers:
         self.rng.shuffle(chosen)
         if size is not None:
             chosen = chosen[:size]
+        return self.run(chosen)
+
+    def short_round(self, others: int = 2) -> list[str]:
+        """The soak's cheap round: one dashboard write (refresh, or star/read + tag) and
+        `others` other writers drawn at random, shuffled, then the same checks."""
+        rest = [a for a in self.actions() if a not in self.dashboard_actions()]
+        chosen = [self.rng.choice(self.dashboard_actions()), *self.rng.sample(rest, others)]
+        self.rng.shuffle(chosen)
+        return self.run(chosen)
+
+    def run(self, chosen: list[Callable[[], None]]) -> list[str]:
+        """Run `chosen` in order, checking the dashboard's descriptors after each action
+        and everything (`Checker.verify`) after the last."""
         self.log.append(" ".join(a.__name__ for a in chosen))
         problems: list[str] = []
         for action in chosen:
@@ -178,12 +197,23 @@ class Writers:
         return problems
 
     def kill_dashboard_mid_write(self) -> list[str]:
-        """kill -9 the dashboard while it refreshes (writing items), then start a new one."""
+        """kill -9 the dashboard while it refreshes (once the feed server has seen its
+        first fetch, after a random 0-0.8 s), check, then start a new dashboard and check
+        that it can write (star/read + tag) and that those writes land too."""
         assert self.dashboard.process.stdin is not None
+        before = self.feeds.fetches()
         self.dashboard.process.stdin.write(b"refresh\n")
         self.dashboard.process.stdin.flush()
-        time.sleep(self.rng.uniform(0.2, 2.0))
+        wait_until(lambda: self.feeds.fetches() > before, 60.0)
+        time.sleep(self.rng.uniform(0.0, 0.8))
         self.dashboard.kill()
+        self.log.append("kill -9 dashboard mid-refresh, new dashboard, dash_marks")
         problems = self.checker.verify(self.env)
         self.dashboard = Dashboard(self.db, self.env)
-        return problems
+        try:
+            self.dash_marks()
+        except AssertionError as exc:
+            problems.append(f"dash_marks after the kill: {exc}")
+        if deleted := self.dashboard.deleted_files():
+            problems.append(f"new dashboard holds {deleted}")
+        return problems + self.checker.verify(self.env)

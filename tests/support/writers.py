@@ -80,10 +80,20 @@ class Feeds:
         return Reply(body=rss(items[-60:], title=f"feed {name}"))
 
     def add_route(self, name: str) -> str:
-        """One more growing feed."""
-        url = self.server.route(f"/{name}.xml", self._answer)
+        """One more feed, small and fixed (two items): the soak adds hundreds, and every
+        refresh fetches them all, so only the first `count` feeds grow (each refresh still
+        stores new items) while an added feed costs a fetch and a tiny parse."""
+        body = rss(
+            [(f"{name}-{n}", f"{name} item {n}", f"AI chips story {n} of {name}") for n in (0, 1)],
+            title=f"feed {name}",
+        )
+        url = self.server.route(f"/{name}.xml", Reply(body=body))
         self.urls.append(url)
         return url
+
+    def fetches(self) -> int:
+        """Requests the server has answered so far (to wait for a writer to be mid-refresh)."""
+        return len(self.server.requests)
 
     def close(self) -> None:
         self.server.close()
