@@ -711,7 +711,7 @@ def test_actor_names_cover_the_brief(lex: Lexicon) -> None:
         "Anthropic", "Microsoft", "Nvidia", "Huawei", "TII/Falcon", "Krutrim", "kyutai",
         "Stability AI", "Black Forest Labs", "Hugging Face", "xAI", "TSMC", "ASML", "SMIC",
         "Samsung", "Baidu", "Tencent", "ByteDance", "Moonshot AI", "Zhipu AI", "Amazon",
-        "Apple", "Intel", "AMD", "Cohere", "G42", "Sakana AI", "European Union",
+        "Apple", "Intel", "AMD", "Cohere", "G42", "Sakana AI",
         "Sam Altman", "Jensen Huang", "Yann LeCun", "Arthur Mensch", "Liang Wenfeng",
         "Xi Jinping", "Donald Trump", "Joe Biden", "Ursula von der Leyen", "Emmanuel Macron",
         "Elon Musk", "Dario Amodei", "Demis Hassabis", "Mustafa Suleyman", "Satya Nadella",
@@ -961,15 +961,24 @@ def test_every_seed_is_about_open_models(lex: Lexicon, prefix: str) -> None:
 
 
 @pytest.mark.parametrize("prefix", ["001", "002", "003"])
-def test_selloff_seeds_are_markets_chips_and_us_china(lex: Lexicon, prefix: str) -> None:
+def test_selloff_seeds_are_markets_and_us_china(lex: Lexicon, prefix: str) -> None:
     got = lex.classify(*_seed(prefix)).theme_ids()
-    assert {"markets", "chips", "us-china"} <= set(got), got
+    assert {"markets", "us-china"} <= set(got), got
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_seed_essays_carry_two_to_four_main_themes(lex: Lexicon, prefix: str) -> None:
+    # issue 13: a long text gets the themes it is mainly about, as a reader tags it
+    got = lex.classify(*_seed(prefix)).theme_ids()
+    assert 2 <= len(got) <= 4, got
 
 
 def test_seed_000_is_about_sovereignty(lex: Lexicon) -> None:
     result = lex.classify(*_seed("000"))
     assert "sovereignty" in result.theme_ids()
-    assert {"India", "France", "Mistral AI", "kyutai", "Krutrim", "TII/Falcon"} <= set(result.actors)
+    assert {"India", "France", "Mistral AI", "kyutai", "Krutrim", "TII/Falcon"} <= set(
+        result.actors
+    )
 
 
 def _related(title_start: str) -> tuple[str, str]:

@@ -35,7 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from tui.config import seeds_dir
+from tui.learn_model import UserModel, features
 from tui.model import Classification, ThemeDef, ThemeScore
+from tui.theme_rules import LONG_TOKENS, SCORING_VERSION, CoActors, main_themes
 
 try:  # the C helper behind collections.Counter; a plain dict is cheaper than a Counter
     from _collections import _count_elements  # type: ignore[import-not-found]
@@ -131,7 +133,8 @@ def tokenize(text: str) -> list[str]:
 # --- compiled lexicon pieces -------------------------------------------------------------
 
 GATE, THEMES, ACTORS = 0, 1, 2
-_NAMESPACES = ("ai_context", "themes", "actors")
+CO_ACTORS, LEARNED = 3, 4  # trace entries of the rules above phrases (explain only)
+_NAMESPACES = ("ai_context", "themes", "actors", "themes", "learned")
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +249,7 @@ class _Tally:
     themes: list[float]
     actors: dict[int, float]  # actor index → mentions (only actors that were named)
     pending: list[_Pending] = field(default_factory=list)  # rules that wait for the gate
-    trace: list[tuple[int, int, _Key, float]] | None = None
+    trace: list[tuple[int, int, _Key | str, float]] | None = None
 
 
 ALL = (True, True, True)
@@ -285,6 +288,7 @@ class Lexicon:
         keys: dict[bytes, _Key],
         version: str,
         path: Path | None = None,
+        co_actors: list[tuple[int, CoActors]] | None = None,
     ) -> None:
         self.themes: list[ThemeDef] = themes
         self.theme_ids: list[str] = [t.id for t in themes]
@@ -295,6 +299,8 @@ class Lexicon:
         self._s = settings
         self._thresholds = thresholds
         self._bonuses = [(i, tuple(b.items())) for i, b in enumerate(bonuses) if b]
+        self._co_actors = co_actors or []
+        self.model: UserModel | None = None  # the user's learned model (see with_model)
         self._single: dict[bytes, _Key] = {}
         self._by_pair: dict[tuple[bytes, bytes], list[_Key]] = {}
         self._cjk_keys: list[_Key] = []
@@ -338,19 +344,42 @@ class Lexicon:
         Section is "ai_context", "themes" or "actors"; contributions are before the
         threshold, so this also shows near misses. For debugging a lexicon edit.
         """
-        trace: list[tuple[int, int, _Key, float]] = []
+        trace: list[tuple[int, int, _Key | str, float]] = []
         self._classify(_as_text(title), _as_text(text), trace)
         out = []
         for ns, target, key, val in trace:
             if ns == GATE:
                 label = "AI"
-            elif ns == THEMES:
-                label = self.theme_ids[target]
-            else:
+            elif ns == ACTORS:
                 label = self.actor_names[target]
-            phrase = key.cjk or key.padded.strip().decode("ascii", "replace")
+            else:
+                label = self.theme_ids[target]
+            if isinstance(key, str):
+                phrase = key
+            else:
+                phrase = key.cjk or key.padded.strip().decode("ascii", "replace")
             out.append((_NAMESPACES[ns], label, phrase, round(val, 3)))
         return out
+
+    def with_model(self, model: UserModel | None) -> Lexicon:
+        """A copy of this lexicon that blends in a user's learned model (None: without).
+
+        The version changes with the model's weights, so a store themed before the
+        model was (re)trained is re-themed.
+        """
+        import copy
+
+        twin = copy.copy(self)
+        twin.model = model
+        base = self.version.split("+", 1)[0]
+        twin.version = base if model is None else f"{base}+{model.digest()[:8]}"
+        return twin
+
+    def raw_scores(self, title: str, text: str) -> tuple[bool, list[float], frozenset[bytes]]:
+        """(passes the AI gate, raw theme scores before the user model, word features):
+        what the learned model is trained on."""
+        is_ai, raw, feats, _ = self._score(_as_text(title), _as_text(text), None, False, True)
+        return is_ai, raw, feats
 
     # scanning -------------------------------------------------------------------------
 
@@ -411,6 +440,15 @@ class Lexicon:
 
     def _classify(self, title: str, text: str, trace: list | None = None) -> Classification:
         """Scan, tally the gate, actors and themes, then rank (see the module docstring)."""
+        is_ai, raw, _, actors = self._score(title, text, trace, self.model is not None)
+        if not is_ai:
+            return Classification(themes=(), actors=actors)
+        return Classification(themes=self._rank_themes(raw), actors=actors)
+
+    def _score(
+        self, title: str, text: str, trace: list | None, use_model: bool, want_feats: bool = False
+    ) -> tuple[bool, list[float], frozenset[bytes], tuple[str, ...]]:
+        """The gate verdict, raw theme scores (all rules applied), word features, actors."""
         s = self._s
         head = self._scan(title, TITLE_MAX_CHARS)
         body, topical = self._scan_body(text[: s.max_chars])
@@ -426,12 +464,30 @@ class Lexicon:
             if ns == ACTORS or is_ai:
                 self._settle(ns, target, rules, key, n, doc, ctx, is_title, damp, tally, is_ai)
         actors = self._rank_actors(tally.actors)
-        if not is_ai:
-            return Classification(themes=(), actors=actors)
         raw = tally.themes
+        feats: frozenset[bytes] = frozenset()
+        if not is_ai:
+            return False, raw, feats, actors
         for i, bonus in self._bonuses:
             raw[i] += sum(w for a, w in bonus if a in tally.actors)
-        return Classification(themes=self._rank_themes(raw), actors=actors)
+        best: dict[int, float] = {}
+        for i, rule in self._co_actors:  # several rules for one theme: the best one counts
+            best[i] = max(best.get(i, 0.0), rule.bonus(tally.actors))
+        for i, extra in best.items():
+            if extra:
+                raw[i] += extra
+                if trace is not None:
+                    trace.append((CO_ACTORS, i, "actors of every side named", extra))
+        if len(body.toks) > LONG_TOKENS:
+            raw = main_themes(raw, self._thresholds, len(body.toks))
+        use_model = use_model and self.model is not None
+        if use_model or want_feats:
+            feats = features(head.toks + body.toks)
+        if use_model and self.model is not None:
+            for i, delta in self.model.adjust(raw, self._thresholds, feats):
+                if trace is not None:
+                    trace.append((LEARNED, i, "your decisions", delta))
+        return True, raw, feats, actors
 
     def _tally(
         self,
@@ -786,6 +842,7 @@ def _load_cached(
     p = Path(path)
     data, doc = _read_toml(p, "theme lexicon")
     digest = hashlib.sha256(data)
+    digest.update(b"\0scoring\0" + SCORING_VERSION.encode())
     if overlay is not None:
         o = Path(overlay)
         extra, overlay_doc = _read_toml(o, "lexicon overlay")
@@ -861,7 +918,7 @@ class _SchemaError(Exception):
 
 
 _TOP_KEYS = {"classifier", "ai_context", "themes", "actors"}
-_THEME_KEYS = {"id", "name", "description", "threshold", "actor_bonus", "phrases"}
+_THEME_KEYS = {"id", "name", "description", "threshold", "actor_bonus", "co_actors", "phrases"}
 _ACTOR_KEYS = {"name", "kind", "aliases"}
 _TERM_KEYS = {"weight", "case", "near", "window", "unless", "unless_window"}
 _ALIAS_KEYS = {"text", "case", "near", "window", "unless", "unless_window", "ai"}
@@ -917,6 +974,7 @@ class _Builder:
         self.ignored: list[set[bytes]] = [set(), set(), set()]
         self.actor_index: dict[str, int] = {}
         self.alias_owner: dict[bytes, tuple[int, str]] = {}
+        self.co_actors: list[tuple[int, CoActors]] = []
 
     def build(self, version: str, path: Path) -> Lexicon:
         _check_keys(self.doc, _TOP_KEYS, "the top level")
@@ -928,7 +986,10 @@ class _Builder:
             for text in texts:
                 self._ignore(ns, text)
         self._link_supers()
-        return Lexicon(settings, themes, thresholds, bonuses, actors, self.keys, version, path)
+        lexicon = Lexicon(
+            settings, themes, thresholds, bonuses, actors, self.keys, version, path, self.co_actors
+        )
+        return lexicon
 
     # sections ---------------------------------------------------------------------------
 
@@ -981,6 +1042,9 @@ class _Builder:
             themes.append(ThemeDef(tid, name, desc))
             thresholds.append(_number(table.get("threshold", default), f"{where} threshold"))
             bonuses.append(self._bonus(table.get("actor_bonus", {}), where))
+            rules = table.get("co_actors", [])
+            for rule in rules if isinstance(rules, list) else [rules]:
+                self.co_actors.append((i, self._co(rule, where)))
             phrases = _table(table.get("phrases"), f"{where} phrases")
             if not phrases:
                 raise _SchemaError(f"{where}: phrases must not be empty")
@@ -995,6 +1059,23 @@ class _Builder:
                 raise _SchemaError(f"{where}: actor_bonus names unknown actor {actor!r}")
             out[self.actor_index[actor]] = _number(weight, f"{where} actor_bonus {actor!r}")
         return out
+
+    def _co(self, raw: Any, where: str) -> CoActors:
+        """`co_actors = { sides = [["United States", ...], ["China", ...]], weight = 1.0 }`."""
+        table = _table(raw, f"{where} co_actors")
+        _check_keys(table, {"sides", "weight"}, f"{where} co_actors")
+        sides_raw = table.get("sides")
+        if not isinstance(sides_raw, list) or len(sides_raw) < 2:
+            raise _SchemaError(f"{where}: co_actors sides must list at least two sides")
+        sides: list[frozenset[int]] = []
+        for j, side in enumerate(sides_raw):
+            names = _str_list(side, f"{where} co_actors side #{j + 1}")
+            unknown = [n for n in names if n not in self.actor_index]
+            if unknown:
+                raise _SchemaError(f"{where}: co_actors names unknown actor {unknown[0]!r}")
+            sides.append(frozenset(self.actor_index[n] for n in names))
+        weight = _number(table.get("weight"), f"{where} co_actors weight")
+        return CoActors(tuple(sides), weight)
 
     def _actors(self) -> list[tuple[str, str]]:
         items = self.doc.get("actors", [])

@@ -14,8 +14,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tests.themes_devset import HELD_OUT, TUNE, Scores, evaluate, half, lexicon_predictor
-from tests.themes_devset import load_devset
+from tests.themes_devset import (
+    HELD_OUT,
+    TUNE,
+    Scores,
+    evaluate,
+    half,
+    lexicon_predictor,
+    load_devset,
+)
 
 
 def report(name: str, s: Scores, worst: int = 3) -> list[str]:
