@@ -44,7 +44,8 @@ IMPLICIT_WEIGHT = 0.25  # a decided item's other themes count as weak negatives
 MIN_WORD_ITEMS = 2  # a word must occur in this many decided items to get a weight
 MAX_WORDS_PER_THEME = 200
 WORD_MIN_WEIGHT = 0.05  # smaller weights are dropped (cheaper to apply, easier to read)
-MAX_RAW_RATIO = 3.0  # raw / threshold is capped: a huge lexicon score is not more "yes"
+MAX_RAW_RATIO = 3.0
+WORDS = True  # raw / threshold is capped: a huge lexicon score is not more "yes"
 
 _STOP = frozenset(
     b"""a about above after again against all also although among an and another any are
@@ -63,9 +64,24 @@ _STOP = frozenset(
 )
 
 
-def features(tokens: Iterable[bytes]) -> frozenset[bytes]:
-    """The word features of an item: distinct lowercase tokens, stop words out."""
-    return frozenset(t for t in tokens if len(t) >= 3 and t not in _STOP and not t.isdigit())
+def features(
+    tokens: Iterable[bytes],
+    actors: Iterable[str] = (),
+    themes: Iterable[str] = (),
+    phrases: Iterable[str] = (),
+) -> frozenset[bytes]:
+    """The features of an item: its distinct lowercase words (stop words out), the
+    actors it names ("@China") and the themes the lexicon gives it ("#chips").
+
+    Actors and the lexicon's other themes are few and recur across items, so they
+    generalise from a handful of decisions where single words do not ("an item naming
+    the US and China that the lexicon calls chips is us-china, too").
+    """
+    out = {t for t in tokens if len(t) >= 3 and t not in _STOP and not t.isdigit()} if WORDS else set()
+    out.update(b"@" + a.encode("utf-8", "replace") for a in actors)
+    out.update(b"#" + t.encode("utf-8", "replace") for t in themes)
+    out.update(b"=" + p.encode("utf-8", "replace") for p in phrases)
+    return frozenset(out)
 
 
 @dataclass(slots=True)

@@ -6,6 +6,9 @@ Kept apart from the phrase scanner (tui.themes) because they are policy, not mat
   That is how `us-china` sees a story that puts Washington and Beijing in one policy
   frame without the words "rivalry" or "AI race" (issue 13, cause 2): the bonus alone
   stays below the threshold, so a frame word still has to be there.
+- `strong_topic`: an item with half the AI-context score the gate asks for still passes
+  when one theme's own phrases score at least STRONG_TOPIC times its threshold (a story
+  dense with export-control or data-centre vocabulary is in scope without "AI").
 - `main_themes`: a long essay touches most themes in passing; a reader tags it with the
   two to four it is mainly about. For bodies longer than LONG_TOKENS, a theme is kept
   when its raw score is at least MAIN_SHARE of the best theme's, at most MAX_MAIN.
@@ -20,11 +23,30 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-SCORING_VERSION = "2026-12-02.issue13.1"
+SCORING_VERSION = "2026-12-02.issue13.2"
 
 LONG_TOKENS = 300  # bodies with more tokens than this get main themes only
 MAIN_SHARE = 0.25  # … themes scoring at least this share of the best one
 MAX_MAIN = 4
+
+
+GATE_RELIEF = 0.5  # share of the AI-context threshold a strong topic still needs
+STRONG_TOPIC = 2.0  # … and how many times its threshold one theme must score
+
+
+def strong_topic(
+    gate: float,
+    ai_threshold: float,
+    raw: Sequence[float],
+    thresholds: Sequence[float],
+    eligible: Sequence[int],
+) -> bool:
+    """True when weak AI context is made up for by the dense vocabulary of one of the
+    `eligible` themes (those marked `opens_gate`: chips, compute … whose words are
+    rarely used outside the field; not open-source software or road safety)."""
+    if not eligible or gate < GATE_RELIEF * ai_threshold:
+        return False
+    return any(raw[i] >= STRONG_TOPIC * thresholds[i] and thresholds[i] > 0 for i in eligible)
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,7 @@ from typing import Any
 from tui.config import seeds_dir
 from tui.learn_model import UserModel, features
 from tui.model import Classification, ThemeDef, ThemeScore
-from tui.theme_rules import LONG_TOKENS, SCORING_VERSION, CoActors, main_themes
+from tui.theme_rules import LONG_TOKENS, SCORING_VERSION, CoActors, main_themes, strong_topic
 
 try:  # the C helper behind collections.Counter; a plain dict is cheaper than a Counter
     from _collections import _count_elements  # type: ignore[import-not-found]
@@ -298,9 +298,11 @@ class Lexicon:
         self.path = path
         self._s = settings
         self._thresholds = thresholds
+        self.thresholds: tuple[float, ...] = tuple(thresholds)  # per theme, in theme order
         self._bonuses = [(i, tuple(b.items())) for i, b in enumerate(bonuses) if b]
         self._co_actors = co_actors or []
         self.model: UserModel | None = None  # the user's learned model (see with_model)
+        self.opens_gate: tuple[int, ...] = ()  # themes whose dense vocabulary opens the gate
         self._single: dict[bytes, _Key] = {}
         self._by_pair: dict[tuple[bytes, bytes], list[_Key]] = {}
         self._cjk_keys: list[_Key] = []
@@ -456,7 +458,9 @@ class Lexicon:
         split = topical is not body
         self._tally(head, (head, body), True, 1.0, tally, ALL)
         self._tally(body, (head, body), False, self._damp(body), tally, GATE_ONLY if split else ALL)
-        is_ai = tally.gate >= s.ai_threshold
+        is_ai = tally.gate >= s.ai_threshold or strong_topic(
+            tally.gate, s.ai_threshold, tally.themes, self._thresholds, self.opens_gate
+        )
         if split:  # a long body: themes (and, for AI items, actors) from its AI segments
             src = topical if is_ai else body
             self._tally(src, (head, src), False, self._damp(src), tally, NOT_GATE)
@@ -482,7 +486,9 @@ class Lexicon:
             raw = main_themes(raw, self._thresholds, len(body.toks))
         use_model = use_model and self.model is not None
         if use_model or want_feats:
-            feats = features(head.toks + body.toks)
+            phrases = [k.cjk or k.padded.strip().decode("ascii", "replace") for k in head.found]
+            phrases += [k.cjk or k.padded.strip().decode("ascii", "replace") for k in body.found]
+            feats = features(head.toks + body.toks, actors, self._passing(raw), phrases)
         if use_model and self.model is not None:
             for i, delta in self.model.adjust(raw, self._thresholds, feats):
                 if trace is not None:
@@ -626,6 +632,10 @@ class Lexicon:
                     continue
             good += 1
         return good
+
+    def _passing(self, raw: list[float]) -> list[str]:
+        """The ids of the themes whose raw score reaches their threshold."""
+        return [self.theme_ids[i] for i, r in enumerate(raw) if r >= self._thresholds[i] and r > 0]
 
     def _rank_actors(self, counts: dict[int, float]) -> tuple[str, ...]:
         """Actor names with at least one mention, most mentioned first."""
@@ -918,7 +928,9 @@ class _SchemaError(Exception):
 
 
 _TOP_KEYS = {"classifier", "ai_context", "themes", "actors"}
-_THEME_KEYS = {"id", "name", "description", "threshold", "actor_bonus", "co_actors", "phrases"}
+_THEME_KEYS = {
+    "id", "name", "description", "threshold", "actor_bonus", "co_actors", "opens_gate", "phrases"
+}  # fmt: skip
 _ACTOR_KEYS = {"name", "kind", "aliases"}
 _TERM_KEYS = {"weight", "case", "near", "window", "unless", "unless_window"}
 _ALIAS_KEYS = {"text", "case", "near", "window", "unless", "unless_window", "ai"}
@@ -975,6 +987,7 @@ class _Builder:
         self.actor_index: dict[str, int] = {}
         self.alias_owner: dict[bytes, tuple[int, str]] = {}
         self.co_actors: list[tuple[int, CoActors]] = []
+        self.opens_gate: list[int] = []
 
     def build(self, version: str, path: Path) -> Lexicon:
         _check_keys(self.doc, _TOP_KEYS, "the top level")
@@ -989,6 +1002,7 @@ class _Builder:
         lexicon = Lexicon(
             settings, themes, thresholds, bonuses, actors, self.keys, version, path, self.co_actors
         )
+        lexicon.opens_gate = tuple(self.opens_gate)
         return lexicon
 
     # sections ---------------------------------------------------------------------------
@@ -1042,6 +1056,11 @@ class _Builder:
             themes.append(ThemeDef(tid, name, desc))
             thresholds.append(_number(table.get("threshold", default), f"{where} threshold"))
             bonuses.append(self._bonus(table.get("actor_bonus", {}), where))
+            opens = table.get("opens_gate", False)
+            if not isinstance(opens, bool):
+                raise _SchemaError(f"{where}: opens_gate must be true or false")
+            if opens:
+                self.opens_gate.append(i)
             rules = table.get("co_actors", [])
             for rule in rules if isinstance(rules, list) else [rules]:
                 self.co_actors.append((i, self._co(rule, where)))
