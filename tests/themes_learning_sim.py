@@ -65,7 +65,13 @@ def decisions_on(
             break
         shown = set(lexicon.classify(item.title, item.summary).theme_ids())
         if mode == "fix" and shown == item.themes:
-            continue  # nothing to fix: the analyst reads on
+            # nothing to fix: the analyst reads on; a read item left as it is counts as
+            # a weak confirmation of what it shows (as the store's read flag records)
+            is_ai, raw, feats = lexicon.raw_scores(item.title, item.summary)
+            if is_ai and shown:
+                weak = {i: (tid in shown, IMPLICIT_WEIGHT) for tid, i in index.items()}
+                examples.append(Example(raw, feats, weak))
+            continue
         to_decide = sorted((shown | item.themes) & index.keys())
         if not to_decide:
             continue

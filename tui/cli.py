@@ -84,9 +84,9 @@ def emit_json(document: Any) -> None:
     click.echo(json_text(document))
 
 
-def item_to_json(item: ItemRow) -> dict[str, Any]:
-    """The `items --json` shape of one item."""
-    return {
+def item_to_json(item: ItemRow, why: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The `items --json` shape of one item (`why`: see tui.theme_why)."""
+    out = {
         "id": item.id,
         "source": item.source,
         "source_id": item.source_id,
@@ -99,15 +99,23 @@ def item_to_json(item: ItemRow) -> dict[str, Any]:
         "themes": [{"id": t.id, "score": t.score, "origin": t.origin} for t in item.themes],
         "actors": list(item.actors),
     }
+    if why is not None:
+        out["why"] = why
+    return out
 
 
-def classification_to_json(item_id: Any, result: Classification) -> dict[str, Any]:
+def classification_to_json(
+    item_id: Any, result: Classification, why: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The `classify` output line for one input."""
-    return {
+    out = {
         "id": item_id,
         "themes": [{"id": t.id, "score": t.score} for t in result.themes],
         "actors": list(result.actors),
     }
+    if why is not None:
+        out["why"] = why
+    return out
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -213,7 +221,24 @@ def items(
         query = parsed.to_item_query(query)
     rows = store.list_items(query)
     if as_json:
-        emit_json([item_to_json(row) for row in rows])
+        from tui.theme_why import why
+        from tui.themes import load_lexicon
+
+        lexicon = load_lexicon()
+        texts = store.item_texts(row.id for row in rows)
+        emit_json(
+            [
+                item_to_json(
+                    row,
+                    why(
+                        lexicon,
+                        *texts.get(row.id, (row.title, "")),
+                        themes=[t.id for t in row.themes if t.origin == "rule"],
+                    ),
+                )
+                for row in rows
+            ]
+        )
         return
     for row in rows:
         date = (row.published or "")[:10].ljust(10)
@@ -280,6 +305,7 @@ def classify(as_json: bool) -> None:
     Touches no database. A line that is not a JSON object yields {"id": null, "error": …}
     and the exit status is 1.
     """
+    from tui.theme_why import why
     from tui.themes import load_lexicon
 
     lexicon = load_lexicon()
@@ -298,7 +324,9 @@ def classify(as_json: bool) -> None:
             out.write(json_text({"id": value.get("id"), "error": error}, indent=None) + "\n")
             continue
         result = lexicon.classify(title, body)
-        out.write(json_text(classification_to_json(value.get("id"), result), indent=None) + "\n")
+        reasons = why(lexicon, title, body, result.theme_ids())
+        line = classification_to_json(value.get("id"), result, reasons)
+        out.write(json_text(line, indent=None) + "\n")
     out.flush()
     if failed:
         sys.exit(1)
@@ -312,9 +340,14 @@ def retheme(context: Context, as_json: bool) -> None:
     import time
 
     from tui.ingest import retheme as run_retheme
+    from tui.learn_train import retrain
+    from tui.themes import load_lexicon
 
     started = time.perf_counter()
-    count = run_retheme(context.store())
+    store = context.store()
+    # the learned model is retrained on every decision so far, then blended in
+    lexicon = retrain(store, load_lexicon())
+    count = run_retheme(store, lexicon)
     seconds = time.perf_counter() - started
     if as_json:
         emit_json({"items": count, "seconds": round(seconds, 3)})

@@ -37,15 +37,14 @@ from pathlib import Path
 MODEL_FORMAT = 1
 A0 = 4.0  # prior slope on (raw / threshold - 1): how sharply the lexicon's verdict counts
 L2_PRIOR = 1.0  # pull towards the prior (the lexicon); larger = trust decisions less
-L2_WORDS = 0.5  # pull of word weights towards 0
+L2_WORDS = 5.0  # pull of word weights towards 0 (words generalise least)
 EPOCHS = 60
 LEARNING_RATE = 0.3
 IMPLICIT_WEIGHT = 0.25  # a decided item's other themes count as weak negatives
 MIN_WORD_ITEMS = 2  # a word must occur in this many decided items to get a weight
 MAX_WORDS_PER_THEME = 200
 WORD_MIN_WEIGHT = 0.05  # smaller weights are dropped (cheaper to apply, easier to read)
-MAX_RAW_RATIO = 3.0
-WORDS = True  # raw / threshold is capped: a huge lexicon score is not more "yes"
+MAX_RAW_RATIO = 3.0  # raw / threshold is capped: a huge lexicon score is not more "yes"
 
 _STOP = frozenset(
     b"""a about above after again against all also although among an and another any are
@@ -77,7 +76,7 @@ def features(
     generalise from a handful of decisions where single words do not ("an item naming
     the US and China that the lexicon calls chips is us-china, too").
     """
-    out = {t for t in tokens if len(t) >= 3 and t not in _STOP and not t.isdigit()} if WORDS else set()
+    out = {t for t in tokens if len(t) >= 3 and t not in _STOP and not t.isdigit()}
     out.update(b"@" + a.encode("utf-8", "replace") for a in actors)
     out.update(b"#" + t.encode("utf-8", "replace") for t in themes)
     out.update(b"=" + p.encode("utf-8", "replace") for p in phrases)

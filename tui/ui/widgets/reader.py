@@ -17,6 +17,7 @@ from tui.article import article_body
 from tui.health import source_health
 from tui.model import ItemDetail, Source, ThemeDef
 from tui.text import terminal_safe
+from tui.theme_why import why_line
 from tui.ui.format import date_label, plain
 
 
@@ -143,6 +144,10 @@ def render_header(item: ItemDetail, themes: dict[str, ThemeDef]) -> list[Text]:
             row.append_text(plain(name))
             row.append(f" {theme.score:.2f}" if theme.origin == "rule" else " (you)", style="dim")
         lines.append(row)
+        rule_themes = [t.id for t in item.themes if t.origin == "rule"]
+        reasons = why_line(item.title, item.text or item.summary or "", rule_themes)
+        if reasons:  # "Why this theme?": the phrases that scored (issue 13)
+            lines.append(Text.assemble(("Why: ", "bold"), plain(reasons, style="dim")))
     if item.actors:
         lines.append(Text.assemble(("Actors: ", "bold"), plain(", ".join(item.actors))))
     if item.tags:
