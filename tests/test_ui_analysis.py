@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from textual.widgets import Input, Sparkline, Static
 
 from tests.newsdata import ARTICLES
 from tests.test_brief import fill
-from tui.store import ItemQuery, Store
+from tui.model import ItemQuery
+from tui.store import Store
 from tui.ui.app import AigeoApp, make_app
 from tui.ui.screens.prompt import TextPrompt
 from tui.ui.screens.trends import TrendsScreen
@@ -76,13 +78,14 @@ async def test_actors_panel_counts_the_filter_and_filters_by_an_actor(news: Path
         assert panel.selected == "ASML" and "ASML" in panel.border_subtitle
         counted = {panel.get_option_at_index(i).id for i in range(panel.option_count)}
         assert actor_option_id("OpenAI") in counted  # its own filter is left out: a selector
-        app.query_filter.theme = "governance"  # another filter narrows the counts
+        # another filter narrows the counts
+        app.query_filter = replace(app.query_filter, theme="governance")
         app.apply_filter()
         await pilot.pause()
         counted = {panel.get_option_at_index(i).id for i in range(panel.option_count)}
         assert actor_option_id("European Union") in counted
         assert actor_option_id("Nvidia") not in counted
-        app.query_filter.theme = None
+        app.query_filter = replace(app.query_filter, theme=None)
         panel.highlighted = 0  # "All actors"
         await pilot.press("enter")
         await pilot.pause()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from tui.model import ItemQuery
 from tui.query import parse_query
-from tui.store import ItemQuery, Store
+from tui.store import Store
 from tui.ui.app import AigeoApp, make_app
 from tui.ui.widgets.items import ItemList
 from tui.ui.widgets.search import SearchBar
@@ -72,7 +74,7 @@ async def test_escape_clears_the_search(seeded: Path) -> None:
 async def test_search_narrows_the_panel_filter(seeded: Path) -> None:
     app = app_for(seeded)
     async with app.run_test(size=(160, 48)) as pilot:
-        app.query_filter.theme = "open-models"
+        app.query_filter = replace(app.query_filter, theme="open-models")
         app.apply_filter()
         await pilot.press("slash", *"sputnik")
         assert listed(app) == expected(seeded, "theme:open-models sputnik")

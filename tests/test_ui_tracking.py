@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.ingest import retheme
-from tui.model import Classification, NewItem
-from tui.store import ItemQuery, Store
+from tui.model import Classification, ItemQuery, NewItem
+from tui.store import Store
 from tui.ui.app import AigeoApp, make_app
 from tui.ui.screens.confirm import Confirm
 from tui.ui.screens.help import HelpScreen
@@ -54,7 +55,7 @@ async def test_s_stars_and_m_toggles_read_and_u_undoes(seeded: Path) -> None:
 async def test_capital_m_marks_the_filter_read_and_u_restores(seeded: Path) -> None:
     app = app_for(seeded)
     async with app.run_test(size=(160, 48)) as pilot:
-        app.query_filter.theme = "markets"
+        app.query_filter = replace(app.query_filter, theme="markets")
         app.apply_filter()
         await pilot.press("M")
         with Store.open(seeded) as store:
@@ -106,7 +107,7 @@ async def test_filter_by_tag_from_the_sources_panel(seeded: Path) -> None:
 async def test_capital_t_tags_every_item_in_the_filter_after_confirming(seeded: Path) -> None:
     app = app_for(seeded)
     async with app.run_test(size=(160, 48)) as pilot:
-        app.query_filter.theme = "chips"
+        app.query_filter = replace(app.query_filter, theme="chips")
         app.apply_filter()
         expected = app.query_one(ItemList).count
         await pilot.press("T")

@@ -6,7 +6,7 @@ the wrong ones, adds the missing ones and accepts the right ones (one decision p
 item and theme, as the dashboard's theme editor records them); items that are already
 right are read past (mode "review" decides on every item instead). This goes on until
 `decisions` decisions are made. The user model is trained on those decisions
-exactly as `aigeo retheme` trains it on a store's decisions (tui.learn_model), and the
+exactly as `aigeo retheme` trains it on a store's decisions (tui.themes.model), and the
 other half is scored with and without it.
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tests.themes_devset import DevItem, Scores, evaluate, lexicon_predictor
-from tui.learn_model import IMPLICIT_WEIGHT, Example, UserModel, train
-from tui.themes import Lexicon
+from tui.themes.lexicon import Lexicon
+from tui.themes.model import IMPLICIT_WEIGHT, Example, UserModel, train
 
 
 @dataclass(slots=True)

@@ -65,8 +65,8 @@ class AnalysisMixin:
 
     def write_brief(self: AigeoApp, path: Path) -> None:
         """Build the brief of the listed filter and write it where the user said."""
-        from tui.brief import build_brief
-        from tui.brief_render import format_for_path, render
+        from tui.analysis.brief import build_brief
+        from tui.analysis.render import format_for_path, render
 
         now = self.clock()
         query = replace(self.query_one(ItemList).query, stories=False)
@@ -92,7 +92,7 @@ class AnalysisMixin:
 
     def on_actors_panel_chosen(self: AigeoApp, event: ActorsPanel.Chosen) -> None:
         """An actor was selected in the Actors panel: filter by it (or by none)."""
-        self.query_filter.actor = event.actor
+        self.query_filter = replace(self.query_filter, actor=event.actor)
         self.apply_filter()
 
     def on_item_list_loaded(self: AigeoApp, event: ItemList.Loaded) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,13 +16,13 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList
 
+from tui.analysis.series import daily_series
 from tui.config import Settings, save_setting
-from tui.model import ItemDetail, ThemeDef
+from tui.model import ItemDetail, ItemQuery, ThemeDef
 from tui.query import ParsedQuery, parse_query
-from tui.store import ItemQuery, Store
+from tui.store import Store
 from tui.text import terminal_safe
 from tui.themes import load_lexicon
-from tui.trends import daily_series
 from tui.ui.analysis_actions import AnalysisMixin
 from tui.ui.article_actions import ArticleMixin
 from tui.ui.learn_actions import LearnMixin
@@ -43,7 +44,7 @@ from tui.ui.widgets.sources import SourcesPanel, parse_source_option
 from tui.ui.widgets.themes import TREND_DAYS, ThemesPanel, parse_theme_option
 
 if TYPE_CHECKING:  # imported when a refresh starts (httpx, multiprocessing)
-    from tui.poller import PollSettings
+    from tui.feeds.poller import PollSettings
 
 Clock = Callable[[], datetime]
 
@@ -334,13 +335,14 @@ class AigeoApp(ArticleMixin, LearnMixin, RefreshMixin, SourcesMixin, AnalysisMix
                 self.open_view(int(option_id.split(":", 1)[1]))
                 return
             if option_id.startswith("tag:"):
-                self.query_filter.tag = option_id.split(":", 1)[1]
-                self.query_filter.source_id = None
+                tag = option_id.split(":", 1)[1]
+                self.query_filter = replace(self.query_filter, tag=tag, source_id=None)
             else:
-                self.query_filter.source_id = parse_source_option(option_id)
-                self.query_filter.tag = None
+                source_id = parse_source_option(option_id)
+                self.query_filter = replace(self.query_filter, source_id=source_id, tag=None)
         elif isinstance(event.option_list, ThemesPanel):
-            self.query_filter.theme = parse_theme_option(option_id)
+            theme = parse_theme_option(option_id)
+            self.query_filter = replace(self.query_filter, theme=theme)
         else:
             return
         self.apply_filter()

@@ -18,10 +18,10 @@ from tui.text import safe_url, terminal_safe
 from tui.ui.widgets.items import ItemList
 
 if TYPE_CHECKING:
-    from tui.fulltext import Article
+    from tui.feeds.fulltext import Article
     from tui.ui.app import AigeoApp
 
-# tui.fulltext (httpx) is imported when an article is fetched, not at start-up.
+# tui.feeds.fulltext (httpx) is imported when an article is fetched, not at start-up.
 
 ARTICLE_GROUP = "article"
 
@@ -54,7 +54,7 @@ class ArticleMixin:
 
     def _article_worker(self: AigeoApp, item: ItemDetail) -> None:
         """In a thread: fetch, extract and classify; hand the result to the UI thread."""
-        from tui.fulltext import ArticleError, ArticleLimits, prepare_article
+        from tui.feeds.fulltext import ArticleError, ArticleLimits, prepare_article
 
         worker = get_current_worker()
         limits = ArticleLimits.from_poll(self.poll_settings)
@@ -74,7 +74,7 @@ class ArticleMixin:
         self.notify(text, severity="warning", timeout=8)
 
     def _article_ready(self: AigeoApp, article: Article) -> None:
-        from tui.fulltext import ArticleError, apply_article, describe
+        from tui.feeds.fulltext import ArticleError, apply_article, describe
 
         try:
             result = apply_article(self.store, article)

@@ -11,8 +11,8 @@ from textual.worker import get_current_worker
 from tui.text import terminal_safe
 from tui.ui.widgets.refresh_bar import RefreshBar
 
-if TYPE_CHECKING:  # tui.poller (httpx, multiprocessing) is imported when a refresh starts
-    from tui.poller import FeedResult, PollSettings, RefreshSummary
+if TYPE_CHECKING:  # tui.feeds.poller (httpx, multiprocessing) is imported when a refresh starts
+    from tui.feeds.poller import FeedResult, PollSettings, RefreshSummary
     from tui.ui.app import AigeoApp
 
 
@@ -49,7 +49,7 @@ class RefreshMixin:
     def poll_settings(self) -> PollSettings:
         """The refresh limits (defaults unless the app was given some)."""
         if self._poll_settings is None:
-            from tui.poller import PollSettings
+            from tui.feeds.poller import PollSettings
 
             self._poll_settings = PollSettings()
         return self._poll_settings
@@ -74,7 +74,7 @@ class RefreshMixin:
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh_worker(self: AigeoApp, source_ids: list[int] | None, due_only: bool) -> None:
-        from tui.poller import refresh_sources
+        from tui.feeds.poller import refresh_sources
 
         worker = get_current_worker()
 

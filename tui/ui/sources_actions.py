@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.config import seeds_dir
-from tui.opml import OpmlError, feed_url_problem, import_opml, write_opml
+from tui.feeds.opml import OpmlError, feed_url_problem, import_opml, write_opml
 from tui.ui.screens.confirm import Confirm
 from tui.ui.screens.prompt import TextPrompt
 

@@ -13,11 +13,11 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.article import article_body
-from tui.health import source_health
+from tui.feeds.health import source_health
+from tui.item_body import article_body
 from tui.model import ItemDetail, Source, ThemeDef
 from tui.text import terminal_safe
-from tui.theme_why import why_line
+from tui.themes.why import why_line
 from tui.ui.format import date_label, plain
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from rich.text import Text
 
-from tui.health import source_health
+from tui.feeds.health import source_health
 from tui.model import SourceSummary
 from tui.ui.format import plain
 from tui.ui.widgets.counted import HEADING, CountedList, CountedRow

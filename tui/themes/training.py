@@ -1,4 +1,4 @@
-"""Train the user's theme model (tui.learn_model) from the decisions in a store.
+"""Train the user's theme model (tui.themes.model) from the decisions in a store.
 
 Training examples are the items the user decided on: each accepted (or added) theme
 is a positive, each rejected one a negative, and the item's other themes weak
@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.learn_model import (
+from tui.model import ItemQuery
+from tui.store import Store
+from tui.themes.lexicon import Lexicon
+from tui.themes.model import (
     IMPLICIT_WEIGHT,
     Example,
     UserModel,
@@ -22,9 +25,6 @@ from tui.learn_model import (
     train,
     user_model_path,
 )
-from tui.query import ItemQuery
-from tui.store import Store
-from tui.themes import Lexicon
 
 READ_SAMPLE = 2_000
 MIN_DECISIONS = 5  # fewer decisions than this train nothing (the rules alone stay)

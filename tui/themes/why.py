@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from tui.themes import Lexicon, load_lexicon
+from tui.themes.lexicon import Lexicon, load_lexicon
 
 TOP_PHRASES = 6
 

@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from tui.config import seeds_dir
-from tui.learn_model import UserModel, features
 from tui.model import Classification, ThemeDef, ThemeScore
-from tui.theme_rules import LONG_TOKENS, SCORING_VERSION, CoActors, main_themes, strong_topic
+from tui.themes.model import UserModel, features
+from tui.themes.rules import LONG_TOKENS, CoActors, main_themes, strong_topic
 
 try:  # the C helper behind collections.Counter; a plain dict is cheaper than a Counter
     from _collections import _count_elements  # type: ignore[import-not-found]
@@ -51,6 +51,11 @@ except ImportError:  # pragma: no cover - other Python implementations
 log = logging.getLogger(__name__)
 
 LEXICON_FILENAME = "themes.toml"
+# The version of the scoring code. Lexicon.version hashes it with the TOML, so a change
+# here marks every stored score stale (the next start or `aigeo retheme` re-scores the
+# store). Bump it with any change that can alter what a lexicon scores: tokenising,
+# matching, the AI-context gate, segmenting, weights or thresholds.
+SCORING_VERSION = 2  # 2: issue 13 (co_actors, opens_gate, main themes, learned model)
 TITLE_MAX_CHARS = 1_000
 # Bodies longer than SPLIT_CHARS are scanned in segments of about SEGMENT_CHARS; only
 # segments with their own AI context feed the theme scores, so an AI article followed by
@@ -801,13 +806,14 @@ def user_overlay_path() -> Path:
 
 def load_lexicon(path: Path | None = None, overlay: Path | str | None = USER_OVERLAY) -> Lexicon:
     """Load and compile a lexicon (default: the shipped one), with an overlay merged in,
-    and the user's learned model (tui.learn_model) blended in when it exists.
+    and the user's learned model (tui.themes.model) blended in when it exists.
 
     `overlay` is a TOML file of `[[themes]]` tables (`id` and `phrases`) whose phrases
     are added to the themes of the same id (an overlay weight replaces a base one).
     The default, USER_OVERLAY, means the user's `themes.local.toml` when `path` is the
     shipped lexicon and that file exists; None means no overlay. With an overlay the
-    version is a hash of both files, so re-theming notices an edited overlay.
+    version is a hash of both files (and SCORING_VERSION), so re-theming notices an
+    edited overlay or a change in the scoring code.
 
     Cached on paths, mtimes and sizes, so calling it again is a `stat` (a few µs) and
     an edited file is picked up; still, hold on to the Lexicon in hot loops. The model
@@ -822,7 +828,7 @@ def load_lexicon(path: Path | None = None, overlay: Path | str | None = USER_OVE
 
 def _with_user_model(lexicon: Lexicon) -> Lexicon:
     """The lexicon with the user's model file blended in (unchanged when there is none)."""
-    from tui.learn_model import user_model_path
+    from tui.themes.model import user_model_path
 
     model_path = user_model_path()
     try:
@@ -836,7 +842,7 @@ def _with_user_model(lexicon: Lexicon) -> Lexicon:
 def _model_cached(lexicon: Lexicon, path: str, mtime_ns: int, size: int) -> Lexicon:
     """Read one version of a model file; a broken one is logged and ignored (the rules
     alone still theme every item; the next `aigeo retheme` rewrites it)."""
-    from tui.learn_model import read_model_file
+    from tui.themes.model import read_model_file
 
     try:
         model = UserModel.from_json(read_model_file(Path(path)), lexicon.theme_ids)
@@ -892,8 +898,8 @@ def _load_cached(
     """Read, parse and compile one version of a lexicon file (and overlay)."""
     p = Path(path)
     data, doc = _read_toml(p, "theme lexicon")
-    digest = hashlib.sha256(data)
-    digest.update(b"\0scoring\0" + SCORING_VERSION.encode())
+    digest = hashlib.sha256(f"scoring {SCORING_VERSION}\0".encode())
+    digest.update(data)
     if overlay is not None:
         o = Path(overlay)
         extra, overlay_doc = _read_toml(o, "lexicon overlay")

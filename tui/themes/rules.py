@@ -13,17 +13,13 @@ Kept apart from the phrase scanner (tui.themes) because they are policy, not mat
   two to four it is mainly about. For bodies longer than LONG_TOKENS, a theme is kept
   when its raw score is at least MAIN_SHARE of the best theme's, at most MAX_MAIN.
 
-SCORING_VERSION names this scoring code; it is hashed into `Lexicon.version`, so a
-stored database is re-themed after an upgrade that changes how scores are computed,
-not only when the lexicon file changes. Bump it with every change to scoring code.
+A change to these rules changes scores: bump tui.themes.lexicon.SCORING_VERSION with it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-SCORING_VERSION = "2026-12-02.issue13.2"
 
 LONG_TOKENS = 300  # bodies with more tokens than this get main themes only
 MAIN_SHARE = 0.25  # … themes scoring at least this share of the best one
