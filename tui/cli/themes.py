@@ -141,18 +141,38 @@ def retheme(context: Context, as_json: bool) -> None:
     metavar="THEME=PHRASE",
     help="Add a suggested phrase to your lexicon overlay, then re-theme (repeatable).",
 )
+@click.option(
+    "--dismiss",
+    "dismissals",
+    multiple=True,
+    metavar="THEME=PHRASE",
+    help="Never suggest this phrase for this theme again (stored; repeatable).",
+)
 @pass_ctx
-def learned(context: Context, as_json: bool, accepted: tuple[str, ...]) -> None:
+def learned(
+    context: Context, as_json: bool, accepted: tuple[str, ...], dismissals: tuple[str, ...]
+) -> None:
     """What aigeo learned from your theme decisions: phrase suggestions per theme.
 
     Each suggestion shows its evidence (accepted / rejected / other items containing
     it), a score, and what adding it would change on a re-theme. `--accept` appends
     it to themes.local.toml (next to config.toml) and re-themes; decisions stay.
     """
+    from tui.themes.dismissed import dismiss
     from tui.themes.learning import accept, find_suggestion, learn
 
     store = open_store(context)
     try:
+        if dismissals:
+            pairs = [_theme_phrase(spec) for spec in dismissals]
+            dismiss(store, pairs)
+            if not accepted:
+                if as_json:
+                    emit_json({"dismissed": [{"theme": t, "phrase": p} for t, p in pairs]})
+                else:
+                    for theme, phrase in pairs:
+                        click.echo(f"dismissed {phrase!r} for {theme}")
+                return
         found = learn(store)
         if not accepted:
             _print_learned(found, as_json)
@@ -183,6 +203,14 @@ def learned(context: Context, as_json: bool, accepted: tuple[str, ...]) -> None:
         click.echo(f"  {theme}: {before} → {after} items")
 
 
+def _theme_phrase(spec: str) -> tuple[str, str]:
+    """THEME=PHRASE → (theme, phrase), or a usage error."""
+    theme, sep, phrase = spec.partition("=")
+    if not sep or not theme.strip() or not phrase.strip():
+        raise click.BadParameter(f"{spec!r}: expected THEME=PHRASE", param_hint="--dismiss")
+    return theme.strip(), phrase.strip()
+
+
 def _print_learned(found: Learned, as_json: bool) -> None:
     if as_json:
         emit_json(learned_to_json(found))
@@ -203,6 +231,7 @@ def _print_learned(found: Learned, as_json: bool) -> None:
                 f"{s.evidence()}  → {s.impact()}"
             )
     click.echo("\nAdd one with: aigeo learned --accept THEME=PHRASE")
+    click.echo("Never see one again: aigeo learned --dismiss THEME=PHRASE")
 
 
 def learned_to_json(found: Learned) -> dict[str, Any]:

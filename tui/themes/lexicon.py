@@ -368,6 +368,12 @@ class Lexicon:
             out.append((_NAMESPACES[ns], label, phrase, round(val, 3)))
         return out
 
+    def alias_phrases(self) -> frozenset[str]:
+        """Every actor alias as lowercase token text ("nvidia", "white house")."""
+        keys = [*self._single.values(), *(k for ks in self._by_pair.values() for k in ks)]
+        named = [k for k in keys if k.rules[ACTORS]]
+        return frozenset(" ".join(t.decode("ascii", "replace") for t in k.tokens) for k in named)
+
     def with_model(self, model: UserModel | None) -> Lexicon:
         """A copy of this lexicon that blends in a user's learned model (None: without).
 

@@ -37,9 +37,9 @@ from pathlib import Path
 MODEL_FORMAT = 1
 A0 = 4.0  # prior slope on (raw / threshold - 1): how sharply the lexicon's verdict counts
 L2_PRIOR = 1.0  # pull towards the prior (the lexicon); larger = trust decisions less
-L2_WORDS = 5.0  # pull of word weights towards 0 (words generalise least)
-EPOCHS = 60
-LEARNING_RATE = 0.3
+L2_WORDS = 1.0  # pull of word weights towards 0
+EPOCHS = 200
+LEARNING_RATE = 0.5
 IMPLICIT_WEIGHT = 0.25  # a decided item's other themes count as weak negatives
 MIN_WORD_ITEMS = 2  # a word must occur in this many decided items to get a weight
 MAX_WORDS_PER_THEME = 200
@@ -128,16 +128,18 @@ class UserModel:
     ) -> list[tuple[int, float]]:
         """Rewrite raw scores in place for the themes the model knows; returns the changes.
 
-        The model's margin is turned back into a raw score on the lexicon's scale:
-        raw' = threshold · (1 + z / A0), so z ≥ 0 exactly when raw' reaches the threshold
-        and the displayed score stays comparable with rule scores.
+        What the model adds to the lexicon's margin is turned back into raw-score units:
+        raw' = raw + threshold · (z − z_prior) / A0. At the prior nothing moves; below
+        the ratio cap raw' reaches the threshold exactly when z ≥ 0, and the displayed
+        score stays comparable with rule scores.
         """
         changes: list[tuple[int, float]] = []
         for i, tw in self.weights.items():
             thr = thresholds[i] if thresholds[i] > 0 else 1.0
-            z = tw.margin(raw[i] / thr, feats)
-            new = max(0.0, thr * (1.0 + z / A0))
-            if abs(new - raw[i]) > 1e-9:
+            ratio = raw[i] / thr
+            extra = tw.margin(ratio, feats) - A0 * (min(ratio, MAX_RAW_RATIO) - 1.0)
+            if abs(extra) > 1e-9:
+                new = max(0.0, raw[i] + thr * extra / A0)
                 changes.append((i, new - raw[i]))
                 raw[i] = new
         return changes
