@@ -25,13 +25,13 @@ from tests.themes_learning_sim import simulate
 from tui.themes import Lexicon, load_lexicon
 
 # measured on the held-out half (see the commit that set them), minus a margin
-FLOOR_MICRO_F1 = 0.76
-FLOOR_PRECISION = 0.85
+FLOOR_MICRO_F1 = 0.77
+FLOOR_PRECISION = 0.86
 FLOOR_ACTOR_F1 = 0.94
 MAX_DISTRACTOR_RATE = 0.03
 MIN_THEMES_PER_ITEM = 1.2  # gold: 1.66 per on-topic item
-MAX_NO_THEME_SHARE = 0.15  # on-topic items that get no theme at all
-FLOOR_LEARNING_GAIN = -1.0  # F1 points: learning from 100 decisions must not hurt
+MAX_NO_THEME_SHARE = 0.10  # on-topic items that get no theme at all
+FLOOR_LEARNING_GAIN = -0.5  # F1 points (measured +0.9): learning must not hurt
 
 
 @pytest.fixture(scope="module")
