@@ -158,7 +158,7 @@ def test_cli_trends_json(db_path: Path) -> None:
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     chips = next(t for t in document["themes"] if t["id"] == "chips")
-    assert len(chips["weekly"]) == 6 and chips["this_week"] == 3
+    assert len(chips["weekly"]) == 6 and chips["this_week"] == 5  # H20 x3 + ASML x2
     assert "chips" in document["rising_themes"]
     assert any(row["actor"] == "Nvidia" for row in document["cooccurrence"]["actors"])
     text = CliRunner().invoke(main, ["trends", "--at", "2025-04-20"])

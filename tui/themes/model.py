@@ -38,8 +38,8 @@ MODEL_FORMAT = 1
 A0 = 4.0  # prior slope on (raw / threshold - 1): how sharply the lexicon's verdict counts
 L2_PRIOR = 1.0  # pull towards the prior (the lexicon); larger = trust decisions less
 L2_WORDS = 1.0  # pull of word weights towards 0
-EPOCHS = 200
-LEARNING_RATE = 0.5
+EPOCHS = 80
+LEARNING_RATE = 1.0
 IMPLICIT_WEIGHT = 0.25  # a decided item's other themes count as weak negatives
 MIN_WORD_ITEMS = 2  # a word must occur in this many decided items to get a weight
 MAX_WORDS_PER_THEME = 200
@@ -208,34 +208,46 @@ def train(
 
 
 def _fit(rows: list[tuple[float, frozenset[bytes], float, float]]) -> ThemeWeights:
-    """Gradient descent on weighted logistic loss + L2 towards the prior (slope A0, 0, 0)."""
+    """Gradient descent on weighted logistic loss + L2 towards the prior (slope A0, 0, 0).
+
+    Words are numbered once and rows hold index tuples, so an epoch is plain list
+    arithmetic (a few thousand rows train in well under a second per theme).
+    """
     df: dict[bytes, int] = {}
     for _, feats, _, _ in rows:
         for w in feats:
             df[w] = df.get(w, 0) + 1
-    vocab = {w for w, n in df.items() if n >= MIN_WORD_ITEMS}
-    rows_v = [(r, f & vocab, y, wt) for r, f, y, wt in rows]
-    tw = ThemeWeights(words=dict.fromkeys(vocab, 0.0))
-    total = sum(wt for *_, wt in rows_v) or 1.0
+    vocab = [w for w, n in df.items() if n >= MIN_WORD_ITEMS]
+    number = {w: k for k, w in enumerate(vocab)}
+    data = [
+        (ratio - 1.0, tuple(number[w] for w in feats if w in number), y, wt)
+        for ratio, feats, y, wt in rows
+    ]
+    weights = [0.0] * len(vocab)
+    slope, bias = A0, 0.0
+    total = sum(wt for *_, wt in data) or 1.0
+    step = LEARNING_RATE / total
+    exp = math.exp
     for _ in range(EPOCHS):
         g_slope = g_bias = 0.0
-        g_words: dict[bytes, float] = {}
-        for ratio, feats, y, wt in rows_v:
-            z = tw.slope * (ratio - 1.0) + tw.bias + sum(tw.words[w] for w in feats)
-            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-            err = (p - y) * wt
-            g_slope += err * (ratio - 1.0)
+        grad = [0.0] * len(vocab)
+        for x, idx, y, wt in data:
+            z = slope * x + bias
+            for k in idx:
+                z += weights[k]
+            z = -30.0 if z < -30.0 else 30.0 if z > 30.0 else z
+            err = (1.0 / (1.0 + exp(-z)) - y) * wt
+            g_slope += err * x
             g_bias += err
-            for w in feats:
-                g_words[w] = g_words.get(w, 0.0) + err
-        lr = LEARNING_RATE
-        tw.slope -= lr * (g_slope / total + L2_PRIOR * (tw.slope - A0) / total)
-        tw.bias -= lr * (g_bias / total + L2_PRIOR * tw.bias / total)
-        for w in tw.words:
-            tw.words[w] -= lr * (g_words.get(w, 0.0) / total + L2_WORDS * tw.words[w] / total)
-    kept = sorted(tw.words.items(), key=lambda kv: -abs(kv[1]))[:MAX_WORDS_PER_THEME]
-    tw.words = {w: v for w, v in kept if abs(v) >= WORD_MIN_WEIGHT}
-    return tw
+            for k in idx:
+                grad[k] += err
+        slope -= step * (g_slope + L2_PRIOR * (slope - A0))
+        bias -= step * (g_bias + L2_PRIOR * bias)
+        for k, g in enumerate(grad):
+            weights[k] -= step * (g + L2_WORDS * weights[k])
+    ranked = sorted(zip(vocab, weights, strict=True), key=lambda kv: -abs(kv[1]))
+    kept = {w: v for w, v in ranked[:MAX_WORDS_PER_THEME] if abs(v) >= WORD_MIN_WEIGHT}
+    return ThemeWeights(slope=slope, bias=bias, words=kept)
 
 
 # --- the user's model file ----------------------------------------------------------

@@ -26,7 +26,7 @@ from tui.themes.model import (
     user_model_path,
 )
 
-READ_SAMPLE = 2_000
+READ_SAMPLE = 500
 MIN_DECISIONS = 5  # fewer decisions than this train nothing (the rules alone stay)
 
 
