@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tests.themes_devset import (
+from tests.support.themes_devset import (
     HELD_OUT,
     TUNE,
     Scores,
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"lexicon {lexicon.version}")
     print("\n".join(report(args.half, scores)))
     if not args.no_learning:
-        from tests.themes_learning_sim import simulate
+        from tests.support.themes_learning_sim import simulate
 
         other = TUNE if args.half == HELD_OUT else HELD_OUT
         train = half(items, other)

@@ -1,6 +1,6 @@
-"""The labelled theme dev set (tests/data/themes_dev): loading, the fixed split, metrics.
+"""The labelled theme dev set (tests/support/fixtures/themes_dev): loading, split, metrics.
 
-Shared by the regression test (tests/test_themes_devset.py) and the report script
+Shared by the regression test (tests/themes/test_themes_devset.py) and the report script
 (`uv run python -m tests.bench.themes_eval`). The split is a fixed rule on the id (first
 byte of its sha256 even = tuning half), so adding items never moves old ones.
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEV_DIR = Path(__file__).resolve().parent / "data" / "themes_dev"
+DEV_DIR = Path(__file__).resolve().parent / "fixtures" / "themes_dev"
 TUNE, HELD_OUT = "tune", "held-out"
 
 

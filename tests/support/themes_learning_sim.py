@@ -16,7 +16,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tests.themes_devset import DevItem, Scores, evaluate, lexicon_predictor
+from tests.support.themes_devset import DevItem, Scores, evaluate, lexicon_predictor
 from tui.themes.lexicon import Lexicon
 from tui.themes.model import IMPLICIT_WEIGHT, Example, UserModel, train
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.themes_devset import load_devset
+from tests.support.themes_devset import load_devset
 from tui.cli.group import main
 from tui.ingest import LEXICON_META_KEY, lexicon_is_stale
 from tui.model import Classification, ItemQuery, NewItem

@@ -1,4 +1,4 @@
-"""The labelled dev set (tests/data/themes_dev): its shape, and floors on the held-out half.
+"""The labelled dev set (tests/support/fixtures/themes_dev): its shape, and held-out floors.
 
 The floors are what the lexicon reached when issue 13 was closed, minus a small
 margin; they keep later lexicon or scoring edits from silently losing what was won.
@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from tests.themes_devset import (
+from tests.support.themes_devset import (
     HELD_OUT,
     TUNE,
     DevItem,
@@ -21,7 +21,7 @@ from tests.themes_devset import (
     lexicon_predictor,
     load_devset,
 )
-from tests.themes_learning_sim import simulate
+from tests.support.themes_learning_sim import simulate
 from tui.themes import Lexicon, load_lexicon
 
 # measured on the held-out half (see the commit that set them), minus a margin
