@@ -71,8 +71,9 @@ def private_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def no_user_lexicon_overlay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The user's themes.local.toml never leaks into a test: point at an unused path."""
+    """The user's themes.local.toml (and learned model) never leak into a test."""
     monkeypatch.setenv("AIGEO_THEMES_LOCAL", str(tmp_path / "themes.local.toml"))
+    monkeypatch.setenv("AIGEO_THEMES_MODEL", str(tmp_path / "themes.model.json"))
 
 
 @pytest.fixture

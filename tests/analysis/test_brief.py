@@ -170,10 +170,11 @@ def test_cli_trends_json(db_path: Path) -> None:
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     chips = next(t for t in document["themes"] if t["id"] == "chips")
-    # the H20 story, told by three outlets: one story, three articles
-    assert len(chips["weekly"]) == 6 and chips["this_week"] == 1
-    assert chips["this_week_articles"] == 3
-    assert "chips" not in document["rising_themes"]  # one story cannot make a theme rise
+    # the H20 story told by three outlets and the ASML curbs by two: two stories, five
+    # articles (ASML's export curbs count as chips since the issue-13 lexicon)
+    assert len(chips["weekly"]) == 6 and chips["this_week"] == 2
+    assert chips["this_week_articles"] == 5
+    assert "chips" not in document["rising_themes"]  # two stories cannot make a theme rise
     assert any(row["actor"] == "Nvidia" for row in document["cooccurrence"]["actors"])
     text = CliRunner().invoke(main, ["trends", "--at", "2025-04-20"])
     assert text.exit_code == 0 and "Rising themes" in text.output

@@ -95,7 +95,7 @@ POSITIVES = [
         "company $5.5bn. Huawei's Ascend 910C, made by SMIC, is the main domestic "
         "alternative for training large language models.",
         themes=("chips",),
-        actors=("Nvidia", "China", "Huawei", "SMIC", "US Commerce Department"),
+        actors=("Nvidia", "China", "Huawei", "SMIC", "United States"),
     ),
     Case(
         "chip-smuggling",
@@ -139,7 +139,7 @@ POSITIVES = [
         "document training data and respect copyright under the AI Act, with obligations "
         "applying from August 2025. Henna Virkkunen called the rules proportionate.",
         themes=("governance",),
-        actors=("European Commission", "Henna Virkkunen"),
+        actors=("European Union", "Henna Virkkunen"),
     ),
     Case(
         "paris-summit",
@@ -166,7 +166,7 @@ POSITIVES = [
         "in cyber and biological weapons, finding all of them vulnerable to simple "
         "jailbreaks. Its alignment team is hiring.",
         themes=("safety",),
-        actors=("AI Safety Institute", "United Kingdom"),
+        actors=("United Kingdom",),
     ),
     Case(
         "anthropic-asl3",
@@ -202,7 +202,7 @@ POSITIVES = [
         "show the Gulf can build sovereign AI rather than rely on US labs. G42 is expanding "
         "its data centres in the UAE.",
         themes=("sovereignty", "open-models"),
-        actors=("TII", "United Arab Emirates", "G42"),
+        actors=("TII/Falcon", "United Arab Emirates", "G42"),
     ),
     Case(
         "nvidia-selloff",
@@ -228,7 +228,7 @@ POSITIVES = [
         "Alibaba, Baidu and ByteDance cut API prices for their large language models by up "
         "to 97%, with Qwen, Ernie Bot and Doubao now nearly free for developers.",
         themes=("markets",),
-        actors=("Alibaba", "Baidu", "ByteDance", "DeepSeek"),
+        actors=("Alibaba/Qwen", "Baidu", "ByteDance", "DeepSeek"),
     ),
     Case(
         "tiananmen-censorship",
@@ -237,7 +237,7 @@ POSITIVES = [
         "required by the Cyberspace Administration of China, and stores user data on "
         "servers in China, raising privacy concerns.",
         themes=("information-control",),
-        actors=("DeepSeek", "China", "Cyberspace Administration of China"),
+        actors=("DeepSeek", "China"),
     ),
     Case(
         "garante-block",
@@ -272,7 +272,7 @@ POSITIVES = [
         "workflows to warfighting and intelligence missions, its largest defense contracts "
         "for generative AI so far.",
         themes=("defense",),
-        actors=("Pentagon", "Anthropic", "Google", "OpenAI", "xAI"),
+        actors=("United States", "Anthropic", "Google", "OpenAI", "xAI"),
     ),
     Case(
         "ukraine-drones",
@@ -289,7 +289,7 @@ POSITIVES = [
         "open-source model for intelligence analysis, prompting Meta to say use by the "
         "military violates its licence.",
         themes=("defense", "open-models"),
-        actors=("Meta", "People's Liberation Army"),
+        actors=("Meta", "China"),
     ),
     Case(
         "apple-intelligence-china",
@@ -297,7 +297,7 @@ POSITIVES = [
         "Apple must partner with a local company such as Alibaba to offer its AI features "
         "on iPhones in China, where generative AI models need approval from regulators.",
         themes=("governance",),
-        actors=("Apple", "Alibaba", "China"),
+        actors=("Apple", "Alibaba/Qwen", "China"),
     ),
 ]
 
@@ -351,7 +351,7 @@ TRAPS = [
         "A Falcon 9 rocket lifted off from Cape Canaveral on Tuesday and its booster landed "
         "on a drone ship, the company's 100th launch this year.",
         no_themes=True,
-        not_actors=("TII",),
+        not_actors=("TII/Falcon",),
         trap=True,
     ),
     Case(
@@ -360,7 +360,7 @@ TRAPS = [
         "Volunteers watching the nest camera said the falcon pair raised four chicks; the "
         "falcon is the fastest bird on earth.",
         no_themes=True,
-        not_actors=("TII",),
+        not_actors=("TII/Falcon",),
         trap=True,
     ),
     Case(
@@ -558,7 +558,7 @@ TRAPS = [
         "The Falcon 9 rocket launched from Vandenberg; xAI's Grok chatbot streamed the "
         "launch, Elon Musk said.",
         actors=("xAI", "Elon Musk"),
-        not_actors=("TII",),
+        not_actors=("TII/Falcon",),
         trap=True,
     ),
     Case(
@@ -706,11 +706,11 @@ def test_actor_names_cover_the_brief(lex: Lexicon) -> None:
     wanted = {
         "United States", "China", "European Union", "France", "United Kingdom", "Germany",
         "India", "United Arab Emirates", "Japan", "South Korea", "Taiwan", "Russia",
-        "OpenAI", "DeepSeek", "Mistral AI", "Alibaba", "Meta", "Google DeepMind",
-        "Anthropic", "Microsoft", "Nvidia", "Huawei", "TII", "Krutrim", "kyutai",
+        "OpenAI", "DeepSeek", "Mistral AI", "Alibaba/Qwen", "Meta", "Google DeepMind",
+        "Anthropic", "Microsoft", "Nvidia", "Huawei", "TII/Falcon", "Krutrim", "kyutai",
         "Stability AI", "Black Forest Labs", "Hugging Face", "xAI", "TSMC", "ASML", "SMIC",
         "Samsung", "Baidu", "Tencent", "ByteDance", "Moonshot AI", "Zhipu AI", "Amazon",
-        "Apple", "Intel", "AMD", "Cohere", "G42", "Sakana AI", "European Commission",
+        "Apple", "Intel", "AMD", "Cohere", "G42", "Sakana AI",
         "Sam Altman", "Jensen Huang", "Yann LeCun", "Arthur Mensch", "Liang Wenfeng",
         "Xi Jinping", "Donald Trump", "Joe Biden", "Ursula von der Leyen", "Emmanuel Macron",
         "Elon Musk", "Dario Amodei", "Demis Hassabis", "Mustafa Suleyman", "Satya Nadella",
@@ -774,16 +774,23 @@ def test_scores_are_rounded_sorted_and_in_range(lex: Lexicon) -> None:
 
 
 def test_no_ai_context_no_theme(lex: Lexicon) -> None:
+    text = "Tariffs on steel and soybeans; the trade war hits farmers and carmakers."
+    assert lex.classify("Trade policy", text).themes == ()
+    assert lex.classify("AI and trade policy", "").themes == ()
+
+
+def test_chip_vocabulary_is_ai_context(lex: Lexicon) -> None:
+    # issue 13: export-control and chip stories are in scope without the word "AI"
     text = "Export controls on chips and semiconductors; TSMC and ASML; CHIPS Act funds fabs."
-    assert lex.classify("Semiconductor policy", text).themes == ()
+    assert lex.classify("Semiconductor policy", text).theme_ids()[0] == "chips"
     assert lex.classify("AI semiconductor policy", text).theme_ids()[0] == "chips"
 
 
 def test_ai_must_be_capitalised(lex: Lexicon) -> None:
     # "Ai" as a name or "ai" in other languages is not artificial intelligence
-    text = "Ai Fujiwara sang ai ai ai about export controls on semiconductors."
+    text = "Ai Fujiwara sang ai ai ai about the markets and the summit regulation."
     assert lex.classify("Ai ai ai", text).themes == ()
-    assert lex.classify("AI", text).theme_ids() == ["chips"]
+    assert lex.classify("AI", text).theme_ids() != []
 
 
 # --- robustness --------------------------------------------------------------------------
@@ -961,15 +968,24 @@ def test_every_seed_is_about_open_models(lex: Lexicon, prefix: str) -> None:
 
 
 @pytest.mark.parametrize("prefix", ["001", "002", "003"])
-def test_selloff_seeds_are_markets_chips_and_us_china(lex: Lexicon, prefix: str) -> None:
+def test_selloff_seeds_are_markets_and_us_china(lex: Lexicon, prefix: str) -> None:
     got = lex.classify(*_seed(prefix)).theme_ids()
-    assert {"markets", "chips", "us-china"} <= set(got), got
+    assert {"markets", "us-china"} <= set(got), got
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_seed_essays_carry_two_to_four_main_themes(lex: Lexicon, prefix: str) -> None:
+    # issue 13: a long text gets the themes it is mainly about, as a reader tags it
+    got = lex.classify(*_seed(prefix)).theme_ids()
+    assert 2 <= len(got) <= 4, got
 
 
 def test_seed_000_is_about_sovereignty(lex: Lexicon) -> None:
     result = lex.classify(*_seed("000"))
     assert "sovereignty" in result.theme_ids()
-    assert {"India", "France", "Mistral AI", "kyutai", "Krutrim", "TII"} <= set(result.actors)
+    assert {"India", "France", "Mistral AI", "kyutai", "Krutrim", "TII/Falcon"} <= set(
+        result.actors
+    )
 
 
 def _related(title_start: str) -> tuple[str, str]:

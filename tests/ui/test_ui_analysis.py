@@ -84,7 +84,7 @@ async def test_actors_panel_counts_the_filter_and_filters_by_an_actor(news: Path
         app.apply_filter()
         await pilot.pause()
         counted = {panel.get_option_at_index(i).id for i in range(panel.option_count)}
-        assert actor_option_id("European Commission") in counted
+        assert actor_option_id("European Union") in counted
         assert actor_option_id("Nvidia") not in counted
         app.query_filter = replace(app.query_filter, theme=None)
         panel.highlighted = 0  # "All actors"

@@ -98,7 +98,7 @@ def trends(context: Context, weeks: int, at: str | None, as_json: bool) -> None:
     for actor, themes in report.cooccurrence.items():
         ranked = sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
         words = ", ".join(f"{theme} {count}" for theme, count in ranked)
-        click.echo(f"  {_safe(actor, 24):<24} {words}")
+        click.echo(f"  {_safe(actor, 24):<24} {_safe(words, 200)}")  # theme ids too are data
     if not report.cooccurrence:
         click.echo("  none")
 

@@ -10,12 +10,13 @@ import click
 
 from tui.cli.context import Context, emit_json, open_store, pass_ctx
 from tui.model import ItemQuery, ItemRow
+from tui.store import Store
 from tui.text import terminal_safe
 
 
-def item_to_json(item: ItemRow) -> dict[str, Any]:
-    """The `items --json` shape of one item."""
-    return {
+def item_to_json(item: ItemRow, why: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The `items --json` shape of one item (`why`: see tui.themes.why)."""
+    out = {
         "id": item.id,
         "source": item.source,
         "source_id": item.source_id,
@@ -29,6 +30,9 @@ def item_to_json(item: ItemRow) -> dict[str, Any]:
         "actors": list(item.actors),
         "note": item.note,
     }
+    if why is not None:
+        out["why"] = why
+    return out
 
 
 @click.command()
@@ -75,7 +79,7 @@ def items(
         query = parsed.to_item_query(query)
     rows = store.list_items(query)
     if as_json:
-        emit_json([item_to_json(row) for row in rows])
+        emit_json(_items_with_why(store, rows))
         return
     for row in rows:
         date = (row.published or "")[:10].ljust(10)
@@ -129,3 +133,18 @@ def fetch_article(context: Context, item_id: int, as_json: bool) -> None:
 
 
 COMMANDS = (items, fetch_article)
+
+
+def _items_with_why(store: Store, rows: list[ItemRow]) -> list[dict[str, Any]]:
+    """`items --json` rows with the phrases behind each rule theme ("why")."""
+    from tui.themes import load_lexicon
+    from tui.themes.why import why
+
+    lexicon = load_lexicon()
+    texts = store.item_texts(row.id for row in rows)
+    out = []
+    for row in rows:
+        title, text = texts.get(row.id, (row.title, ""))
+        rule = [t.id for t in row.themes if t.origin == "rule"]
+        out.append(item_to_json(row, why(lexicon, title, text, themes=rule)))
+    return out

@@ -20,13 +20,18 @@ if TYPE_CHECKING:
     from tui.themes.learning import Learned
 
 
-def classification_to_json(item_id: Any, result: Classification) -> dict[str, Any]:
-    """The `classify` output line for one input."""
-    return {
+def classification_to_json(
+    item_id: Any, result: Classification, why: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The `classify` output line for one input (`why`: see tui.themes.why)."""
+    out = {
         "id": item_id,
         "themes": [{"id": t.id, "score": t.score} for t in result.themes],
         "actors": list(result.actors),
     }
+    if why is not None:
+        out["why"] = why
+    return out
 
 
 @click.command()
@@ -78,6 +83,7 @@ def classify(as_json: bool) -> None:
     and the exit status is 1.
     """
     from tui.themes import load_lexicon
+    from tui.themes.why import why
 
     lexicon = load_lexicon()
     failed = False
@@ -95,7 +101,9 @@ def classify(as_json: bool) -> None:
             out.write(json_text({"id": value.get("id"), "error": error}, indent=None) + "\n")
             continue
         result = lexicon.classify(title, body)
-        out.write(json_text(classification_to_json(value.get("id"), result), indent=None) + "\n")
+        reasons = why(lexicon, title, body, result.theme_ids())
+        line = classification_to_json(value.get("id"), result, reasons)
+        out.write(json_text(line, indent=None) + "\n")
     out.flush()
     if failed:
         sys.exit(1)
@@ -109,9 +117,14 @@ def retheme(context: Context, as_json: bool) -> None:
     import time
 
     from tui.ingest import retheme as run_retheme
+    from tui.themes import load_lexicon
+    from tui.themes.training import retrain
 
     started = time.perf_counter()
-    count = run_retheme(context.store())
+    store = context.store()
+    # the learned model is retrained on every decision so far, then blended in
+    lexicon = retrain(store, load_lexicon())
+    count = run_retheme(store, lexicon)
     seconds = time.perf_counter() - started
     if as_json:
         emit_json({"items": count, "seconds": round(seconds, 3)})
@@ -128,19 +141,39 @@ def retheme(context: Context, as_json: bool) -> None:
     metavar="THEME=PHRASE",
     help="Add a suggested phrase to your lexicon overlay, then re-theme (repeatable).",
 )
+@click.option(
+    "--dismiss",
+    "dismissals",
+    multiple=True,
+    metavar="THEME=PHRASE",
+    help="Never suggest this phrase for this theme again (stored; repeatable).",
+)
 @pass_ctx
-def learned(context: Context, as_json: bool, accepted: tuple[str, ...]) -> None:
+def learned(
+    context: Context, as_json: bool, accepted: tuple[str, ...], dismissals: tuple[str, ...]
+) -> None:
     """What aigeo learned from your theme decisions: phrase suggestions per theme.
 
     Each suggestion shows its evidence (accepted / rejected / other items containing
     it), a score, and what adding it would change on a re-theme. `--accept` appends
     it to themes.local.toml (next to config.toml) and re-themes; decisions stay.
     """
+    from tui.themes.dismissed import dismiss
     from tui.themes.learning import find_suggestion, learn
     from tui.themes.overlay import accept
 
     store = open_store(context)
     try:
+        if dismissals:
+            pairs = [_theme_phrase(spec) for spec in dismissals]
+            dismiss(store, pairs)
+            if not accepted:
+                if as_json:
+                    emit_json({"dismissed": [{"theme": t, "phrase": p} for t, p in pairs]})
+                else:
+                    for theme, phrase in pairs:
+                        click.echo(f"dismissed {phrase!r} for {theme}")
+                return
         found = learn(store)
         if not accepted:
             _print_learned(found, as_json)
@@ -171,6 +204,14 @@ def learned(context: Context, as_json: bool, accepted: tuple[str, ...]) -> None:
         click.echo(f"  {theme}: {before} → {after} items")
 
 
+def _theme_phrase(spec: str) -> tuple[str, str]:
+    """THEME=PHRASE → (theme, phrase), or a usage error."""
+    theme, sep, phrase = spec.partition("=")
+    if not sep or not theme.strip() or not phrase.strip():
+        raise click.BadParameter(f"{spec!r}: expected THEME=PHRASE", param_hint="--dismiss")
+    return theme.strip(), phrase.strip()
+
+
 def _print_learned(found: Learned, as_json: bool) -> None:
     if as_json:
         emit_json(learned_to_json(found))
@@ -191,6 +232,7 @@ def _print_learned(found: Learned, as_json: bool) -> None:
                 f"{s.evidence()}  → {s.impact()}"
             )
     click.echo("\nAdd one with: aigeo learned --accept THEME=PHRASE")
+    click.echo("Never see one again: aigeo learned --dismiss THEME=PHRASE")
 
 
 def learned_to_json(found: Learned) -> dict[str, Any]:

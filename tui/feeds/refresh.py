@@ -83,15 +83,19 @@ async def poll_forever(
     """Refresh each source as it comes due, until cancelled (Ctrl+C) or `stop` is set.
 
     Sleeps until the earliest next check time, but at most `max_sleep_s`, so sources
-    added meanwhile (by the UI or `aigeo add`) are picked up.
+    added meanwhile (by the UI or `aigeo add`) are picked up. `on_result` gets each
+    feed's result when its round is over: only then are the round's stories assigned
+    and its watched views' alerts counted (a round stopped midway reports nothing; what
+    it stored stays stored).
     """
     stop = stop or asyncio.Event()
     async with Poller(db_path, settings, parser=parser, alert_hook=alert_hook) as poller:
         while not stop.is_set():
-            await poller.refresh(
-                due_only=True,
-                on_progress=(lambda _d, _t, result: on_result(result)) if on_result else None,
-            )
+            summary = await poller.refresh(due_only=True)
+            if on_result is not None:
+                for result in summary.results:
+                    with contextlib.suppress(Exception):  # a display bug must not stop polling
+                        on_result(result)
             wait = max_sleep_s
             upcoming = await poller.next_check_at()
             if upcoming is not None and (when := parse_time(upcoming)) is not None:

@@ -13,6 +13,7 @@ from typing import Any
 from tui.model import ThemeDef
 from tui.themes.compiled import ACTORS, GATE, THEMES, _Context, _Key, _Rule, _Settings
 from tui.themes.lexicon import _THEME_ID_RE, ACTOR_KINDS, Lexicon
+from tui.themes.rules import CoActors
 from tui.themes.tokens import (
     _CJK,
     _STOP_WORDS,
@@ -25,7 +26,9 @@ from tui.themes.tokens import (
 )
 
 _TOP_KEYS = {"classifier", "ai_context", "themes", "actors"}
-_THEME_KEYS = {"id", "name", "description", "threshold", "actor_bonus", "phrases"}
+_THEME_KEYS = {
+    "id", "name", "description", "threshold", "actor_bonus", "co_actors", "opens_gate", "phrases"
+}  # fmt: skip
 _ACTOR_KEYS = {"name", "kind", "aliases"}
 _TERM_KEYS = {"weight", "case", "near", "window", "unless", "unless_window"}
 _ALIAS_KEYS = {"text", "case", "near", "window", "unless", "unless_window", "ai"}
@@ -81,6 +84,8 @@ class _Builder:
         self.ignored: list[set[bytes]] = [set(), set(), set()]
         self.actor_index: dict[str, int] = {}
         self.alias_owner: dict[bytes, tuple[int, str]] = {}
+        self.co_actors: list[tuple[int, CoActors]] = []
+        self.opens_gate: list[int] = []
 
     def build(self, version: str, path: Path) -> Lexicon:
         _check_keys(self.doc, _TOP_KEYS, "the top level")
@@ -92,7 +97,11 @@ class _Builder:
             for text in texts:
                 self._ignore(ns, text)
         self._link_supers()
-        return Lexicon(settings, themes, thresholds, bonuses, actors, self.keys, version, path)
+        lexicon = Lexicon(
+            settings, themes, thresholds, bonuses, actors, self.keys, version, path, self.co_actors
+        )
+        lexicon.opens_gate = tuple(self.opens_gate)
+        return lexicon
 
     # sections ---------------------------------------------------------------------------
 
@@ -145,6 +154,14 @@ class _Builder:
             themes.append(ThemeDef(tid, name, desc))
             thresholds.append(_number(table.get("threshold", default), f"{where} threshold"))
             bonuses.append(self._bonus(table.get("actor_bonus", {}), where))
+            opens = table.get("opens_gate", False)
+            if not isinstance(opens, bool):
+                raise _SchemaError(f"{where}: opens_gate must be true or false")
+            if opens:
+                self.opens_gate.append(i)
+            rules = table.get("co_actors", [])
+            for rule in rules if isinstance(rules, list) else [rules]:
+                self.co_actors.append((i, self._co(rule, where)))
             phrases = _table(table.get("phrases"), f"{where} phrases")
             if not phrases:
                 raise _SchemaError(f"{where}: phrases must not be empty")
@@ -159,6 +176,23 @@ class _Builder:
                 raise _SchemaError(f"{where}: actor_bonus names unknown actor {actor!r}")
             out[self.actor_index[actor]] = _number(weight, f"{where} actor_bonus {actor!r}")
         return out
+
+    def _co(self, raw: Any, where: str) -> CoActors:
+        """`co_actors = { sides = [["United States", ...], ["China", ...]], weight = 1.0 }`."""
+        table = _table(raw, f"{where} co_actors")
+        _check_keys(table, {"sides", "weight"}, f"{where} co_actors")
+        sides_raw = table.get("sides")
+        if not isinstance(sides_raw, list) or len(sides_raw) < 2:
+            raise _SchemaError(f"{where}: co_actors sides must list at least two sides")
+        sides: list[frozenset[int]] = []
+        for j, side in enumerate(sides_raw):
+            names = _str_list(side, f"{where} co_actors side #{j + 1}")
+            unknown = [n for n in names if n not in self.actor_index]
+            if unknown:
+                raise _SchemaError(f"{where}: co_actors names unknown actor {unknown[0]!r}")
+            sides.append(frozenset(self.actor_index[n] for n in names))
+        weight = _number(table.get("weight"), f"{where} co_actors weight")
+        return CoActors(tuple(sides), weight)
 
     def _actors(self) -> list[tuple[str, str]]:
         items = self.doc.get("actors", [])

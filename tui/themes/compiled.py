@@ -12,7 +12,8 @@ from tui.themes.tokens import _CASED
 # --- compiled lexicon pieces -------------------------------------------------------------
 
 GATE, THEMES, ACTORS = 0, 1, 2
-_NAMESPACES = ("ai_context", "themes", "actors")
+CO_ACTORS, LEARNED = 3, 4  # trace entries of the rules above phrases (explain only)
+_NAMESPACES = ("ai_context", "themes", "actors", "themes", "learned")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +128,7 @@ class _Tally:
     themes: list[float]
     actors: dict[int, float]  # actor index → mentions (only actors that were named)
     pending: list[_Pending] = field(default_factory=list)  # rules that wait for the gate
-    trace: list[tuple[int, int, _Key, float]] | None = None
+    trace: list[tuple[int, int, _Key | str, float]] | None = None
 
 
 ALL = (True, True, True)

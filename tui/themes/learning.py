@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from typing import Any
 from tui.model import ItemQuery, SearchTerm, ThemeDef
 from tui.store import Store
 from tui.themes.compiled import LexiconError
+from tui.themes.dismissed import actor_words, dismissed, is_topical
 from tui.themes.lexicon import Lexicon
 from tui.themes.loader import (
     USER_OVERLAY,
@@ -222,8 +223,10 @@ def _suggest_for_theme(
     terms: dict[int, set[str]],
     known: set[str],
     per_theme: int,
+    keep: Callable[[str], bool] | None = None,
 ) -> list[Suggestion]:
-    """Rank the candidate phrases of one theme (see the module docstring)."""
+    """Rank the candidate phrases of one theme (see the module docstring); `keep` says
+    which candidates may be suggested at all (topical, not dismissed)."""
     in_yes: dict[str, int] = {}
     for item_id in yes:
         for term in terms.get(item_id, ()):
@@ -231,6 +234,8 @@ def _suggest_for_theme(
     n_yes = len(yes)
     need = max(MIN_SUPPORT, math.ceil(MIN_SHARE * n_yes))
     wanted = {t for t, n in in_yes.items() if n >= need and t not in known}
+    if keep is not None:
+        wanted = {t for t in wanted if keep(t)}
     others = [i for i in terms if i not in yes]
     in_other: dict[str, int] = dict.fromkeys(wanted, 0)
     in_no: dict[str, int] = dict.fromkeys(wanted, 0)
@@ -294,6 +299,8 @@ def learn(
     target = _overlay_path(lexicon_path, overlay)
     doc = lexicon_document(lexicon_path, target if target and target.is_file() else None)
     lexicon = compile_lexicon(copy.deepcopy(doc), "current")
+    actors = actor_words(lexicon)
+    skip = dismissed(store)
     per_theme_known, gate = known_phrases(doc)
     decisions = _decisions_by_theme(store)
     decided = set().union(*(yes | no for yes, no in decisions.values())) if decisions else set()
@@ -312,7 +319,12 @@ def learn(
             learning.note = f"needs {MIN_ACCEPTED} accepted items to suggest phrases"
         else:
             known = per_theme_known.get(theme.id, set()) | gate
-            learning.suggestions = _suggest_for_theme(theme.id, yes, no, terms, known, per_theme)
+            tid = theme.id
+
+            def keep(phrase: str, tid: str = tid) -> bool:
+                return is_topical(phrase, actors) and (tid, phrase) not in skip
+
+            learning.suggestions = _suggest_for_theme(tid, yes, no, terms, known, per_theme, keep)
             if not learning.suggestions:
                 learning.note = "no phrase stands out yet"
         result.append(learning)

@@ -32,8 +32,10 @@ from tui.themes.compiled import (
     _NAMESPACES,
     ACTORS,
     ALL,
+    CO_ACTORS,
     GATE,
     GATE_ONLY,
+    LEARNED,
     NOT_GATE,
     THEMES,
     _Context,
@@ -43,6 +45,8 @@ from tui.themes.compiled import (
     _Settings,
     _Tally,
 )
+from tui.themes.model import UserModel, features
+from tui.themes.rules import LONG_TOKENS, CoActors, main_themes, strong_topic
 from tui.themes.tokens import _CJK, _case_count, _count, _prepare, _segments, _split
 
 log = logging.getLogger(__name__)
@@ -52,7 +56,7 @@ LEXICON_FILENAME = "themes.toml"
 # here marks every stored score stale (the next start or `aigeo retheme` re-scores the
 # store). Bump it with any change that can alter what a lexicon scores: tokenising,
 # matching, the AI-context gate, segmenting, weights or thresholds.
-SCORING_VERSION = 1
+SCORING_VERSION = 2  # 2: issue 13 (co_actors, opens_gate, main themes, learned model)
 TITLE_MAX_CHARS = 1_000
 # Bodies longer than SPLIT_CHARS are scanned in segments of about SEGMENT_CHARS; only
 # segments with their own AI context feed the theme scores, so an AI article followed by
@@ -79,6 +83,7 @@ class Lexicon:
         keys: dict[bytes, _Key],
         version: str,
         path: Path | None = None,
+        co_actors: list[tuple[int, CoActors]] | None = None,
     ) -> None:
         self.themes: list[ThemeDef] = themes
         self.theme_ids: list[str] = [t.id for t in themes]
@@ -88,7 +93,11 @@ class Lexicon:
         self.path = path
         self._s = settings
         self._thresholds = thresholds
+        self.thresholds: tuple[float, ...] = tuple(thresholds)  # per theme, in theme order
         self._bonuses = [(i, tuple(b.items())) for i, b in enumerate(bonuses) if b]
+        self._co_actors = co_actors or []
+        self.model: UserModel | None = None  # the user's learned model (see with_model)
+        self.opens_gate: tuple[int, ...] = ()  # themes whose dense vocabulary opens the gate
         self._single: dict[bytes, _Key] = {}
         self._by_pair: dict[tuple[bytes, bytes], list[_Key]] = {}
         self._cjk_keys: list[_Key] = []
@@ -132,19 +141,48 @@ class Lexicon:
         Section is "ai_context", "themes" or "actors"; contributions are before the
         threshold, so this also shows near misses. For debugging a lexicon edit.
         """
-        trace: list[tuple[int, int, _Key, float]] = []
+        trace: list[tuple[int, int, _Key | str, float]] = []
         self._classify(_as_text(title), _as_text(text), trace)
         out = []
         for ns, target, key, val in trace:
             if ns == GATE:
                 label = "AI"
-            elif ns == THEMES:
-                label = self.theme_ids[target]
-            else:
+            elif ns == ACTORS:
                 label = self.actor_names[target]
-            phrase = key.cjk or key.padded.strip().decode("ascii", "replace")
+            else:
+                label = self.theme_ids[target]
+            if isinstance(key, str):
+                phrase = key
+            else:
+                phrase = key.cjk or key.padded.strip().decode("ascii", "replace")
             out.append((_NAMESPACES[ns], label, phrase, round(val, 3)))
         return out
+
+    def alias_phrases(self) -> frozenset[str]:
+        """Every actor alias as lowercase token text ("nvidia", "white house")."""
+        keys = [*self._single.values(), *(k for ks in self._by_pair.values() for k in ks)]
+        named = [k for k in keys if k.rules[ACTORS]]
+        return frozenset(" ".join(t.decode("ascii", "replace") for t in k.tokens) for k in named)
+
+    def with_model(self, model: UserModel | None) -> Lexicon:
+        """A copy of this lexicon that blends in a user's learned model (None: without).
+
+        The version changes with the model's weights, so a store themed before the
+        model was (re)trained is re-themed.
+        """
+        import copy
+
+        twin = copy.copy(self)
+        twin.model = model
+        base = self.version.split("+", 1)[0]
+        twin.version = base if model is None else f"{base}+{model.digest()[:8]}"
+        return twin
+
+    def raw_scores(self, title: str, text: str) -> tuple[bool, list[float], frozenset[bytes]]:
+        """(passes the AI gate, raw theme scores before the user model, word features):
+        what the learned model is trained on."""
+        is_ai, raw, feats, _ = self._score(_as_text(title), _as_text(text), None, False, True)
+        return is_ai, raw, feats
 
     # scanning -------------------------------------------------------------------------
 
@@ -204,9 +242,23 @@ class Lexicon:
     # scoring --------------------------------------------------------------------------
 
     def _classify(
-        self, title: str, text: str, trace: list[tuple[int, int, _Key, float]] | None = None
+        self, title: str, text: str, trace: list[tuple[int, int, _Key | str, float]] | None = None
     ) -> Classification:
         """Scan, tally the gate, actors and themes, then rank (see the module docstring)."""
+        is_ai, raw, _, actors = self._score(title, text, trace, self.model is not None)
+        if not is_ai:
+            return Classification(themes=(), actors=actors)
+        return Classification(themes=self._rank_themes(raw), actors=actors)
+
+    def _score(
+        self,
+        title: str,
+        text: str,
+        trace: list[tuple[int, int, _Key | str, float]] | None,
+        use_model: bool,
+        want_feats: bool = False,
+    ) -> tuple[bool, list[float], frozenset[bytes], tuple[str, ...]]:
+        """The gate verdict, raw theme scores (all rules applied), word features, actors."""
         s = self._s
         head = self._scan(title, TITLE_MAX_CHARS)
         body, topical = self._scan_body(text[: s.max_chars])
@@ -214,7 +266,9 @@ class Lexicon:
         split = topical is not body
         self._tally(head, (head, body), True, 1.0, tally, ALL)
         self._tally(body, (head, body), False, self._damp(body), tally, GATE_ONLY if split else ALL)
-        is_ai = tally.gate >= s.ai_threshold
+        is_ai = tally.gate >= s.ai_threshold or strong_topic(
+            tally.gate, s.ai_threshold, tally.themes, self._thresholds, self.opens_gate
+        )
         if split:  # a long body: themes (and, for AI items, actors) from its AI segments
             src = topical if is_ai else body
             self._tally(src, (head, src), False, self._damp(src), tally, NOT_GATE)
@@ -222,12 +276,36 @@ class Lexicon:
             if ns == ACTORS or is_ai:
                 self._settle(ns, target, rules, key, n, doc, ctx, is_title, damp, tally, is_ai)
         actors = self._rank_actors(tally.actors)
-        if not is_ai:
-            return Classification(themes=(), actors=actors)
         raw = tally.themes
+        feats: frozenset[bytes] = frozenset()
+        if not is_ai:
+            return False, raw, feats, actors
         for i, bonus in self._bonuses:
-            raw[i] += sum(w for a, w in bonus if a in tally.actors)
-        return Classification(themes=self._rank_themes(raw), actors=actors)
+            for a, w in bonus:
+                if a in tally.actors:
+                    raw[i] += w
+                    if trace is not None:
+                        trace.append((CO_ACTORS, i, f"names {self.actor_names[a]}", w))
+        best: dict[int, float] = {}
+        for i, rule in self._co_actors:  # several rules for one theme: the best one counts
+            best[i] = max(best.get(i, 0.0), rule.bonus(tally.actors))
+        for i, extra in best.items():
+            if extra:
+                raw[i] += extra
+                if trace is not None:
+                    trace.append((CO_ACTORS, i, "actors of every side named", extra))
+        if len(body.toks) > LONG_TOKENS:
+            raw = main_themes(raw, self._thresholds, len(body.toks))
+        use_model = use_model and self.model is not None
+        if use_model or want_feats:
+            phrases = [k.cjk or k.padded.strip().decode("ascii", "replace") for k in head.found]
+            phrases += [k.cjk or k.padded.strip().decode("ascii", "replace") for k in body.found]
+            feats = features(head.toks + body.toks, actors, self._passing(raw), phrases)
+        if use_model and self.model is not None:
+            for i, delta in self.model.adjust(raw, self._thresholds, feats):
+                if trace is not None:
+                    trace.append((LEARNED, i, "your decisions", delta))
+        return True, raw, feats, actors
 
     def _tally(
         self,
@@ -366,6 +444,10 @@ class Lexicon:
                     continue
             good += 1
         return good
+
+    def _passing(self, raw: list[float]) -> list[str]:
+        """The ids of the themes whose raw score reaches their threshold."""
+        return [self.theme_ids[i] for i, r in enumerate(raw) if r >= self._thresholds[i] and r > 0]
 
     def _rank_actors(self, counts: dict[int, float]) -> tuple[str, ...]:
         """Actor names with at least one mention, most mentioned first."""

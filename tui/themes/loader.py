@@ -18,6 +18,7 @@ from tui.themes import lexicon as scoring
 from tui.themes.builder import _Builder, _check_keys, _str, _table
 from tui.themes.compiled import LexiconError
 from tui.themes.lexicon import LEXICON_FILENAME, Lexicon
+from tui.themes.model import UserModel
 from tui.themes.tokens import _SchemaError
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,8 @@ def user_overlay_path() -> Path:
 
 
 def load_lexicon(path: Path | None = None, overlay: Path | str | None = USER_OVERLAY) -> Lexicon:
-    """Load and compile a lexicon (default: the shipped one), with an overlay merged in.
+    """Load and compile a lexicon (default: the shipped one), with an overlay merged in,
+    and the user's learned model (tui.themes.model) blended in when it exists.
 
     `overlay` is a TOML file of `[[themes]]` tables (`id` and `phrases`) whose phrases
     are added to the themes of the same id (an overlay weight replaces a base one).
@@ -56,8 +58,44 @@ def load_lexicon(path: Path | None = None, overlay: Path | str | None = USER_OVE
     edited overlay or a change in the scoring code.
 
     Cached on paths, mtimes and sizes, so calling it again is a `stat` (a few µs) and
-    an edited file is picked up; still, hold on to the Lexicon in hot loops.
+    an edited file is picked up; still, hold on to the Lexicon in hot loops. The model
+    is used with the user's overlay only (the default arguments): a lexicon loaded from
+    another file, or with `overlay=None`, is the rule lexicon alone.
     """
+    lexicon = _load_rules(path, overlay)
+    if path is None and overlay == USER_OVERLAY:
+        lexicon = _with_user_model(lexicon)
+    return lexicon
+
+
+def _with_user_model(lexicon: Lexicon) -> Lexicon:
+    """The lexicon with the user's model file blended in (unchanged when there is none)."""
+    from tui.themes.model import user_model_path
+
+    model_path = user_model_path()
+    try:
+        st = model_path.stat()
+    except OSError:
+        return lexicon
+    return _model_cached(lexicon, str(model_path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=4)
+def _model_cached(lexicon: Lexicon, path: str, mtime_ns: int, size: int) -> Lexicon:
+    """Read one version of a model file; a broken one is logged and ignored (the rules
+    alone still theme every item; the next `aigeo retheme` rewrites it)."""
+    from tui.themes.model import read_model_file
+
+    try:
+        model = UserModel.from_json(read_model_file(Path(path)), lexicon.theme_ids)
+    except (ValueError, TypeError, AttributeError) as e:
+        log.warning("ignoring the learned theme model %s: %s", path, e)
+        return lexicon
+    return lexicon.with_model(model)
+
+
+def _load_rules(path: Path | None, overlay: Path | str | None) -> Lexicon:
+    """The compiled lexicon file (and overlay), without a learned model."""
     p = Path(path) if path is not None else default_lexicon_path()
     if overlay == USER_OVERLAY:
         user = user_overlay_path() if path is None else None

@@ -20,6 +20,7 @@ from tui.item_body import article_body
 from tui.labels import item_label
 from tui.model import ItemDetail, Source, ThemeDef
 from tui.text import clip, terminal_safe
+from tui.themes.why import why_line
 from tui.ui.format import date_label, plain
 
 
@@ -171,6 +172,10 @@ def render_header(item: ItemDetail, themes: dict[str, ThemeDef]) -> list[Text]:
             row.append_text(plain(name))
             row.append(f" {theme.score:.2f}" if theme.origin == "rule" else " (you)", style="dim")
         lines.append(row)
+        rule_themes = [t.id for t in item.themes if t.origin == "rule"]
+        reasons = why_line(item.title, item.text or item.summary or "", rule_themes)
+        if reasons:  # "Why this theme?": the phrases that scored (issue 13)
+            lines.append(Text.assemble(("Why: ", "bold"), plain(reasons, style="dim")))
     if item.actors:
         lines.append(Text.assemble(("Actors: ", "bold"), plain(", ".join(item.actors))))
     if item.tags:

@@ -1,0 +1,94 @@
+"""The labelled dev set (tests/support/fixtures/themes_dev): its shape, and held-out floors.
+
+The floors are what the lexicon reached when issue 13 was closed, minus a small
+margin; they keep later lexicon or scoring edits from silently losing what was won.
+Run `uv run python -m tests.bench.themes_eval` for the full table.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests.support.themes_devset import (
+    HELD_OUT,
+    TUNE,
+    DevItem,
+    Scores,
+    evaluate,
+    half,
+    lexicon_predictor,
+    load_devset,
+)
+from tests.support.themes_learning_sim import simulate
+from tui.themes import Lexicon, load_lexicon
+
+# measured on the held-out half (see the commit that set them), minus a margin
+FLOOR_MICRO_F1 = 0.77
+FLOOR_PRECISION = 0.86
+FLOOR_ACTOR_F1 = 0.94
+MAX_DISTRACTOR_RATE = 0.03
+MIN_THEMES_PER_ITEM = 1.2  # gold: 1.66 per on-topic item
+MAX_NO_THEME_SHARE = 0.10  # on-topic items that get no theme at all
+FLOOR_LEARNING_GAIN = -0.5  # F1 points (measured +0.9): learning must not hurt
+
+
+@pytest.fixture(scope="module")
+def items() -> list[DevItem]:
+    return load_devset()
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return load_lexicon(overlay=None)
+
+
+@pytest.fixture(scope="module")
+def held_out(items: list[DevItem], lexicon: Lexicon) -> Scores:
+    return evaluate(half(items, HELD_OUT), lexicon_predictor(lexicon), lexicon.theme_ids)
+
+
+def test_the_set_has_the_shape_the_issue_asks_for(items: list[DevItem], lexicon: Lexicon) -> None:
+    assert len(items) >= 500
+    assert len({i.id for i in items}) == len(items)
+    per_theme = Counter(t for i in items for t in i.themes)
+    assert set(per_theme) <= set(lexicon.theme_ids)
+    assert min(per_theme[t] for t in lexicon.theme_ids) >= 35, per_theme
+    assert sum(i.distractor for i in items) >= 150
+    assert sum(i.lang != "en" for i in items) >= 40
+    assert {i.lang for i in items} >= {"en", "zh", "fr", "de", "es"}
+    assert sum(i.hard for i in items) >= 60
+    assert all(1 <= len(i.themes) <= 3 for i in items if not i.distractor)
+
+
+def test_gold_actors_are_lexicon_actor_names(items: list[DevItem], lexicon: Lexicon) -> None:
+    unknown = {a for i in items for a in i.actors} - set(lexicon.actor_names)
+    assert not unknown
+
+
+def test_the_split_is_fixed_and_balanced(items: list[DevItem]) -> None:
+    tune, held = half(items, TUNE), half(items, HELD_OUT)
+    assert len(tune) + len(held) == len(items)
+    assert abs(len(tune) - len(held)) < 0.1 * len(items)
+    assert {i.id for i in tune}.isdisjoint(i.id for i in held)
+
+
+def test_held_out_theme_floors(held_out: Scores) -> None:
+    t = held_out.themes
+    assert t.f1 >= FLOOR_MICRO_F1, (t.precision, t.recall, t.f1)
+    assert t.precision >= FLOOR_PRECISION
+    assert held_out.distractor_rate <= MAX_DISTRACTOR_RATE
+    assert held_out.themes_per_item >= MIN_THEMES_PER_ITEM
+    assert held_out.on_topic_empty <= MAX_NO_THEME_SHARE * held_out.on_topic
+
+
+def test_held_out_actor_floor(held_out: Scores) -> None:
+    assert held_out.actors.f1 >= FLOOR_ACTOR_F1, (held_out.actors.precision, held_out.actors.recall)
+
+
+def test_learning_from_100_decisions_does_not_hurt(items: list[DevItem], lexicon: Lexicon) -> None:
+    result = simulate(lexicon, half(items, TUNE), half(items, HELD_OUT), decisions=100)
+    assert result.decisions >= 100
+    assert result.gain >= FLOOR_LEARNING_GAIN, result.describe()
+    assert result.after.distractor_rate <= MAX_DISTRACTOR_RATE
