@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar, Protocol
 
@@ -34,6 +35,7 @@ AGE_WIDTH = 5
 SOURCE_WIDTH = 16
 THEMES_WIDTH = 26
 COMPACT_THEMES_WIDTH = 14
+EMPTY_NOTE = "No items match this filter."
 
 
 class RowSource(Protocol):
@@ -45,13 +47,11 @@ class RowSource(Protocol):
 
 
 def _with_stories(query: ItemQuery, stories: bool) -> ItemQuery:
-    fields = {name: getattr(query, name) for name in query.__slots__}  # type: ignore[attr-defined]
-    return ItemQuery(**{**fields, "stories": stories})
+    return replace(query, stories=stories)
 
 
 def _with_page(query: ItemQuery, offset: int, limit: int) -> ItemQuery:
-    fields = {name: getattr(query, name) for name in query.__slots__}  # type: ignore[attr-defined]
-    return ItemQuery(**{**fields, "offset": offset, "limit": limit})
+    return replace(query, offset=offset, limit=limit)
 
 
 class ItemList(ScrollView, can_focus=True):
@@ -133,19 +133,37 @@ class ItemList(ScrollView, can_focus=True):
         return self._count
 
     @property
-    def query(self) -> ItemQuery:
-        """The query the list shows."""
+    def shown_query(self) -> ItemQuery:
+        """The query the list shows (not `query`: that is DOMNode.query())."""
         return self._query
 
-    def load(self, query: ItemQuery, *, keep_item: int | None = None) -> None:
-        """Show a query; the cursor goes to `keep_item` if it is still listed, else the top."""
-        if query.stories != self.stories:
-            query = _with_stories(query, self.stories)
+    def with_mode(self, query: ItemQuery) -> ItemQuery:
+        """`query` in the list's mode (stories or items)."""
+        return query if query.stories == self.stories else _with_stories(query, self.stories)
+
+    def load(
+        self,
+        query: ItemQuery,
+        *,
+        keep_item: int | None = None,
+        prepared: tuple[int, list[ItemRow]] | None = None,
+    ) -> None:
+        """Show a query; the cursor goes to `keep_item` if it is still listed, else the top.
+
+        `prepared` is the count and first block already read elsewhere (a search worker),
+        so the UI thread runs no SQL for them.
+        """
+        query = self.with_mode(query)
         self.border_title = "Stories" if self.stories else "Items"
         self._query = query
-        self._count = self._rows.count_items(query)
         self._blocks.clear()
         self._overrides.clear()
+        if prepared is None:
+            self._count = self._rows.count_items(query)
+        else:
+            self._count, first = prepared
+            if first:
+                self._blocks[0] = first
         self.virtual_size = Size(self.scrollable_content_region.width, self._count)
         target = self._find(keep_item) if keep_item is not None else None
         self.cursor = target if target is not None else 0
@@ -153,6 +171,22 @@ class ItemList(ScrollView, can_focus=True):
             self.scroll_to(y=0, animate=False)
         self.refresh()
         self.post_message(self.Loaded(query))
+
+    def reload_in_place(self) -> None:
+        """Re-read the rows (another writer changed them) keeping the cursor row and scroll."""
+        current = self.current_item
+        top = self.scroll_offset.y
+        cursor = self.cursor
+        self._blocks.clear()
+        self._overrides.clear()
+        self._count = self._rows.count_items(self._query)
+        self.virtual_size = Size(self.scrollable_content_region.width, self._count)
+        target = self._find(current.id) if current is not None else None
+        if target is None:
+            target = min(cursor, max(0, self._count - 1))
+        self.scroll_to(y=top + (target - cursor), animate=False)
+        self.cursor = target
+        self.refresh()
 
     def reload(self) -> None:
         """Re-read the rows (after new items or state changes), keeping the cursor's item."""
@@ -178,8 +212,9 @@ class ItemList(ScrollView, can_focus=True):
         return self._overrides.get(item.id, item)
 
     def _find(self, item_id: int) -> int | None:
-        """The position of an item among the cached blocks (the first few are loaded)."""
-        for index in range(min(self._count, BLOCK * 5)):
+        """The position of an item near the cursor, else among the first few blocks."""
+        near = range(max(0, self.cursor - BLOCK), min(self._count, self.cursor + BLOCK))
+        for index in [*near, *range(min(self._count, BLOCK * 5))]:
             found = self.row(index)
             if found is not None and found.id == item_id:
                 return index
@@ -266,6 +301,10 @@ class ItemList(ScrollView, can_focus=True):
         index = int(self.scroll_offset.y) + y
         item = self.row(index)
         if item is None:
+            if index == 0 and self._count == 0:
+                note = Text(EMPTY_NOTE, style=self.get_component_rich_style("item-list--dim"))
+                strip = Strip(list(note.render(self.app.console)))
+                return strip.adjust_cell_length(width, self.rich_style)
             return Strip.blank(width, self.rich_style)
         is_cursor = index == self.cursor
         base = self.get_component_rich_style(

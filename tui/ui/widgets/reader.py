@@ -10,6 +10,7 @@ from markdown_it.token import Token
 from rich.console import Group
 from rich.markdown import Markdown
 from rich.text import Text
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -24,11 +25,15 @@ class Reader(VerticalScroll):
     """Shows one item. Every field from a feed is rendered as literal text."""
 
     BORDER_TITLE = "Reader"
+    BINDINGS = [
+        Binding("space", "screen.page_or_next", "Page down / next unread", id="page_next"),
+    ]
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._body = Static(Text("Select an item to read it.", style="dim"), id="reader-body")
         self.item: ItemDetail | None = None
+        self.showing_source = False  # a feed's health is shown (Sources has focus)
         self.plain = ""
         # the last article body converted for display: what it depends on → (body, markdown)
         self._converted: tuple[tuple[object, ...], tuple[str, bool]] | None = None
@@ -39,6 +44,7 @@ class Reader(VerticalScroll):
     def show_source(self, source: Source, fetches: list[dict[str, object]], now: datetime) -> None:
         """Display a source's health and recent fetches (when the Sources panel has focus)."""
         self.item = None
+        self.showing_source = True
         lines = render_source(source, fetches, now)
         self.plain = "\n".join(line.plain for line in lines)
         self._body.update(Group(*lines))
@@ -47,6 +53,7 @@ class Reader(VerticalScroll):
     def show(self, item: ItemDetail | None, themes: dict[str, ThemeDef]) -> None:
         """Display an item (None clears the pane)."""
         self.item = item
+        self.showing_source = False
         if item is None:
             self.plain = "No item selected."
             self._body.update(Text(self.plain, style="dim"))

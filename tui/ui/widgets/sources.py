@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import OptionList
 
 from tui.health import source_health
 from tui.model import SourceSummary
 from tui.ui.format import plain
+from tui.ui.messages import Picked, SourceHighlighted
 from tui.ui.widgets.counted import HEADING, CountedList, CountedRow
 
 ALL_SOURCES = "source:all"
@@ -41,6 +44,11 @@ class SourcesPanel(CountedList):
     """Sources with counts; selecting one filters the item list."""
 
     BORDER_TITLE = "Sources"
+    BINDINGS = [
+        Binding("E", "screen.edit_source", "Edit feed or view", id="edit_source"),
+        Binding("D", "screen.toggle_source", "Disable / enable feed", id="toggle_source"),
+        Binding("delete,X", "screen.remove_source", "Remove feed or view", id="remove_source"),
+    ]
 
     def show_sources(
         self,
@@ -48,8 +56,12 @@ class SourcesPanel(CountedList):
         tags: dict[str, int] | None = None,
         now: datetime | None = None,
         views: list[tuple[int, str, int]] | None = None,
+        failed: set[int] | None = None,
     ) -> None:
-        """Show "All sources", every source with its health mark, then the tags."""
+        """Show "All sources", every source with its health mark, then the tags.
+
+        `failed` sources (a refresh of them crashed) are marked "!" whatever their health.
+        """
         now = now or datetime.now(UTC)
         rows = [
             CountedRow(
@@ -61,7 +73,10 @@ class SourcesPanel(CountedList):
         ]
         for summary in summaries:
             health = source_health(summary.source, now)
-            label = Text(health.mark + " ", style=HEALTH_STYLES.get(health.state, ""))
+            if failed and summary.source.id in failed:
+                label = Text("! ", style="bold red")
+            else:
+                label = Text(health.mark + " ", style=HEALTH_STYLES.get(health.state, ""))
             label.append_text(plain(summary.source.title))
             rows.append(
                 CountedRow(
@@ -77,3 +92,21 @@ class SourcesPanel(CountedList):
         for tag, count in (tags or {}).items():
             rows.append(CountedRow(tag_option_id(tag), plain("#" + tag, style="italic"), count))
         self.show_rows(rows)
+
+    def picked(self, option_id: str) -> Picked | None:
+        prefix, _, value = option_id.partition(":")
+        if option_id == ALL_SOURCES:
+            return Picked("all-sources", None)
+        if prefix == "source" and value.isdigit():
+            return Picked("source", int(value))
+        if prefix == "view" and value.isdigit():
+            return Picked("view", int(value))
+        if prefix == "tag":
+            return Picked("tag", value)
+        return None
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        source_id = parse_source_option(event.option_id)
+        if source_id is not None:
+            self.post_message(SourceHighlighted(source_id))

@@ -1,0 +1,502 @@
+"""The dashboard screen: Sources/Themes/Actors on the left, list over reader on the right.
+
+The screen owns the filter, refreshes the side panels (one way: `refresh_panels`),
+receives their picks (one way: `messages.Picked`) and holds the action groups as typed
+parts (`actions/`). Its bindings are its own: other screens (Trends, help) do not
+inherit them, so the footer only shows keys that act on what is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList
+from textual.worker import Worker, WorkerState
+
+from tui.model import ItemDetail
+from tui.store import ItemQuery
+from tui.text import terminal_safe
+from tui.trends import daily_series
+from tui.ui.actions.analysis import AnalysisActions
+from tui.ui.actions.article import ArticleActions
+from tui.ui.actions.learning import LearningActions
+from tui.ui.actions.manage import ManageActions
+from tui.ui.actions.reading import ReadingActions
+from tui.ui.actions.refresh import REFRESH_GROUP, RefreshActions
+from tui.ui.actions.search import SEARCH_GROUP, SearchActions
+from tui.ui.actions.sources import SourceActions
+from tui.ui.actions.tracking import TrackingActions
+from tui.ui.live import WATCH_SECONDS, StoreWatch
+from tui.ui.messages import Picked, SourceHighlighted
+from tui.ui.state import Shared
+from tui.ui.widgets.actors import ACTOR_LIMIT, ActorsPanel
+from tui.ui.widgets.items import ItemList
+from tui.ui.widgets.reader import Reader
+from tui.ui.widgets.refresh_bar import RefreshBar
+from tui.ui.widgets.search import SearchBar
+from tui.ui.widgets.sources import SourcesPanel, parse_source_option
+from tui.ui.widgets.themes import TREND_DAYS, ThemesPanel
+
+NARROW_BELOW = 100  # terminal columns under which the left column slims
+
+
+class DashboardScreen(Screen[None]):
+    """The main screen; `shared` holds the store, clock, settings and lexicon."""
+
+    BINDINGS = [
+        Binding("s", "toggle_star", "Star", id="star"),
+        Binding("m", "toggle_read", "Read/unread", id="read"),
+        Binding("M", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
+        Binding("A", "mark_source_read", "Mark feed read", show=False, id="mark_source_read"),
+        Binding("n", "next_unread", "Next unread", id="next_unread"),
+        Binding("p", "previous_unread", "Prev unread", show=False, id="previous_unread"),
+        Binding("J", "next_item", "Next item", show=False, id="next_item"),
+        Binding("K", "previous_item", "Previous item", show=False, id="previous_item"),
+        Binding("l", "toggle_hide_read", "Hide read", show=False, id="hide_read"),
+        Binding("a", "add_source", "Add feed", show=False, id="add_source"),
+        Binding("t", "tag", "Tag", id="tag"),
+        Binding("T", "tag_all", "Tag all in filter", show=False, id="tag_all"),
+        Binding("e", "edit_themes", "Themes", show=False, id="edit_themes"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("o", "open_link", "Open link", show=False, id="open_link"),
+        Binding("f", "fetch_article", "Full article", show=False, id="fetch_article"),
+        Binding("L", "learned", "What aigeo learned", show=False, id="learned"),
+        Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
+        Binding("r", "refresh_one", "Refresh", id="refresh"),
+        Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
+        Binding("slash", "search", "Search", key_display="/", id="search"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("escape", "back_to_list", "Back to list", show=False, id="back"),
+        Binding("v", "toggle_stories", "Stories/items", id="stories"),
+        Binding("f2,ctrl+t", "trends", "Trends", key_display="F2", id="trends"),
+        Binding("b", "brief", "Brief", show=False, id="brief"),
+    ]
+
+    def __init__(self, shared: Shared, *, offer_defaults: bool = False) -> None:
+        super().__init__()
+        self.shared = shared
+        self.offer_defaults = offer_defaults
+        self.query_filter = ItemQuery()  # what the Sources/Themes/Actors panels selected
+        self.tracking = TrackingActions(self)
+        self.reading = ReadingActions(self)
+        self.refreshing = RefreshActions(self)
+        self.sources = SourceActions(self)
+        self.analysis = AnalysisActions(self)
+        self.article = ArticleActions(self)
+        self.learning = LearningActions(self)
+        self.searching = SearchActions(self)
+        self.managing = ManageActions(self)
+        self.watch = StoreWatch(shared.store, self.on_other_writer)
+        self.failed_sources: set[int] = set()
+        self._reader_pending = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield SourcesPanel(id="sources")
+                yield ThemesPanel(id="themes")
+                yield ActorsPanel(id="actors")
+            with Vertical(id="right"):
+                yield SearchBar(id="search")
+                yield ItemList(self.shared.store, self.shared.clock, id="items")
+                yield Reader(id="reader")
+        yield RefreshBar(id="refresh-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_panels()
+        self.apply_filter()
+        self.items.focus()
+        minutes = self.shared.settings.auto_refresh_minutes
+        if minutes:
+            self.set_interval(minutes * 60, self.refreshing.refresh_due)
+        self.set_interval(WATCH_SECONDS, self.watch.tick)
+        if self.offer_defaults:
+            self.sources.offer_default_feeds()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast whose text is literal by default (see AigeoApp.notify)."""
+        self.app.notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    # ------------------------------------------------------------------ the panels
+
+    @property
+    def items(self) -> ItemList:
+        """The item list."""
+        return self.query_one(ItemList)
+
+    @property
+    def reader(self) -> Reader:
+        """The reading pane."""
+        return self.query_one(Reader)
+
+    @property
+    def refresh_bar(self) -> RefreshBar:
+        """The refresh progress line."""
+        return self.query_one(RefreshBar)
+
+    def refresh_panels(self) -> None:
+        """Recount sources, views, tags and themes (the one way side panels are refreshed)."""
+        store, now = self.shared.store, self.shared.clock()
+        self.query_one(SourcesPanel).show_sources(
+            store.source_summaries(),
+            store.tag_counts(),
+            now,
+            views=self.view_counts(),
+            failed=self.failed_sources,
+        )
+        self.query_one(ThemesPanel).show_themes(
+            self.shared.lexicon.themes, store.theme_counts(), self._theme_series()
+        )
+
+    def refresh_actors(self, query: ItemQuery) -> None:
+        """Recount the Actors panel for what the list shows."""
+        counts = self.shared.store.actor_counts_in(query, ACTOR_LIMIT)
+        self.query_one(ActorsPanel).show_actors(counts, query.actor)
+
+    def _theme_series(self) -> dict[str, list[int]]:
+        """Each theme's items per day over the last TREND_DAYS days."""
+        today = self.shared.clock().date()
+        since = (today - timedelta(days=TREND_DAYS - 1)).isoformat()
+        daily = self.shared.store.theme_daily_counts(since)
+        return {
+            t: daily_series(daily.get(t, {}), today, TREND_DAYS) for t in self.shared.theme_defs
+        }
+
+    def view_counts(self) -> list[tuple[int, str, int]]:
+        """Each saved view with its current count: (id, name, items)."""
+        from tui.query import parse_query
+
+        now, store = self.shared.clock(), self.shared.store
+        return [
+            (view_id, name, store.count_items(parse_query(text, now=now).to_item_query()))
+            for view_id, name, text in store.views()
+        ]
+
+    # ------------------------------------------------------------------ the filter
+
+    def filter_query(self) -> ItemQuery:
+        """What the panels selected (and `l`: unread only)."""
+        if self.reading.hide_read:
+            return replace(self.query_filter, unread=True)
+        return self.query_filter
+
+    def current_query(self) -> ItemQuery:
+        """The panels' filter narrowed by the search bar's query."""
+        search = self.searching.search
+        base = self.filter_query()
+        return base if search.is_empty else search.to_item_query(base)
+
+    def describe_filter(self) -> str:
+        """The active filter in words, for the header."""
+        search = self.searching.search
+        parts = [f"search: {search.describe()}"] if not search.is_empty else []
+        if self.query_filter.source_id is not None:
+            source = self.shared.store.get_source(self.query_filter.source_id)
+            name = terminal_safe(source.title, multiline=False) if source else "?"
+            parts.append(f"source: {name}")
+        if self.query_filter.tag:
+            parts.append(f"tag: {terminal_safe(self.query_filter.tag, multiline=False)}")
+        if self.query_filter.theme:
+            theme = self.shared.theme_defs.get(self.query_filter.theme)
+            parts.append(f"theme: {theme.name if theme else self.query_filter.theme}")
+        if self.reading.hide_read:
+            parts.append("unread only")
+        return " · ".join(parts) or "all items"
+
+    def apply_filter(self) -> None:
+        """Reload the item list for the current filter and say what it is."""
+        self.items.load(self.current_query())
+        self.after_list_change()
+
+    def reload_items(self) -> None:
+        """Re-read the list after a change, keeping the cursor's item where possible."""
+        self.items.reload()
+        self.refresh_panels()
+        self.after_list_change()
+
+    def after_list_change(self) -> None:
+        """The header and the list's count follow the list; the reader follows the cursor."""
+        items = self.items
+        self.app.sub_title = self.describe_filter()
+        items.border_subtitle = f"{items.count} {'stories' if items.stories else 'items'}"
+        self._schedule_reader()
+
+    def on_other_writer(self) -> None:
+        """Cron or the CLI committed: recount and re-read in place (cursor and scroll kept)."""
+        self.items.reload_in_place()
+        self.refresh_panels()
+        self.refresh_actors(self.items.shown_query)
+        self.items.border_subtitle = (
+            f"{self.items.count} {'stories' if self.items.stories else 'items'}"
+        )
+
+    # ------------------------------------------------------------------ the cursor's item
+
+    def show_current(self) -> None:
+        """Show the item under the list cursor in the reading pane."""
+        items, readers = self.query(ItemList), self.query(Reader)
+        if not items or not readers:  # shutting down: the panels are already gone
+            return
+        current = items.first().current_item
+        detail = self.shared.store.get_item(current.id) if current else None
+        readers.first().show(detail, self.shared.theme_defs)
+
+    def current_detail(self) -> ItemDetail | None:
+        """The item under the cursor, fresh from the store."""
+        current = self.items.current_item
+        return self.shared.store.get_item(current.id) if current else None
+
+    def redraw_current(self) -> None:
+        """Redraw the cursor's row and the counts after a change to one item."""
+        current = self.items.current_item
+        if current is None:
+            return
+        fresh = self.shared.store.get_item(current.id)
+        if fresh:
+            self.items.refresh_item(fresh)
+        self.refresh_panels()
+        self.show_current()
+
+    def selected_source_id(self) -> int | None:
+        """The feed the user means: highlighted in Sources, filtered on, or of the item."""
+        sources = self.query_one(SourcesPanel)
+        candidates = []
+        if self.app.focused is sources:
+            candidates.append(parse_source_option(sources.highlighted_id or ""))
+        candidates.append(self.query_filter.source_id)
+        current = self.items.current_item
+        candidates.append(current.source_id if current else None)
+        for source_id in candidates:
+            source = self.shared.store.get_source(source_id) if source_id is not None else None
+            if source is not None and source.kind == "feed":
+                return source_id
+        return None
+
+    def start_refresh(self, source_ids: list[int] | None) -> None:
+        """Fetch these sources (None: all) in the refresh worker."""
+        self.refreshing.start(source_ids)
+
+    def rename_view(self, view_id: int) -> None:
+        """Ask for a saved view's new name."""
+        self.searching.rename_view(view_id)
+
+    def delete_view(self, view_id: int) -> None:
+        """Delete a saved view (asks first)."""
+        self.searching.delete_view(view_id)
+
+    def record_undo(self, description: str, revert: Callable[[], None]) -> None:
+        """Put an action on the undo log (u)."""
+        self.tracking.tracker.undo_log.record(description, revert)
+
+    def clear_source_filter(self) -> None:
+        """Back to all sources (the filtered one is gone)."""
+        self.query_filter = replace(self.query_filter, source_id=None)
+
+    def _schedule_reader(self) -> None:
+        """Show the current item in the reading pane right after the next frame.
+
+        The list (a moved cursor: two lines; a new filter) is painted first; the reading
+        pane, which costs a layout pass, follows in the frame after, once for any number
+        of moves made meanwhile (holding j stays smooth).
+        """
+        if not self._reader_pending:
+            self._reader_pending = True
+            self.call_after_refresh(self._show_current_later)
+
+    def _show_current_later(self) -> None:
+        self._reader_pending = False
+        if self.reader.showing_source and self.query_one(SourcesPanel).has_focus:
+            return  # the user is looking at a feed's health: a list reload keeps it
+        self.show_current()
+
+    # ------------------------------------------------------------------ events
+
+    def on_picked(self, event: Picked) -> None:
+        """A side panel's row was chosen: change the filter."""
+        kind, value, query = event.kind, event.value, self.query_filter
+        if kind == "view" and isinstance(value, int):
+            self.searching.open_view(value)
+            return
+        if kind == "all-sources":
+            query = replace(query, source_id=None, tag=None)
+        elif kind == "source" and isinstance(value, int):
+            query = replace(query, source_id=value, tag=None)
+        elif kind == "tag":
+            query = replace(query, tag=str(value), source_id=None)
+        elif kind == "theme":
+            query = replace(query, theme=value if isinstance(value, str) else None)
+        elif kind == "actor":
+            query = replace(query, actor=value if isinstance(value, str) else None)
+        self.query_filter = query
+        self.apply_filter()
+
+    def on_source_highlighted(self, event: SourceHighlighted) -> None:
+        """The Sources cursor moved while it has focus: the reader shows the feed's health."""
+        if not self.query_one(SourcesPanel).has_focus:
+            return
+        source = self.shared.store.get_source(event.source_id)
+        if source is not None:
+            fetches = self.shared.store.fetches(source.id, 5)
+            self.reader.show_source(source, fetches, self.shared.clock())
+
+    def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
+        self._schedule_reader()
+
+    def on_item_list_selected(self, event: ItemList.Selected) -> None:
+        self.reading.open_item()
+
+    def on_item_list_loaded(self, event: ItemList.Loaded) -> None:
+        self.refresh_actors(event.query)
+
+    def on_search_bar_changed(self, event: SearchBar.Changed) -> None:
+        self.searching.typed(event.text)
+
+    def on_search_bar_done(self, event: SearchBar.Done) -> None:
+        self.searching.done(event)
+
+    def on_search_bar_save_requested(self, event: SearchBar.SaveRequested) -> None:
+        self.searching.save_requested(event.text)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one handler for failed workers: say why, reset the bar, mark the source."""
+        worker = event.worker
+        if event.state != WorkerState.ERROR:
+            return
+        error = worker.error
+        cause = terminal_safe(f"{type(error).__name__}: {error}", multiline=False)
+        if worker.group == SEARCH_GROUP:
+            self.searching.failed()
+        if worker.group == REFRESH_GROUP:
+            sources = self.refreshing.failed() or []
+            self.failed_sources.update(sources)
+            self.refresh_panels()
+            self.notify(f"Refresh failed: {cause}", severity="error", timeout=15)
+        else:
+            self.notify(
+                f"{worker.name or worker.group} failed: {cause}", severity="error", timeout=15
+            )
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Slim the left column on narrow terminals (the event's size: the new one)."""
+        self.set_class(event.size.width < NARROW_BELOW, "-narrow")
+
+    # ------------------------------------------------------------------ key actions
+
+    def action_toggle_star(self) -> None:
+        self.tracking.toggle_star()
+
+    def action_toggle_read(self) -> None:
+        self.tracking.toggle_read()
+
+    def action_mark_all_read(self) -> None:
+        self.tracking.mark_all_read()
+
+    def action_tag(self) -> None:
+        self.tracking.tag()
+
+    def action_tag_all(self) -> None:
+        self.tracking.tag_all()
+
+    def action_edit_themes(self) -> None:
+        self.tracking.edit_themes()
+
+    def action_undo(self) -> None:
+        self.tracking.undo()
+
+    def action_mark_source_read(self) -> None:
+        self.reading.mark_source_read()
+
+    def action_next_unread(self) -> None:
+        self.reading.next_unread()
+
+    def action_previous_unread(self) -> None:
+        self.reading.previous_unread()
+
+    def action_next_item(self) -> None:
+        self.reading.next_item()
+
+    def action_previous_item(self) -> None:
+        self.reading.previous_item()
+
+    def action_toggle_hide_read(self) -> None:
+        self.reading.toggle_hide_read()
+
+    def action_open_link(self) -> None:
+        self.reading.open_link()
+
+    def action_copy_link(self) -> None:
+        self.reading.copy_link()
+
+    def action_back_to_list(self) -> None:
+        self.items.focus()
+
+    def action_cursor_down(self) -> None:
+        self._move(+1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def _move(self, step: int) -> None:
+        focused = self.app.focused
+        if isinstance(focused, Reader):
+            focused.scroll_relative(y=step, animate=False)
+        elif isinstance(focused, ItemList | OptionList):
+            (focused.action_cursor_down if step > 0 else focused.action_cursor_up)()
+
+    def action_add_source(self) -> None:
+        self.managing.add_source()
+
+    def action_edit_source(self) -> None:
+        self.managing.edit_highlighted()
+
+    def action_toggle_source(self) -> None:
+        self.managing.toggle_highlighted()
+
+    def action_remove_source(self) -> None:
+        self.managing.remove_highlighted()
+
+    def action_page_or_next(self) -> None:
+        self.reading.page_or_next()
+
+    def action_fetch_article(self) -> None:
+        self.article.fetch()
+
+    def action_learned(self) -> None:
+        self.learning.learned()
+
+    def action_refresh_one(self) -> None:
+        self.refreshing.refresh_one()
+
+    def action_refresh_all(self) -> None:
+        self.refreshing.refresh_all()
+
+    def action_search(self) -> None:
+        self.searching.open()
+
+    def action_toggle_stories(self) -> None:
+        self.analysis.toggle_stories()
+
+    def action_trends(self) -> None:
+        self.analysis.trends()
+
+    def action_brief(self) -> None:
+        self.analysis.brief()

@@ -1,0 +1,77 @@
+"""Every key of every screen, read from the bindings themselves (help, README check).
+
+The help screen and the README's keys table are both checked against `help_sections`,
+so a new binding shows up in help without anyone editing a list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+Section = tuple[str, list[Binding]]
+
+
+def _bindings(source: list[BindingType], keymap: Mapping[str, str]) -> list[Binding]:
+    """The described bindings, with the user's keymap applied to their keys."""
+    found = []
+    for binding in source:
+        if not isinstance(binding, Binding) or not binding.description:
+            continue
+        if binding.id and binding.id in keymap:
+            binding = Binding(
+                keymap[binding.id], binding.action, binding.description, id=binding.id
+            )
+        found.append(binding)
+    return found
+
+
+def screen_bindings() -> list[tuple[str, list[BindingType]]]:
+    """Each screen and widget with keys, as (where, bindings), in the order help shows."""
+    from tui.ui.dashboard import DashboardScreen
+    from tui.ui.screens.learned import LearnedScreen
+    from tui.ui.screens.trends import TrendsScreen
+    from tui.ui.widgets.counted import CountedList
+    from tui.ui.widgets.items import ItemList
+    from tui.ui.widgets.reader import Reader
+    from tui.ui.widgets.search import SearchBar
+    from tui.ui.widgets.sources import SourcesPanel
+
+    return [
+        ("Dashboard", list(DashboardScreen.BINDINGS)),
+        ("Item list", list(ItemList.BINDINGS)),
+        ("Reader", list(Reader.BINDINGS)),
+        ("Sources panel", list(SourcesPanel.BINDINGS)),
+        ("Sources, Themes and Actors panels", list(CountedList.BINDINGS)),
+        ("Search bar", list(SearchBar.BINDINGS)),
+        ("Trends screen", list(TrendsScreen.BINDINGS)),
+        ("What aigeo learned", list(LearnedScreen.BINDINGS)),
+    ]
+
+
+NAVIGATION = [
+    Binding("tab", "", "Next panel"),
+    Binding("shift+tab", "", "Previous panel"),
+    Binding("ctrl+p", "", "Command palette"),
+]
+
+
+def help_sections(app: App[object] | None = None) -> list[Section]:
+    """Every section of the help screen: the app's keys first, then each screen's."""
+    keymap: Mapping[str, str] = getattr(app, "_keymap", None) or {}
+    from tui.ui.app import AigeoApp
+
+    sections: list[Section] = [("Everywhere", _bindings(list(AigeoApp.BINDINGS), keymap))]
+    for where, bindings in screen_bindings():
+        shown = _bindings(bindings, keymap)
+        if shown:
+            sections.append((where, shown))
+    sections.append(("Moving between panels", NAVIGATION))
+    return sections
+
+
+def key_label(binding: Binding) -> str:
+    """How help and the README write a binding's keys."""
+    return binding.key_display or " / ".join(binding.key.split(","))
