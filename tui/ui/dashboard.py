@@ -10,21 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList
+from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from tui.model import ItemDetail
 from tui.store import ItemQuery
 from tui.text import terminal_safe
-from tui.trends import daily_series
 from tui.ui.actions.analysis import AnalysisActions
 from tui.ui.actions.article import ArticleActions
 from tui.ui.actions.learning import LearningActions
@@ -34,6 +30,8 @@ from tui.ui.actions.refresh import REFRESH_GROUP, RefreshActions
 from tui.ui.actions.search import SEARCH_GROUP, SearchActions
 from tui.ui.actions.sources import SourceActions
 from tui.ui.actions.tracking import TrackingActions
+from tui.ui.counts import describe_filter, theme_series, view_counts
+from tui.ui.dashboard_keys import DashboardKeys
 from tui.ui.live import WATCH_SECONDS, StoreWatch
 from tui.ui.messages import Picked, SourceHighlighted
 from tui.ui.state import Shared
@@ -48,38 +46,8 @@ from tui.ui.widgets.themes import TREND_DAYS, ThemesPanel
 NARROW_BELOW = 100  # terminal columns under which the left column slims
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(DashboardKeys):
     """The main screen; `shared` holds the store, clock, settings and lexicon."""
-
-    BINDINGS = [
-        Binding("s", "toggle_star", "Star", id="star"),
-        Binding("m", "toggle_read", "Read/unread", id="read"),
-        Binding("M", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
-        Binding("A", "mark_source_read", "Mark feed read", show=False, id="mark_source_read"),
-        Binding("n", "next_unread", "Next unread", id="next_unread"),
-        Binding("p", "previous_unread", "Prev unread", show=False, id="previous_unread"),
-        Binding("J", "next_item", "Next item", show=False, id="next_item"),
-        Binding("K", "previous_item", "Previous item", show=False, id="previous_item"),
-        Binding("l", "toggle_hide_read", "Hide read", show=False, id="hide_read"),
-        Binding("a", "add_source", "Add feed", show=False, id="add_source"),
-        Binding("t", "tag", "Tag", id="tag"),
-        Binding("T", "tag_all", "Tag all in filter", show=False, id="tag_all"),
-        Binding("e", "edit_themes", "Themes", show=False, id="edit_themes"),
-        Binding("u", "undo", "Undo", id="undo"),
-        Binding("o", "open_link", "Open link", show=False, id="open_link"),
-        Binding("f", "fetch_article", "Full article", show=False, id="fetch_article"),
-        Binding("L", "learned", "What aigeo learned", show=False, id="learned"),
-        Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
-        Binding("r", "refresh_one", "Refresh", id="refresh"),
-        Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
-        Binding("slash", "search", "Search", key_display="/", id="search"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("escape", "back_to_list", "Back to list", show=False, id="back"),
-        Binding("v", "toggle_stories", "Stories/items", id="stories"),
-        Binding("f2,ctrl+t", "trends", "Trends", key_display="F2", id="trends"),
-        Binding("b", "brief", "Brief", show=False, id="brief"),
-    ]
 
     def __init__(self, shared: Shared, *, offer_defaults: bool = False) -> None:
         super().__init__()
@@ -160,36 +128,19 @@ class DashboardScreen(Screen[None]):
             store.source_summaries(),
             store.tag_counts(),
             now,
-            views=self.view_counts(),
+            views=view_counts(store, now),
             failed=self.failed_sources,
         )
         self.query_one(ThemesPanel).show_themes(
-            self.shared.lexicon.themes, store.theme_counts(), self._theme_series()
+            self.shared.lexicon.themes,
+            store.theme_counts(),
+            theme_series(store, self.shared.lexicon.theme_ids, now.date(), TREND_DAYS),
         )
 
     def refresh_actors(self, query: ItemQuery) -> None:
         """Recount the Actors panel for what the list shows."""
         counts = self.shared.store.actor_counts_in(query, ACTOR_LIMIT)
         self.query_one(ActorsPanel).show_actors(counts, query.actor)
-
-    def _theme_series(self) -> dict[str, list[int]]:
-        """Each theme's items per day over the last TREND_DAYS days."""
-        today = self.shared.clock().date()
-        since = (today - timedelta(days=TREND_DAYS - 1)).isoformat()
-        daily = self.shared.store.theme_daily_counts(since)
-        return {
-            t: daily_series(daily.get(t, {}), today, TREND_DAYS) for t in self.shared.theme_defs
-        }
-
-    def view_counts(self) -> list[tuple[int, str, int]]:
-        """Each saved view with its current count: (id, name, items)."""
-        from tui.query import parse_query
-
-        now, store = self.shared.clock(), self.shared.store
-        return [
-            (view_id, name, store.count_items(parse_query(text, now=now).to_item_query()))
-            for view_id, name, text in store.views()
-        ]
 
     # ------------------------------------------------------------------ the filter
 
@@ -207,20 +158,14 @@ class DashboardScreen(Screen[None]):
 
     def describe_filter(self) -> str:
         """The active filter in words, for the header."""
-        search = self.searching.search
-        parts = [f"search: {search.describe()}"] if not search.is_empty else []
-        if self.query_filter.source_id is not None:
-            source = self.shared.store.get_source(self.query_filter.source_id)
-            name = terminal_safe(source.title, multiline=False) if source else "?"
-            parts.append(f"source: {name}")
-        if self.query_filter.tag:
-            parts.append(f"tag: {terminal_safe(self.query_filter.tag, multiline=False)}")
-        if self.query_filter.theme:
-            theme = self.shared.theme_defs.get(self.query_filter.theme)
-            parts.append(f"theme: {theme.name if theme else self.query_filter.theme}")
-        if self.reading.hide_read:
-            parts.append("unread only")
-        return " · ".join(parts) or "all items"
+        shared = self.shared
+        return describe_filter(
+            shared.store,
+            self.query_filter,
+            self.searching.search,
+            shared.theme_defs,
+            unread_only=self.reading.hide_read,
+        )
 
     def apply_filter(self) -> None:
         """Reload the item list for the current filter and say what it is."""
@@ -398,105 +343,3 @@ class DashboardScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         """Slim the left column on narrow terminals (the event's size: the new one)."""
         self.set_class(event.size.width < NARROW_BELOW, "-narrow")
-
-    # ------------------------------------------------------------------ key actions
-
-    def action_toggle_star(self) -> None:
-        self.tracking.toggle_star()
-
-    def action_toggle_read(self) -> None:
-        self.tracking.toggle_read()
-
-    def action_mark_all_read(self) -> None:
-        self.tracking.mark_all_read()
-
-    def action_tag(self) -> None:
-        self.tracking.tag()
-
-    def action_tag_all(self) -> None:
-        self.tracking.tag_all()
-
-    def action_edit_themes(self) -> None:
-        self.tracking.edit_themes()
-
-    def action_undo(self) -> None:
-        self.tracking.undo()
-
-    def action_mark_source_read(self) -> None:
-        self.reading.mark_source_read()
-
-    def action_next_unread(self) -> None:
-        self.reading.next_unread()
-
-    def action_previous_unread(self) -> None:
-        self.reading.previous_unread()
-
-    def action_next_item(self) -> None:
-        self.reading.next_item()
-
-    def action_previous_item(self) -> None:
-        self.reading.previous_item()
-
-    def action_toggle_hide_read(self) -> None:
-        self.reading.toggle_hide_read()
-
-    def action_open_link(self) -> None:
-        self.reading.open_link()
-
-    def action_copy_link(self) -> None:
-        self.reading.copy_link()
-
-    def action_back_to_list(self) -> None:
-        self.items.focus()
-
-    def action_cursor_down(self) -> None:
-        self._move(+1)
-
-    def action_cursor_up(self) -> None:
-        self._move(-1)
-
-    def _move(self, step: int) -> None:
-        focused = self.app.focused
-        if isinstance(focused, Reader):
-            focused.scroll_relative(y=step, animate=False)
-        elif isinstance(focused, ItemList | OptionList):
-            (focused.action_cursor_down if step > 0 else focused.action_cursor_up)()
-
-    def action_add_source(self) -> None:
-        self.managing.add_source()
-
-    def action_edit_source(self) -> None:
-        self.managing.edit_highlighted()
-
-    def action_toggle_source(self) -> None:
-        self.managing.toggle_highlighted()
-
-    def action_remove_source(self) -> None:
-        self.managing.remove_highlighted()
-
-    def action_page_or_next(self) -> None:
-        self.reading.page_or_next()
-
-    def action_fetch_article(self) -> None:
-        self.article.fetch()
-
-    def action_learned(self) -> None:
-        self.learning.learned()
-
-    def action_refresh_one(self) -> None:
-        self.refreshing.refresh_one()
-
-    def action_refresh_all(self) -> None:
-        self.refreshing.refresh_all()
-
-    def action_search(self) -> None:
-        self.searching.open()
-
-    def action_toggle_stories(self) -> None:
-        self.analysis.toggle_stories()
-
-    def action_trends(self) -> None:
-        self.analysis.trends()
-
-    def action_brief(self) -> None:
-        self.analysis.brief()
