@@ -23,3 +23,10 @@ async def searched(app: AigeoApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
     await until(pilot, lambda: not app.dashboard.searching.pending)
     await pilot.pause()
+
+
+def screen_text(app: AigeoApp) -> str:
+    """The text of the current screen's screenshot (spaces as spaces)."""
+    import html
+
+    return html.unescape(app.export_screenshot()).replace("\xa0", " ")

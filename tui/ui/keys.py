@@ -72,6 +72,48 @@ def help_sections(app: App[object] | None = None) -> list[Section]:
     return sections
 
 
+KEY_NAMES = {
+    "escape": "Esc",
+    "enter": "Enter",
+    "space": "Space",
+    "delete": "Delete",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "home": "Home",
+    "end": "End",
+    "down": "↓",
+    "up": "↑",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
+    "question_mark": "?",
+    "slash": "/",
+    "f2": "F2",
+}
+
+
+def _key_name(key: str) -> str:
+    key = key.strip()
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    if key.startswith("ctrl+"):
+        return "Ctrl+" + key[5:].upper()
+    return key
+
+
 def key_label(binding: Binding) -> str:
-    """How help and the README write a binding's keys."""
-    return binding.key_display or " / ".join(binding.key.split(","))
+    """How help and the README write a binding's keys (all of them, "/" between)."""
+    return " / ".join(_key_name(k) for k in binding.key.split(","))
+
+
+def markdown_table(sections: list[Section] | None = None) -> str:
+    """The README's keys table, generated from the bindings (a test keeps them equal)."""
+    lines = ["| where | key | does |", "|---|---|---|"]
+    for where, bindings in sections or help_sections():
+        for binding in bindings:
+            keys = " ".join(f"`{k}`" for k in key_label(binding).split(" / "))
+            lines.append(f"| {where} | {keys} | {binding.description} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # print the README's keys table
+    print(markdown_table(), end="")

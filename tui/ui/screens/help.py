@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.ui.keys import key_label
+
 
 def binding_rows(bindings: Sequence[BindingType]) -> list[tuple[str, str]]:
     """(keys, description) for every binding that has a description."""
@@ -19,7 +21,7 @@ def binding_rows(bindings: Sequence[BindingType]) -> list[tuple[str, str]]:
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
-        keys = binding.key_display or " / ".join(binding.key.split(","))
+        keys = key_label(binding)
         rows.append((keys, binding.description))
     return rows
 
