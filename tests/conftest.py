@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-import tui.parsework
+import tui.feeds.workers
 from tests.feedserver import FeedServer
 from tui.store import Store
 
@@ -21,7 +21,7 @@ PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 # Parse workers re-run the main script, here pytest's: preload pytest in the fork server
 # so each test's new pool starts in milliseconds (see FORKSERVER_PRELOAD).
-tui.parsework.FORKSERVER_PRELOAD.append("pytest")
+tui.feeds.workers.FORKSERVER_PRELOAD.append("pytest")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

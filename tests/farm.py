@@ -23,7 +23,7 @@ MIB = 1024 * 1024
 
 DRIVER = """
 import json, sys
-from tui.poller import PollSettings, refresh_sources
+from tui.feeds.poller import PollSettings, refresh_sources
 settings = PollSettings(**json.loads(sys.argv[2]))
 summary = refresh_sources(sys.argv[1], settings=settings)
 print(json.dumps(summary.to_json()))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from tui.parsework import ParseJob, ParseOutcome, parse_and_classify
+from tui.feeds.workers import ParseJob, ParseOutcome, parse_and_classify
 
 HANG_MARKER = b"<!-- hang the parser -->"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.article import article_body
+from tui.item_body import article_body
 from tui.model import ItemDetail
 
 

@@ -11,11 +11,11 @@ from click.testing import CliRunner
 
 from tests.newsdata import ARTICLES, Article
 from tests.test_stories import new_item
-from tui.brief import Brief, build_brief, summarize
-from tui.brief_render import format_for_path, to_html, to_json, to_markdown
-from tui.cli import main
-from tui.model import NewItem
-from tui.store import ItemQuery, Store
+from tui.analysis.brief import Brief, build_brief, summarize
+from tui.analysis.render import format_for_path, to_html, to_json, to_markdown
+from tui.cli.group import main
+from tui.model import ItemQuery, NewItem
+from tui.store import Store
 from tui.themes import load_lexicon
 
 SINCE = datetime(2025, 1, 1, tzinfo=UTC)

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tui.cli import main
-from tui.store import ItemQuery, Store
+from tui.cli.group import main
+from tui.model import ItemQuery
+from tui.store import Store
 from tui.themes import load_lexicon
 
 

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tests.feedserver import FeedServer, Reply, rss
-from tui.cli import main
+from tui.cli.group import main
 from tui.config import seeds_dir
 from tui.store import Store
 
@@ -217,7 +217,8 @@ def test_poll_refreshes_due_feeds_and_stops_cleanly(
 
 def test_feed_modules_do_not_import_textual() -> None:
     code = (
-        "import sys, tui.cli, tui.cli_feeds, tui.poller, tui.fetch, tui.opml, tui.parsework;"
+        "import sys, tui.cli.group, tui.cli.feeds, tui.feeds.poller, tui.feeds.fetch,"
+        " tui.feeds.opml, tui.feeds.workers;"
         "sys.exit('textual' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], env=_env()).returncode == 0

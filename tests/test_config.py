@@ -48,7 +48,7 @@ def test_save_setting_keeps_other_lines(tmp_path: Path) -> None:
 
 
 def test_poll_table_reaches_poll_settings(tmp_path: Path) -> None:
-    from tui.poller import PollSettings
+    from tui.feeds.poller import PollSettings
 
     path = tmp_path / "config.toml"
     path.write_text("[poll]\nconcurrency = 4\ndeadline_s = 12.5\nbogus = 1\n", "utf-8")

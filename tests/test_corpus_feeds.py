@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tui.feeds.parse import EMPTY_ERROR, INTERNAL_ERROR, ParsedFeed, parse_feed
 from tui.model import Classification
-from tui.parse import EMPTY_ERROR, INTERNAL_ERROR, ParsedFeed, parse_feed
 from tui.store import Store
 from tui.text import html_to_text
 

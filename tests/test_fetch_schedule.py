@@ -9,7 +9,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from tui.fetch import (
+from tui.feeds.fetch import (
     INFLATE_STEP,
     UnsupportedEncoding,
     _decoders,
@@ -19,7 +19,7 @@ from tui.fetch import (
     parse_retry_after,
     url_allowed,
 )
-from tui.schedule import adaptive_interval, backoff_interval, success_interval
+from tui.feeds.schedule import adaptive_interval, backoff_interval, success_interval
 
 
 def inflate(encoding: str, data: bytes, chunk: int = 1000) -> tuple[bytes, int]:
@@ -121,7 +121,7 @@ def test_backoff_doubles_up_to_the_cap_and_honours_retry_after() -> None:
 
 
 def test_poll_settings_from_a_toml_table() -> None:
-    from tui.poller import PollSettings
+    from tui.feeds.poller import PollSettings
 
     settings, problems = PollSettings.from_mapping(
         {

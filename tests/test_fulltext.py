@@ -9,17 +9,18 @@ import pytest
 from click.testing import CliRunner
 
 from tests.feedserver import FeedServer, Reply
-from tui.cli import main
-from tui.fulltext import (
+from tui.cli.group import main
+from tui.feeds.fulltext import (
     ArticleError,
     ArticleLimits,
     describe,
     extract_article,
     fetch_full_article,
 )
+from tui.feeds.parse import parse_feed
 from tui.ingest import classify_items
-from tui.parse import parse_feed
-from tui.store import ItemQuery, Store
+from tui.model import ItemQuery
+from tui.store import Store
 from tui.themes import load_lexicon
 
 PAGE = (Path(__file__).parent / "fixtures" / "article_page.html").read_bytes()

@@ -30,7 +30,8 @@ import pytest
 
 from tests.farm import clean_env
 from tests.feedserver import FeedServer, Reply, Seen, rss
-from tui.store import ItemQuery, Store
+from tui.model import ItemQuery
+from tui.store import Store
 from tui.ui.tracking import Tracker
 
 pytestmark = pytest.mark.slow
@@ -206,7 +207,8 @@ def test_kill_9_during_refresh_loses_nothing(tmp_path: Path, long_mode: bool) ->
 
 WRITER = """
 import json, random, sys, time
-from tui.store import ItemQuery, Store
+from tui.model import ItemQuery
+from tui.store import Store
 from tui.ui.tracking import Tracker
 from tui.themes import load_lexicon
 

@@ -25,7 +25,8 @@ from tests.farm import clean_env
 from tests.ptyterm import PtyProgram
 from tui.ingest import load_seed_corpus
 from tui.model import Classification, NewItem
-from tui.store import SCHEMA_VERSION, Store
+from tui.store import Store
+from tui.store.schema import SCHEMA_VERSION
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]

@@ -31,8 +31,8 @@ from tests.faultserver import (
     send_then_stall,
 )
 from tests.feedserver import FeedServer, Reply, rss
-from tui.fetch import parse_retry_after
-from tui.schedule import RETRY_AFTER_CEILING_S, parse_time
+from tui.feeds.fetch import parse_retry_after
+from tui.feeds.schedule import RETRY_AFTER_CEILING_S, parse_time
 from tui.store import Store
 
 pytestmark = pytest.mark.slow

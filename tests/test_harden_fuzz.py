@@ -22,9 +22,9 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from tests.hostile import one_line_problems, terminal_problems
-from tui.article import article_body
+from tui.feeds.parse import parse_feed
+from tui.item_body import article_body
 from tui.model import Classification, ThemeScore
-from tui.parse import parse_feed
 from tui.store import Store
 from tui.text import terminal_safe
 from tui.ui.format import plain, theme_chips

@@ -27,7 +27,8 @@ import pytest
 from tests.farm import MIB, clean_env, run_refresh
 from tests.feedserver import FeedServer, Reply, rss
 from tests.hostile import one_line_problems
-from tui.store import ItemQuery, Store
+from tui.model import ItemQuery
+from tui.store import Store
 
 pytestmark = pytest.mark.slow
 
@@ -297,7 +298,7 @@ def test_parser_attacks_end_cleanly_within_deadline_and_memory_with_no_side_effe
 def test_a_parse_that_balloons_is_stopped_by_the_worker_memory_cap(tmp_path: Path) -> None:
     """Input that makes feedparser's lenient parser grow ~350 bytes per byte of input
     (millions of attributes in one unclosed tag) ends as that feed's error."""
-    from tui.parsework import ParseJob, ParsePool
+    from tui.feeds.workers import ParseJob, ParsePool
 
     body = wrap_rss(entry("g", "t", "<p" + " a" * 4_500_000 + ">x</p>")).encode()
 
@@ -324,7 +325,7 @@ def test_the_lenient_parser_finds_tag_ends_in_constant_memory() -> None:
 
     import feedparser.sgml
 
-    import tui.parse
+    import tui.feeds.parse
 
     original = re.compile(
         r"""([^'"<>]|"[^"]*"(?=>|/|\s|\w+=)|'[^']*'(?=>|/|\s|\w+=))*(?=[<>])|.*?(?=[<>])"""
@@ -345,13 +346,13 @@ def test_the_lenient_parser_finds_tag_ends_in_constant_memory() -> None:
     ]
     for sample in samples:
         for start in range(len(sample)):
-            mine = tui.parse._TAG_END.match(sample, start)
+            mine = tui.feeds.parse._TAG_END.match(sample, start)
             theirs = original.match(sample, start)  # sgmllib uses only the end of match 0
             assert (mine and mine.end(0)) == (theirs and theirs.end(0)), (sample, start)
-    assert feedparser.sgml.sgmllib.endbracket.endbracket is tui.parse._TAG_END
+    assert feedparser.sgml.sgmllib.endbracket.endbracket is tui.feeds.parse._TAG_END
     tracemalloc.start()
     try:
-        match = tui.parse._TAG_END.match("<a " + "b" * 2_000_000 + ">", 1)
+        match = tui.feeds.parse._TAG_END.match("<a " + "b" * 2_000_000 + ">", 1)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tui.cli import main
+from tui.cli.group import main
 from tui.ingest import classify_items
-from tui.learn import (
+from tui.model import NewItem
+from tui.store import Store
+from tui.themes import LexiconError, load_lexicon
+from tui.themes.learning import (
     Suggestion,
     accept,
     append_to_overlay,
@@ -21,9 +24,6 @@ from tui.learn import (
     toml_string,
     z_score,
 )
-from tui.model import NewItem
-from tui.store import Store
-from tui.themes import LexiconError, load_lexicon
 
 MINI = """
 [ai_context]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tui.config import seeds_dir
-from tui.opml import OpmlError, feed_url_problem, import_opml, parse_opml, write_opml
+from tui.feeds.opml import OpmlError, feed_url_problem, import_opml, parse_opml, write_opml
 from tui.store import Store
 
 OPML_1 = b"""<?xml version="1.0"?>

@@ -1,4 +1,4 @@
-"""tui.parse: feed bytes → sanitised entries, including hostile input."""
+"""tui.feeds.parse: feed bytes → sanitised entries, including hostile input."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.parse import (
+from tui.feeds.parse import (
     EMPTY_ERROR,
     HTML_PAGE_ERROR,
     INTERNAL_ERROR,

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
-import tui.parsework
+import tui.feeds.workers
 from tests.feedserver import FeedServer, Reply, Seen, rss
 from tests.parsehooks import HANG_MARKER, exploding_parse, hanging_parse
-from tui.parsework import parse_and_classify
-from tui.poller import FeedResult, PollSettings, refresh_sources
-from tui.schedule import parse_time
-from tui.store import ItemQuery, Store
+from tui.feeds.poller import FeedResult, PollSettings, refresh_sources
+from tui.feeds.schedule import parse_time
+from tui.feeds.workers import parse_and_classify
+from tui.model import ItemQuery
+from tui.store import Store
 
 LONG = "A sufficiently long article body about export controls on advanced chips. " * 3
 
@@ -477,7 +478,8 @@ def test_two_processes_write_one_database(db_path: Path, feed_server: FeedServer
     script = textwrap.dedent(
         f"""
         import time
-        from tui.store import Store, ItemQuery
+        from tui.store import Store
+        from tui.model import ItemQuery
         store = Store.open({str(db_path)!r})
         ids = [i.id for i in store.list_items(ItemQuery(limit=100))]
         deadline = time.monotonic() + 2.5
@@ -508,7 +510,7 @@ def test_parsing_falls_back_to_a_thread_without_processes(
     def no_processes(*args: object, **kwargs: object) -> None:
         raise OSError("sem_open is not available")
 
-    monkeypatch.setattr(tui.parsework, "ProcessPoolExecutor", no_processes)
+    monkeypatch.setattr(tui.feeds.workers, "ProcessPoolExecutor", no_processes)
     sid = add(db_path, feed_server.route("/feed", Reply(body=FEED)))
     (result,) = refresh(db_path).results
     assert result.outcome == "updated" and len(items(db_path, sid)) == 2

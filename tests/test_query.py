@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tui import store as store_module
-from tui.model import Classification, NewItem, ThemeScore
+from tui.model import Classification, ItemQuery, NewItem, SearchTerm, ThemeScore
 from tui.query import ParsedQuery, parse_query, parse_time
-from tui.store import ItemQuery, SearchTerm, Store, _build_where, _plan, _where_parts, fts_term
+from tui.store import Store
+from tui.store import planner as store_module
+from tui.store.planner import _build_where, _plan, _where_parts, fts_term
 
 NOW = datetime(2025, 7, 9, 12, 0, tzinfo=UTC)
 

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.model import Classification, NewItem, ThemeScore
+from tui.model import Classification, ItemQuery, NewItem, SearchTerm, ThemeScore
 from tui.query import parse_query
-from tui.store import ItemQuery, SearchTerm, Store, fts_term
+from tui.store import Store
+from tui.store.planner import fts_term
 
 NOW = datetime(2025, 7, 9, 12, tzinfo=UTC)
 

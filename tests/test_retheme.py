@@ -6,8 +6,8 @@ import pytest
 
 import tui.ingest
 from tui.ingest import load_seed_corpus, retheme
-from tui.model import Classification, NewItem, ThemeScore
-from tui.store import ItemQuery, Store
+from tui.model import Classification, ItemQuery, NewItem, ThemeScore
+from tui.store import Store
 
 TEXTS = [
     ("US tightens export controls on Nvidia AI chips to China", "Nvidia H20 chips, TSMC."),

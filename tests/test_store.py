@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from tui.model import Classification, NewItem, ThemeScore
-from tui.store import MIGRATIONS, SCHEMA_VERSION, ItemQuery, Store, StoreError, fts_query
+from tui.model import Classification, ItemQuery, NewItem, ThemeScore
+from tui.store import Store, StoreError
+from tui.store.planner import fts_query
+from tui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
 def make_item(guid: str, title: str = "Title", text: str = "body", **kw: object) -> NewItem:

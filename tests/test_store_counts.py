@@ -13,8 +13,9 @@ import sqlite_utils
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.model import Classification, NewItem, ThemeScore
-from tui.store import MIGRATIONS, ItemQuery, Store
+from tui.model import Classification, ItemQuery, NewItem, ThemeScore
+from tui.store import Store
+from tui.store.schema import MIGRATIONS
 
 THEMES = ("chips", "us-china", "markets", "safety")
 

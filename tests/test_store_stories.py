@@ -7,7 +7,9 @@ from pathlib import Path
 import sqlite_utils
 
 from tui.model import Classification, NewItem
-from tui.store import STORY_MIN_TEXT, Store, _migrate_v1, _migrate_v2
+from tui.store import Store
+from tui.store.schema import _migrate_v1, _migrate_v2
+from tui.store.story_keys import STORY_MIN_TEXT
 
 LONG = "x" * STORY_MIN_TEXT
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import sqlite_utils
 
 from tests.newsdata import ARTICLES, STORY, Article, by_guid
-from tui.model import Classification, NewItem
-from tui.store import ItemQuery, Store, _migrate_v1, _migrate_v2, _migrate_v3, _migrate_v4
-from tui.stories import SAME_STORY, article_sketch, features, jaccard, unpack
+from tui.analysis.sketches import SAME_STORY, article_sketch, features, jaccard, unpack
+from tui.model import Classification, ItemQuery, NewItem
+from tui.store import Store
+from tui.store.schema import _migrate_v1, _migrate_v2, _migrate_v3, _migrate_v4
 from tui.text import content_hash
 
 
@@ -217,7 +218,7 @@ def test_migration_v5_clusters_existing_items(tmp_path: Path) -> None:
 
 
 def test_band_index_ignores_hot_buckets() -> None:
-    from tui.stories import HOT_BUCKET, BandIndex
+    from tui.analysis.sketches import HOT_BUCKET, BandIndex
 
     index = BandIndex()
     info = (b"", 1, 1, "2025-06-01")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tui.trends import bucket, daily_series, sparkline, trend_mark
+from tui.analysis.series import bucket, daily_series, sparkline, trend_mark
 
 
 def test_daily_series_fills_missing_days_oldest_first() -> None:
@@ -36,10 +36,10 @@ def test_trend_mark_needs_a_real_change() -> None:
 
 from datetime import timedelta  # noqa: E402
 
+from tui.analysis.series import rising_score, top_rising, weekly_series, weekly_trends  # noqa: E402
+from tui.analysis.trends import build_trends, trends_to_json  # noqa: E402
 from tui.model import Classification, NewItem, ThemeDef, ThemeScore  # noqa: E402
 from tui.store import Store  # noqa: E402
-from tui.trend_report import build_trends, trends_to_json  # noqa: E402
-from tui.trends import rising_score, top_rising, weekly_series, weekly_trends  # noqa: E402
 
 TODAY = date(2025, 6, 30)  # this week is 24-30 June; the four before start on 27 May
 THEMES = [ThemeDef(t, t.title()) for t in ("chips", "governance", "safety", "markets")]

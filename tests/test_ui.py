@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.model import Classification, NewItem
-from tui.store import ItemQuery, Store
+from tui.model import Classification, ItemQuery, NewItem
+from tui.store import Store
 from tui.ui.app import AigeoApp, make_app
 from tui.ui.widgets.items import ItemList
 from tui.ui.widgets.reader import Reader

@@ -11,7 +11,8 @@ from textual.widgets import Input, Sparkline, Static
 
 from tests.newsdata import ARTICLES
 from tests.test_brief import fill
-from tui.store import ItemQuery, Store
+from tui.model import ItemQuery
+from tui.store import Store
 from tui.ui.app import AigeoApp, make_app
 from tui.ui.screens.prompt import TextPrompt
 from tui.ui.screens.trends import TrendsScreen

@@ -11,8 +11,8 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from tui.ingest import classify_items
-from tui.model import NewItem
-from tui.store import ItemQuery, Store
+from tui.model import ItemQuery, NewItem
+from tui.store import Store
 from tui.themes import load_lexicon
 from tui.ui.app import AigeoApp, make_app
 from tui.ui.screens.learned import LearnedScreen

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.uihelpers import screen_text, searched, until
-from tui.model import Classification, NewItem
+from tui.model import Classification, ItemQuery, NewItem
 from tui.query import parse_query
-from tui.store import ItemQuery, Store
+from tui.store import Store
 from tui.ui.app import AigeoApp, make_app
 from tui.ui.keys import help_sections, markdown_table
 from tui.ui.screens.help import HelpScreen
@@ -121,9 +121,9 @@ async def test_a_crashed_refresh_worker_says_why_resets_the_bar_and_marks_the_so
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("poller exploded")
 
-    import tui.poller
+    import tui.feeds.poller
 
-    monkeypatch.setattr(tui.poller, "refresh_sources", broken)
+    monkeypatch.setattr(tui.feeds.poller, "refresh_sources", broken)
     app = app_for(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         app.dashboard.query_filter = replace(app.dashboard.query_filter, source_id=source_id)

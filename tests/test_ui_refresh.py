@@ -9,7 +9,8 @@ from pathlib import Path
 from tests.feedserver import FeedServer, Reply, rss
 from tui.config import seeds_dir
 from tui.ingest import load_seed_corpus
-from tui.store import ItemQuery, Store
+from tui.model import ItemQuery
+from tui.store import Store
 from tui.ui.app import AigeoApp, make_app
 from tui.ui.screens.confirm import Confirm
 from tui.ui.widgets.items import ItemList

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.uihelpers import searched
+from tui.model import ItemQuery
 from tui.query import parse_query
-from tui.store import ItemQuery, Store
+from tui.store import Store
 from tui.ui.app import AigeoApp, make_app
 from tui.ui.widgets.items import ItemList
 from tui.ui.widgets.search import SearchBar

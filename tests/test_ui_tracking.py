@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.ingest import retheme
-from tui.model import Classification, NewItem
-from tui.store import ItemQuery, Store
+from tui.model import Classification, ItemQuery, NewItem
+from tui.store import Store
 from tui.ui.app import AigeoApp, make_app
 from tui.ui.screens.confirm import Confirm
 from tui.ui.screens.help import HelpScreen

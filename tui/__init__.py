@@ -1,6 +1,10 @@
 """aigeo: a terminal dashboard for tracking the geopolitics of AI.
 
-The core (store, themes, ingest, poller, cli) never imports Textual; only `tui.ui` does.
+Packages name the architecture (docs/ARCHITECTURE.md): `store` (the only SQL), `feeds`
+(fetch, parse, poll), `themes` (the classifier), `analysis` (stories, trends, briefs),
+`cli` (headless commands) and `ui` (Textual); `model`, `text`, `query`, `config`,
+`corpus`, `ingest` and `item_body` are shared modules. The core never imports Textual;
+only `tui.ui` does.
 """
 
 from __future__ import annotations

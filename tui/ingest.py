@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass
 
 from tui.corpus import SeedDocument, read_seed_documents
-from tui.model import Classification, NewItem
-from tui.store import SaveResult, Store
+from tui.model import Classification, NewItem, SaveResult
+from tui.store import Store
 from tui.text import content_hash
 from tui.themes import Lexicon, load_lexicon
 
@@ -125,7 +125,7 @@ def retheme(
     unless `workers` says otherwise) each read a range of ids, classify it and compare
     with what is stored; this process only writes the changes.
     """
-    from tui.parsework import default_workers  # multiprocessing only when re-theming
+    from tui.feeds.workers import default_workers  # multiprocessing only when re-theming
 
     lexicon = lexicon or load_lexicon()
     count = workers or default_workers()
@@ -153,7 +153,7 @@ def _retheme_in_workers(
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    from tui.parsework import _mp_context, _start_helpers
+    from tui.feeds.workers import _mp_context, _start_helpers
 
     context = _mp_context()
     _start_helpers(context)

@@ -117,3 +117,59 @@ class ItemDetail(ItemRow):
     lang: str | None = None
     source_kind: str = "feed"
     story_others: list[tuple[str, str | None]] = field(default_factory=list)  # (source, url)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchTerm:
+    """One full-text term: a word or a phrase, optionally a prefix (`word*`, `"a phr"*`)."""
+
+    text: str
+    prefix: bool = False
+    phrase: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ItemQuery:
+    """A filter over items; every field narrows the result. Frozen: derive a changed
+    query with `dataclasses.replace()` (the App, the panels and the planner share them).
+
+    The first fields are the simple filters of the panels. The query language adds the
+    rest: every `*_groups` entry is an any-of group (the item has one of its values) and
+    every group must match; `exclude_*` drop items having any of the values; `terms` must
+    all occur (FTS5), `exclude_terms` must not; `since` (inclusive) and `before`
+    (exclusive) bound `sort_at` and are UTC ISO 8601 strings. Actors and tags compare
+    case-insensitively (ASCII); a source value is an id (digits), or a case-insensitive
+    (ASCII) substring of the source's title or URL.
+    """
+
+    theme: str | None = None
+    source_id: int | None = None
+    search: str | None = None
+    tag: str | None = None
+    actor: str | None = None
+    unread: bool | None = None
+    starred: bool | None = None
+    limit: int = 100
+    offset: int = 0
+    theme_groups: tuple[tuple[str, ...], ...] = ()
+    exclude_themes: tuple[str, ...] = ()
+    tag_groups: tuple[tuple[str, ...], ...] = ()
+    exclude_tags: tuple[str, ...] = ()
+    actor_groups: tuple[tuple[str, ...], ...] = ()
+    exclude_actors: tuple[str, ...] = ()
+    source_groups: tuple[tuple[str, ...], ...] = ()
+    exclude_sources: tuple[str, ...] = ()
+    terms: tuple[SearchTerm, ...] = ()
+    exclude_terms: tuple[SearchTerm, ...] = ()
+    since: str | None = None
+    before: str | None = None
+    stories: bool = False  # one row per story (its newest item) instead of every item
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """What storing one feed's items did (built once the transaction is done)."""
+
+    new_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+    unchanged: int = 0

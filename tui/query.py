@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from tui.store import ItemQuery, SearchTerm
+from tui.model import ItemQuery, SearchTerm
 
 FIELDS = frozenset({"theme", "actor", "source", "tag", "is", "since", "before"})
 IS_VALUES = {

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import feedparser
 
-from tui.parse import parse_feed
+from tui.feeds.parse import parse_feed
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 import feedparser  # noqa: E402
 import httpx  # noqa: E402
 
-from tui.poller import PollSettings, refresh_sources  # noqa: E402
+from tui.feeds.poller import PollSettings, refresh_sources  # noqa: E402
 from tui.store import Store  # noqa: E402
 
 SERVER = """
@@ -64,7 +64,7 @@ def main() -> None:
         port, size = map(int, proc.stdout.readline().split())
         urls = [f"http://127.0.0.1:{port}/f{n}" for n in range(count)]
         print(f"{count} feeds of {size / 1024:.0f} KB, 60 items, 50 ms latency")
-        print("parser: tui.parse + tui.themes in worker processes")
+        print("parser: tui.feeds.parse + tui.themes in worker processes")
 
         started = time.perf_counter()
         for url in urls:

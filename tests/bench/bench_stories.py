@@ -19,8 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tui.model import Classification, NewItem  # noqa: E402
-from tui.store import ItemQuery, Store  # noqa: E402
+from tui.model import (  # noqa: E402
+    Classification,
+    ItemQuery,
+    NewItem,
+)
+from tui.store import Store  # noqa: E402
 
 rng = random.Random(5)
 NAMES = [f"Name{n}" for n in range(3000)]

@@ -4,7 +4,7 @@
     python -m tests.bench.probe aigeo --db DB --t0 EPOCH --out OUT.json [--interact]
 
 Both apps run the same way: headless at 160x48, under `App.run(headless=True)`.
-`aigeo` goes through the real command line (`tui.cli.main(["--db", DB])`: click, the
+`aigeo` goes through the real command line (`tui.cli.group.main(["--db", DB])`: click, the
 seed-corpus check, `make_app`, `App.run`), with `App.run` patched to run headless; `hello`
 is a one-Static Textual app. Start-up is the time from `--t0` (the parent's clock just
 before it started this process, so interpreter start and every import count) to the
@@ -192,7 +192,7 @@ def main() -> None:
 
         Hello().run()
     else:
-        from tui.cli import main as cli
+        from tui.cli.group import main as cli
 
         with contextlib.suppress(SystemExit):
             cli(["--db", args.db], prog_name="aigeo", standalone_mode=False)

@@ -16,9 +16,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tui import store as store_module
+from tui.model import ItemQuery
 from tui.query import parse_query
-from tui.store import ItemQuery, Store, _build_where, _plan
+from tui.store import Store
+from tui.store import planner as store_module
+from tui.store.planner import _build_where, _plan
 
 THEMES = [
     "open-models", "us-china", "chips", "compute", "governance", "safety",

@@ -39,7 +39,7 @@ def _p95(values: list[float]) -> float:
 
 def ingest(feeds: int) -> dict[str, Any]:
     """Classify and store the entries of `feeds` farm feeds; items per second."""
-    from tui.parse import parse_feed
+    from tui.feeds.parse import parse_feed
     from tui.store import Store
     from tui.themes import load_lexicon
 
@@ -104,8 +104,9 @@ def retheme(source_db: Path) -> dict[str, Any]:
 
 def fts(db: Path, repeat: int = 7) -> dict[str, Any]:
     """List + count latency of the FTS queries; p50/p95 over queries and repeats."""
+    from tui.model import ItemQuery
     from tui.query import parse_query
-    from tui.store import ItemQuery, Store
+    from tui.store import Store
 
     lists: list[float] = []
     counts: list[float] = []

@@ -24,7 +24,7 @@ from tui.ui.keys import help_sections
 from tui.ui.state import Clock, Shared, utc_clock
 
 if TYPE_CHECKING:  # imported when a refresh starts (httpx, multiprocessing)
-    from tui.poller import PollSettings
+    from tui.feeds.poller import PollSettings
 
 
 class AigeoApp(App[None]):

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from tui.model import ThemeDef
+from tui.analysis.series import daily_series
+from tui.model import ItemQuery, ThemeDef
 from tui.query import ParsedQuery, parse_query
-from tui.store import ItemQuery, Store
+from tui.store import Store
 from tui.text import terminal_safe
-from tui.trends import daily_series
 
 
 def theme_series(

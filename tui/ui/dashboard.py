@@ -18,8 +18,7 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
-from tui.model import ItemDetail
-from tui.store import ItemQuery
+from tui.model import ItemDetail, ItemQuery
 from tui.text import terminal_safe
 from tui.ui.actions.analysis import AnalysisActions
 from tui.ui.actions.article import ArticleActions

@@ -5,7 +5,8 @@ No Textual here: the app calls these and shows what they return.
 
 from __future__ import annotations
 
-from tui.store import ItemQuery, Store
+from tui.model import ItemQuery
+from tui.store import Store
 from tui.ui.undo import UndoLog
 
 

@@ -68,8 +68,8 @@ class AnalysisActions:
 
     def write_brief(self, path: Path) -> None:
         """Build the brief of the listed filter and write it where the user said."""
-        from tui.brief import build_brief
-        from tui.brief_render import format_for_path, render
+        from tui.analysis.brief import build_brief
+        from tui.analysis.render import format_for_path, render
 
         shared = self.view.shared
         now = shared.clock()

@@ -18,9 +18,9 @@ from tui.text import safe_url, terminal_safe
 from tui.ui.actions.base import Dashboard
 
 if TYPE_CHECKING:
-    from tui.fulltext import Article
+    from tui.feeds.fulltext import Article
 
-# tui.fulltext (httpx) is imported when an article is fetched, not at start-up.
+# tui.feeds.fulltext (httpx) is imported when an article is fetched, not at start-up.
 
 ARTICLE_GROUP = "article"
 
@@ -56,7 +56,7 @@ class ArticleActions:
 
     def _worker(self, item: ItemDetail) -> None:
         """In a thread: fetch, extract and classify; hand the result to the UI thread."""
-        from tui.fulltext import ArticleError, ArticleLimits, prepare_article
+        from tui.feeds.fulltext import ArticleError, ArticleLimits, prepare_article
 
         worker = get_current_worker()
         limits = ArticleLimits.from_poll(self.view.shared.poll_settings)
@@ -73,7 +73,7 @@ class ArticleActions:
         self.view.notify(text, severity="warning", timeout=8)
 
     def _ready(self, article: Article) -> None:
-        from tui.fulltext import ArticleError, apply_article, describe
+        from tui.feeds.fulltext import ArticleError, apply_article, describe
 
         try:
             result = apply_article(self.view.shared.store, article)

@@ -11,8 +11,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker
 
-from tui.model import ItemDetail
-from tui.store import ItemQuery
+from tui.model import ItemDetail, ItemQuery
 from tui.ui.state import Shared
 from tui.ui.widgets.items import ItemList
 from tui.ui.widgets.reader import Reader

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import TypeVar
 
-from tui.learn import Applied, Learned, Suggestion, accept, learn
 from tui.store import Store, StoreError
 from tui.text import terminal_safe
 from tui.themes import Lexicon, LexiconError
+from tui.themes.learning import Applied, Learned, Suggestion, accept, learn
 from tui.ui.actions.base import Dashboard
 from tui.ui.screens.learned import LearnedScreen
 

@@ -6,7 +6,7 @@ asks first and says so.
 
 from __future__ import annotations
 
-from tui.opml import feed_url_problem
+from tui.feeds.opml import feed_url_problem
 from tui.text import terminal_safe
 from tui.ui.actions.base import Dashboard
 from tui.ui.screens.confirm import Confirm

@@ -9,8 +9,8 @@ from textual.worker import get_current_worker
 from tui.text import terminal_safe
 from tui.ui.actions.base import Dashboard
 
-if TYPE_CHECKING:  # tui.poller (httpx, multiprocessing) is imported when a refresh starts
-    from tui.poller import FeedResult, RefreshSummary
+if TYPE_CHECKING:  # tui.feeds.poller (httpx, multiprocessing) is imported when a refresh starts
+    from tui.feeds.poller import FeedResult, RefreshSummary
 
 REFRESH_GROUP = "refresh"
 
@@ -91,7 +91,7 @@ class RefreshActions:
         )
 
     def _worker(self, source_ids: list[int] | None, due_only: bool) -> None:
-        from tui.poller import refresh_sources
+        from tui.feeds.poller import refresh_sources
 
         worker = get_current_worker()
         shared = self.view.shared

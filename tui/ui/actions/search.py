@@ -14,9 +14,9 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from tui.model import ItemRow
+from tui.model import ItemQuery, ItemRow
 from tui.query import ParsedQuery, parse_query
-from tui.store import ItemQuery, Store
+from tui.store import Store
 from tui.ui.actions.base import Dashboard
 from tui.ui.screens.confirm import Confirm
 from tui.ui.screens.prompt import TextPrompt

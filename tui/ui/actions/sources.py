@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.config import seeds_dir
-from tui.opml import OpmlError, import_opml, write_opml
+from tui.feeds.opml import OpmlError, import_opml, write_opml
 from tui.store import Store
 from tui.ui.actions.base import Dashboard
 from tui.ui.screens.confirm import Confirm

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.learn import Learned, Suggestion
+from tui.themes.learning import Learned, Suggestion
 
 
 def suggestion_prompt(s: Suggestion, chosen: bool) -> Text:

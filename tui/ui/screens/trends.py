@@ -11,10 +11,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Sparkline, Static
 
+from tui.analysis.series import Trend
+from tui.analysis.trends import TrendReport, build_trends
 from tui.model import ThemeDef
 from tui.store import Store
-from tui.trend_report import TrendReport, build_trends
-from tui.trends import Trend
 from tui.ui.format import plain
 
 TREND_WEEKS = 12

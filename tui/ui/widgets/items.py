@@ -24,8 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.model import ItemRow
-from tui.store import ItemQuery
+from tui.model import ItemQuery, ItemRow
 from tui.ui.format import age, plain, theme_chips
 
 BLOCK = 100

@@ -14,8 +14,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.article import article_body
-from tui.health import source_health
+from tui.feeds.health import source_health
+from tui.item_body import article_body
 from tui.model import ItemDetail, Source, ThemeDef
 from tui.text import terminal_safe
 from tui.ui.format import date_label, plain

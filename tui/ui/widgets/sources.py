@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import OptionList
 
-from tui.health import source_health
+from tui.feeds.health import source_health
 from tui.model import SourceSummary
 from tui.ui.format import plain
 from tui.ui.messages import Picked, SourceHighlighted

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from tui.analysis.series import bucket, sparkline, trend_mark
 from tui.model import ThemeDef
-from tui.trends import bucket, sparkline, trend_mark
 from tui.ui.messages import Picked
 from tui.ui.widgets.counted import CountedList, CountedRow
 

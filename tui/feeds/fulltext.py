@@ -1,7 +1,7 @@
 """Full article on demand: fetch an item's web page and keep its main text.
 
 For feeds that carry only a summary. The page is fetched with the poller's own fetcher
-(`tui.fetch.fetch_feed`: deadline, decompressed-size cap, redirect cap, http/https
+(`tui.feeds.fetch.fetch_feed`: deadline, decompressed-size cap, redirect cap, http/https
 only), its main text is extracted with trafilatura (navigation, ads, comments and
 boilerplate dropped), then sanitised like feed content (`sanitize_html`: no scripts,
 no escapes, links http/https/mailto) before anything is stored.
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import httpx
 
 from tui import __version__
-from tui.fetch import FetchResponse, fetch_feed
+from tui.feeds.fetch import FetchResponse, fetch_feed
 from tui.model import Classification, ItemDetail
 from tui.store import Store
 from tui.text import html_to_text, safe_url, sanitize_html

@@ -67,8 +67,8 @@ def worker_lexicon() -> Any:
 
 
 def parse_and_classify(job: ParseJob) -> ParseOutcome:
-    """The default worker function: tui.parse.parse_feed, then the lexicon on every entry."""
-    from tui.parse import parse_feed
+    """The default worker function: tui.feeds.parse.parse_feed, then the lexicon on every entry."""
+    from tui.feeds.parse import parse_feed
 
     parsed = parse_feed(
         job.body, url=job.url, content_type=job.content_type, max_items=job.max_items
@@ -134,7 +134,7 @@ def _run_job(parser: ParseFunction, job: ParseJob) -> ParseOutcome:
 def _warm_worker() -> int:
     """Import the parser and load the lexicon ahead of the first job (best effort)."""
     with contextlib.suppress(Exception):
-        import tui.parse  # noqa: F401
+        import tui.feeds.parse  # noqa: F401
 
         worker_lexicon()
     return os.getpid()
@@ -142,18 +142,18 @@ def _warm_worker() -> int:
 
 # Imported once by the fork server; every worker forked from it starts with them loaded.
 # A new worker also re-runs the main script (as __mp_main__); on 3.11 the fork server
-# does not preload it, so what the `aigeo` script imports (tui.cli) is preloaded here,
+# does not preload it, so what the `aigeo` script imports (tui.cli.group) is preloaded here,
 # which makes starting a worker take milliseconds instead of a few hundred. Not
-# tui.poller: a worker never needs httpx, and importing it cost every refresh's fork
+# tui.feeds.poller: a worker never needs httpx, and importing it cost every refresh's fork
 # server ~0.3 s of CPU before the first parse could start.
 FORKSERVER_PRELOAD = [
     "__main__",
-    "tui.cli",
-    "tui.parsework",
+    "tui.cli.group",
+    "tui.feeds.workers",
     "feedparser",
-    "tui.parse",
+    "tui.feeds.parse",
     "tui.themes",
-    "tui.preload",
+    "tui.feeds.preload",
 ]
 
 

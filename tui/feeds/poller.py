@@ -1,8 +1,8 @@
 """The refresh engine: fetch many feeds at once, politely, and store what changed.
 
 One shared httpx.AsyncClient (HTTP/1.1 keep-alive) with bounded concurrency overall and
-per host; conditional GET; hard limits from tui.fetch; parsing and classification in
-worker processes (tui.parsework); store writes on one dedicated thread, one transaction
+per host; conditional GET; hard limits from tui.feeds.fetch; parsing and classification in
+worker processes (tui.feeds.workers); store writes on one dedicated thread, one transaction
 per feed. A feed's failure is data on its source row and in `fetches`, never an
 exception that stops the others.
 
@@ -31,17 +31,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from tui import __version__
-from tui.fetch import FetchResponse, fetch_feed
-from tui.model import Classification, NewItem, Source
-from tui.parsework import (
-    ParseFunction,
-    ParseJob,
-    ParsePool,
-    default_workers,
-    parse_and_classify,
-    worker_memory_limit,
-)
-from tui.schedule import (
+from tui.feeds.fetch import FetchResponse, fetch_feed
+from tui.feeds.schedule import (
     adaptive_interval,
     backoff_interval,
     iso_after,
@@ -49,6 +40,15 @@ from tui.schedule import (
     parse_time,
     success_interval,
 )
+from tui.feeds.workers import (
+    ParseFunction,
+    ParseJob,
+    ParsePool,
+    default_workers,
+    parse_and_classify,
+    worker_memory_limit,
+)
+from tui.model import Classification, NewItem, Source
 from tui.store import Store, utc_now
 
 DEFAULT_USER_AGENT = f"aigeo/{__version__} (+terminal feed reader)"

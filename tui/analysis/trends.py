@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from tui.analysis.series import BASELINE_WEEKS, Trend, top_rising, weekly_trends
 from tui.model import ThemeDef
 from tui.store import Store
-from tui.trends import BASELINE_WEEKS, Trend, top_rising, weekly_trends
 
 COOCCURRENCE_DAYS = 30  # "this month"
 TOP_ACTORS = 12

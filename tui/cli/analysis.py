@@ -1,4 +1,4 @@
-"""Analysis commands: trends, brief. Registered on `tui.cli.main`; no Textual.
+"""Analysis commands: trends, brief. Registered by tui/cli/group.py; no Textual.
 
 `--at DAY` looks at the store as of that day (default today, UTC): the seed corpus is
 from 2025, so `aigeo trends --at 2025-02-10` shows the weeks around the DeepSeek shock.
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from tui.cli import Context, emit_json, main, pass_ctx
+from tui.analysis.series import Trend, sparkline
+from tui.cli.context import Context, emit_json, pass_ctx
 from tui.text import terminal_safe
-from tui.trends import Trend, sparkline
 
 
 def _as_of(at: str | None) -> datetime:
@@ -39,15 +39,15 @@ def _trend_line(trend: Trend, name: str) -> str:
     )
 
 
-@main.command()
+@click.command()
 @click.option("--weeks", default=8, show_default=True, type=click.IntRange(1, 104))
 @click.option("--at", "at", metavar="DAY", help="As of this day (YYYY-MM-DD; default today).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @pass_ctx
 def trends(context: Context, weeks: int, at: str | None, as_json: bool) -> None:
     """Rising themes and actors, weekly counts, and who appears with which theme."""
+    from tui.analysis.trends import build_trends, trends_to_json
     from tui.themes import load_lexicon
-    from tui.trend_report import build_trends, trends_to_json
 
     report = build_trends(context.store(), load_lexicon().themes, _as_of(at).date(), weeks)
     if as_json:
@@ -83,7 +83,7 @@ def trends(context: Context, weeks: int, at: str | None, as_json: bool) -> None:
         click.echo("  none")
 
 
-@main.command()
+@click.command()
 @click.option("--since", "since", default="7d", show_default=True, metavar="WHEN")
 @click.option("--theme", "theme_ids", multiple=True, metavar="ID", help="Only these themes.")
 @click.option("--tag", "tag", metavar="TAG", help="Only items with this tag.")
@@ -111,10 +111,10 @@ def brief(
 
     WHEN is 7d, 24h, 2w, 1m or a date (2025-06-01).
     """
-    from tui.brief import build_brief
-    from tui.brief_render import format_for_path, render
+    from tui.analysis.brief import build_brief
+    from tui.analysis.render import format_for_path, render
+    from tui.model import ItemQuery
     from tui.query import parse_time
-    from tui.store import ItemQuery
     from tui.themes import load_lexicon
 
     lexicon = load_lexicon()
@@ -149,7 +149,7 @@ def brief(
         click.echo(text, nl=False)
 
 
-@main.command()
+@click.command()
 @click.option("--since", "since", default="7d", show_default=True, metavar="WHEN")
 @click.option("--theme", "theme", metavar="ID", help="Only stories with this theme.")
 @click.option("--min-sources", default=1, show_default=True, type=click.IntRange(1, 1000))
@@ -170,8 +170,8 @@ def stories(
 
     WHEN is 7d, 24h, 2w, 1m or a date (2025-06-01).
     """
+    from tui.model import ItemQuery
     from tui.query import parse_time
-    from tui.store import ItemQuery
 
     now = _as_of(at)
     try:
@@ -207,3 +207,6 @@ def stories(
         click.echo(f"     {_safe(names, 100)}")
     if not rows:
         click.echo("no stories in this period")
+
+
+COMMANDS = (trends, brief, stories)

@@ -18,7 +18,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from tui.schedule import RETRY_AFTER_CEILING_S
+from tui.feeds.schedule import RETRY_AFTER_CEILING_S
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

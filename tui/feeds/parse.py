@@ -167,7 +167,7 @@ def parse_feed(
         if feed.error:
             return _failed(feed.format, feed.error)
         return _finish(feed, doc_url, max(0, max_items), now)
-    except MemoryError:  # the worker's memory cap (tui.parsework) stopped a blow-up
+    except MemoryError:  # the worker's memory cap (tui.feeds.workers) stopped a blow-up
         return _failed("unknown", TOO_COMPLEX_ERROR)
     except Exception as exc:  # a parser bug must not take the poller's batch down
         return _failed("unknown", f"{INTERNAL_ERROR} ({type(exc).__name__}: {exc})")

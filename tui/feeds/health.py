@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tui.feeds.schedule import parse_time
 from tui.model import Source
-from tui.schedule import parse_time
 
 STALE_AFTER = timedelta(days=3)  # no successful fetch for this long: stale
 

@@ -49,6 +49,11 @@ except ImportError:  # pragma: no cover - other Python implementations
 log = logging.getLogger(__name__)
 
 LEXICON_FILENAME = "themes.toml"
+# The version of the scoring code. Lexicon.version hashes it with the TOML, so a change
+# here marks every stored score stale (the next start or `aigeo retheme` re-scores the
+# store). Bump it with any change that can alter what a lexicon scores: tokenising,
+# matching, the AI-context gate, segmenting, weights or thresholds.
+SCORING_VERSION = 1
 TITLE_MAX_CHARS = 1_000
 # Bodies longer than SPLIT_CHARS are scanned in segments of about SEGMENT_CHARS; only
 # segments with their own AI context feed the theme scores, so an AI article followed by
@@ -736,7 +741,8 @@ def load_lexicon(path: Path | None = None, overlay: Path | str | None = USER_OVE
     are added to the themes of the same id (an overlay weight replaces a base one).
     The default, USER_OVERLAY, means the user's `themes.local.toml` when `path` is the
     shipped lexicon and that file exists; None means no overlay. With an overlay the
-    version is a hash of both files, so re-theming notices an edited overlay.
+    version is a hash of both files (and SCORING_VERSION), so re-theming notices an
+    edited overlay or a change in the scoring code.
 
     Cached on paths, mtimes and sizes, so calling it again is a `stat` (a few µs) and
     an edited file is picked up; still, hold on to the Lexicon in hot loops.
@@ -785,7 +791,8 @@ def _load_cached(
     """Read, parse and compile one version of a lexicon file (and overlay)."""
     p = Path(path)
     data, doc = _read_toml(p, "theme lexicon")
-    digest = hashlib.sha256(data)
+    digest = hashlib.sha256(f"scoring {SCORING_VERSION}\0".encode())
+    digest.update(data)
     if overlay is not None:
         o = Path(overlay)
         extra, overlay_doc = _read_toml(o, "lexicon overlay")

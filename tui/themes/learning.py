@@ -26,10 +26,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tui.model import ThemeDef
-from tui.store import ItemQuery, SearchTerm, Store
+from tui.model import ItemQuery, SearchTerm, ThemeDef
+from tui.store import Store
 from tui.text import one_line
-from tui.themes import (
+from tui.themes.lexicon import (
     USER_OVERLAY,
     Lexicon,
     LexiconError,

@@ -1,6 +1,6 @@
 """Feed commands: add, remove, sources, import, export, refresh, poll.
 
-Registered on `tui.cli.main`. Nothing here imports Textual, and nothing is fetched
+Registered by tui/cli/group.py. Nothing here imports Textual, and nothing is fetched
 unless the command is `refresh` or `poll`.
 
 `aigeo refresh` exit status: 0 when at least one feed was fetched successfully or there
@@ -25,20 +25,11 @@ from typing import Any
 
 import click
 
-from tui.cli import Context, emit_json, json_text, main, pass_ctx
+from tui.cli.context import Context, emit_json, open_store, pass_ctx
 from tui.config import seeds_dir
-from tui.model import SourceSummary
-from tui.schedule import parse_time
-from tui.store import ItemQuery, Store, StoreError
-from tui.text import terminal_safe
-
-
-def open_store(context: Context) -> Store:
-    """The database, opened for feed management (the seed corpus is not needed here)."""
-    try:
-        return Store.open(context.db_path)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+from tui.feeds.schedule import parse_time
+from tui.model import ItemQuery, SourceSummary
+from tui.text import json_text, terminal_safe
 
 
 def _safe(text: str | None, width: int | None = None) -> str:
@@ -81,7 +72,7 @@ def summary_to_json(row: SourceSummary) -> dict[str, Any]:
 @pass_ctx
 def add(context: Context, url: str, category: str | None, title: str | None) -> None:
     """Add a feed by URL (http or https). Nothing is fetched until `aigeo refresh`."""
-    from tui.opml import feed_url_problem
+    from tui.feeds.opml import feed_url_problem
 
     url = url.strip()
     if problem := feed_url_problem(url):
@@ -191,7 +182,7 @@ SKIPPED_SHOWN = 50
 @pass_ctx
 def import_(context: Context, file: str | None, defaults: bool, as_json: bool) -> None:
     """Import feeds from an OPML file (categories from folders). Safe to run twice."""
-    from tui.opml import OpmlError, import_opml
+    from tui.feeds.opml import OpmlError, import_opml
 
     if defaults == (file is not None):
         raise click.UsageError("give an OPML FILE or --defaults (one of them)")
@@ -235,7 +226,7 @@ EXPORT_FIELDS = ("url", "title", "category", "site_url", "disabled")
 @pass_ctx
 def export(context: Context, fmt: str, output: str | None) -> None:
     """Export the feed list as OPML 2.0, JSON or CSV (to stdout, or -o FILE)."""
-    from tui.opml import write_opml
+    from tui.feeds.opml import write_opml
 
     with open_store(context) as store:
         feeds = [s for s in store.sources() if s.kind == "feed"]
@@ -304,7 +295,7 @@ def refresh(
     Exit status: 0 if any feed worked or there was nothing to do, 1 if every feed failed.
     With --quiet (cron) only failures are printed, each feed once when it starts failing.
     """
-    from tui.poller import refresh_sources
+    from tui.feeds.poller import refresh_sources
 
     ids: list[int] | None = None
     with open_store(context) as store:
@@ -364,7 +355,7 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
 
     For a tmux pane or a user service: SIGTERM stops it after the current round.
     """
-    from tui.poller import FeedResult, poll_forever
+    from tui.feeds.poller import FeedResult, poll_forever
 
     open_store(context).close()  # fail early on an unusable database
     settings = context.poll_settings()
@@ -398,5 +389,4 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
             click.echo("stopped", err=True)
 
 
-for _command in (add, remove, sources, import_, export, refresh, poll):
-    main.add_command(_command)
+COMMANDS = (add, remove, sources, import_, export, refresh, poll)

@@ -1,4 +1,4 @@
-"""Imported by the parse pool's fork server only (tui.parsework.FORKSERVER_PRELOAD).
+"""Imported by the parse pool's fork server only (tui.feeds.workers.FORKSERVER_PRELOAD).
 
 Compiles the theme lexicon there, once, so every worker forked from the server starts
 with it instead of compiling it again (~0.1 s of CPU per worker and refresh).

@@ -1,7 +1,7 @@
 """Briefs: per theme, the top stories of a period with one-line summaries and sources.
 
 `build_brief` reads the store (stories ranked by how many sources told them, then how
-recently); `tui.brief_render` writes the result as Markdown, HTML or JSON. A story goes
+recently); `tui.analysis.render` writes the result as Markdown, HTML or JSON. A story goes
 under one theme only: of the themes asked for, the one its articles score highest on.
 No Textual here.
 """
@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from tui.model import ItemRow, ThemeDef
-from tui.store import ItemQuery, Store
+from tui.analysis.series import Trend
+from tui.analysis.trends import build_trends
+from tui.model import ItemQuery, ItemRow, ThemeDef
+from tui.store import Store
 from tui.text import terminal_safe
-from tui.trend_report import build_trends
-from tui.trends import Trend
 
 SUMMARY_CHARS = 220
 MIN_SENTENCE_CHARS = 40

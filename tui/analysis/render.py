@@ -7,9 +7,9 @@ import html
 import re
 from typing import Any
 
-from tui.brief import Brief, BriefStory
+from tui.analysis.brief import Brief, BriefStory
+from tui.analysis.series import Trend
 from tui.text import json_text, safe_url, terminal_safe
-from tui.trends import Trend
 
 FORMATS = ("md", "html", "json")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")  # & stays: an entity shows as text

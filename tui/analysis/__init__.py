@@ -1,0 +1,1 @@
+"""Analysis over the store: story sketches (near-duplicate detection), trends, briefs."""

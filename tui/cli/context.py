@@ -1,0 +1,73 @@
+"""What every command shares: the Context (database path, store opened on demand),
+`pass_ctx` and JSON output. Command modules import this, never the group module.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from tui.config import Settings, load_settings, resolve_db_path
+from tui.store import Store, StoreError, describe_database_error
+from tui.text import json_text
+
+if TYPE_CHECKING:
+    from tui.feeds.poller import PollSettings
+
+
+class Context:
+    """What every subcommand shares: the database path, opened on demand."""
+
+    def __init__(self, db: str | None) -> None:
+        self.db_path = resolve_db_path(db)
+        self._store: Store | None = None
+
+    def poll_settings(self, settings: Settings | None = None) -> PollSettings:
+        """Poller limits from the [poll] table of config.toml (problems go to stderr)."""
+        from tui.feeds.poller import PollSettings
+
+        settings = settings or load_settings()
+        poll, problems = PollSettings.from_mapping(settings.poll)
+        for problem in problems + settings.problems:
+            click.echo(f"aigeo: config: {problem}", err=True)
+        return poll
+
+    def store(self, *, check: bool = False) -> Store:
+        """The open store, with the seed corpus loaded on first use.
+
+        `check` reads the whole file first (SQLite's quick_check) and refuses a damaged
+        one before anything is written.
+        """
+        if self._store is None:
+            from tui.ingest import load_seed_corpus
+
+            try:
+                store = Store.open(self.db_path)
+            except StoreError as exc:
+                raise click.ClickException(str(exc)) from exc
+            problem = store.quick_check() if check else None
+            if problem:
+                store.close()
+                detail = f"malformed: {problem}"
+                message = describe_database_error(self.db_path, detail, untouched=True)
+                raise click.ClickException(message)
+            load_seed_corpus(store)
+            self._store = store
+        return self._store
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def open_store(context: Context) -> Store:
+    """The database, opened for feed management (the seed corpus is not needed here)."""
+    try:
+        return Store.open(context.db_path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def emit_json(document: Any) -> None:
+    """Print one JSON document (see json_text: terminal-safe, still exactly the data)."""
+    click.echo(json_text(document))

@@ -1,0 +1,106 @@
+"""The `aigeo` command group: launches the dashboard without a subcommand, and holds
+every command family's commands (registered below; the families never import this).
+
+Every listing command takes `--json` and then prints exactly one JSON document.
+Nothing here imports Textual unless the dashboard is launched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import click
+
+from tui.cli import analysis as analysis_commands
+from tui.cli import feeds as feeds_commands
+from tui.cli import items as items_commands
+from tui.cli import themes as themes_commands
+from tui.cli.context import Context
+from tui.config import load_settings
+from tui.store import describe_database_error
+
+
+class AigeoGroup(click.Group):
+    """The command group: an SQLite error in any command (a page damaged after the file
+    opened fine, a lock held past the busy timeout) is one clear line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as exc:
+            path = ctx.obj.db_path if isinstance(ctx.obj, Context) else None
+            raise click.ClickException(describe_database_error(path, exc)) from exc
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--version (the installed version is looked up only when asked for)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from tui import __version__
+
+    click.echo(f"aigeo, version {__version__}")
+    ctx.exit()
+
+
+@click.group(
+    cls=AigeoGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--db",
+    "db",
+    metavar="PATH",
+    envvar=None,
+    help="Database file (default: $AIGEO_DB, else the user data dir).",
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """aigeo: track the geopolitics of AI from the terminal.
+
+    Run without a command to open the dashboard.
+    """
+    ctx.obj = Context(db)
+    if ctx.invoked_subcommand is None:
+        launch_dashboard(ctx.obj)
+
+
+def launch_dashboard(context: Context) -> None:
+    """Open the store (loading the seed corpus on first run) and run the Textual app.
+
+    The whole file is checked first (SQLite's quick_check): a damaged database is
+    reported here, before Textual takes the terminal, not by a crash mid-session.
+    """
+    context.store(check=True).close()
+    from tui.ui.app import make_app
+
+    settings = load_settings()
+    make_app(
+        context.db_path,
+        settings=settings,
+        poll_settings=context.poll_settings(settings),
+        offer_defaults=True,
+    ).run()
+
+
+def run() -> None:
+    """Entry point for `python -m tui`."""
+    main(prog_name="aigeo")
+
+
+for _command in (
+    *items_commands.COMMANDS,
+    *themes_commands.COMMANDS,
+    *feeds_commands.COMMANDS,
+    *analysis_commands.COMMANDS,
+):
+    main.add_command(_command)

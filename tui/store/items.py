@@ -1,0 +1,358 @@
+"""The store's items part: writing a fetch's items, user state, and reading pages."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Sequence
+
+from tui.model import (
+    Classification,
+    ItemDetail,
+    ItemQuery,
+    ItemRow,
+    NewItem,
+    SaveResult,
+)
+from tui.store.base import utc_now
+from tui.store.columns import (
+    ITEM_DETAIL_SELECT,
+    ITEM_ROW_SELECT,
+    item_detail_fields,
+    item_row_fields,
+)
+from tui.store.planner import _build_where, _count_from_cache, _count_from_sets, _marks, _plan
+from tui.store.sources import SourcesPart
+from tui.store.stories import StoriesPart
+from tui.store.story_keys import _StoryKeys, new_story_key
+
+
+class ItemsPart(StoriesPart, SourcesPart):
+    """Items: saving a feed's entries, user flags, listing, paging and reading."""
+
+    def record_refresh(
+        self,
+        source_id: int,
+        *,
+        entries: Sequence[tuple[NewItem, Classification]] = (),
+        source_fields: dict[str, object] | None = None,
+        status: int | None,
+        nbytes: int,
+        duration_ms: int,
+        error: str | None,
+        at: str | None = None,
+    ) -> SaveResult | None:
+        """Store one fetch of one feed in one transaction: its items, health and fetch row.
+
+        Returns None (and writes nothing) when the source was removed meanwhile.
+        """
+        at = at or utc_now()
+        with self.write():
+            exists = self.conn.execute(
+                "SELECT 1 FROM sources WHERE id = ?", (source_id,)
+            ).fetchone()
+            if not exists:
+                return None
+            result = self.save_items(source_id, entries, fetched_at=at)
+            if source_fields:
+                self.update_source(source_id, **source_fields)
+            self.record_fetch(
+                source_id,
+                status=status,
+                nbytes=nbytes,
+                duration_ms=duration_ms,
+                new_items=len(result.new_ids),
+                error=error,
+                at=at,
+            )
+        return result
+
+    # ----------------------------------------------------------------- items: writing
+
+    def save_items(
+        self,
+        source_id: int,
+        entries: Sequence[tuple[NewItem, Classification]],
+        *,
+        fetched_at: str | None = None,
+    ) -> SaveResult:
+        """Insert new items and refresh changed ones of one source, in one transaction.
+
+        Keyed by (source, guid): a re-fetch is idempotent. An existing item whose
+        content hash and title are unchanged is left alone. User state (read, starred,
+        tags, user theme decisions) is never touched.
+        """
+        if not entries:
+            return SaveResult()
+        new_ids: list[int] = []
+        updated_ids: list[int] = []
+        unchanged = 0
+        now = fetched_at or utc_now()
+        with self.write():
+            existing = self._existing_items(source_id, [item.guid for item, _ in entries])
+            stories = _StoryKeys(self.conn, [item for item, _ in entries])
+            classified: list[tuple[int, Classification]] = []
+            for item, classification in entries:
+                known = existing.get(item.guid)
+                if known is None:
+                    item_id = self._insert_item(source_id, item, now, stories)
+                    existing[item.guid] = (item_id, item.content_hash, item.title)
+                    new_ids.append(item_id)
+                elif (known[1], known[2]) != (item.content_hash, item.title):
+                    item_id = known[0]
+                    self._update_item(item_id, item)
+                    stories.stale = True  # a stored copy changed: look up one by one
+                    updated_ids.append(item_id)
+                else:
+                    unchanged += 1
+                    continue
+                classified.append((item_id, classification))
+            if classified:  # all themes and actors in four statements
+                self.set_rule_classifications(classified)
+            self.assign_stories(new_ids)
+        return SaveResult(new_ids, updated_ids, unchanged)
+
+    def _existing_items(
+        self, source_id: int, guids: list[str]
+    ) -> dict[str, tuple[int, str | None, str]]:
+        found: dict[str, tuple[int, str | None, str]] = {}
+        for start in range(0, len(guids), 500):
+            chunk = guids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT id, guid, content_hash, title FROM items "
+                f"WHERE source_id = ? AND guid IN ({marks})",
+                (source_id, *chunk),
+            ):
+                found[row["guid"]] = (row["id"], row["content_hash"], row["title"])
+        return found
+
+    def _insert_item(
+        self, source_id: int, item: NewItem, now: str, stories: _StoryKeys | None = None
+    ) -> int:
+        """Insert one item; it joins the story of a stored copy, else starts its own."""
+        if stories is None:
+            stories = _StoryKeys(self.conn, [])
+            stories.stale = True
+        story_key = stories.find(item) or new_story_key(source_id, item.guid)
+        cur = self.conn.execute(
+            "INSERT INTO items(source_id, guid, url, title, author, published, fetched_at, "
+            "summary, content, text, content_hash, lang, canonical_url, sort_at, story_key) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                source_id,
+                item.guid,
+                item.url,
+                item.title,
+                item.author,
+                item.published,
+                now,
+                item.summary,
+                item.content,
+                item.text,
+                item.content_hash,
+                item.lang,
+                item.canonical_url,
+                item.sort_at or item.published or now,
+                story_key,
+            ),
+        )
+        stories.added(item, story_key)
+        return int(cur.lastrowid or 0)
+
+    def _update_item(self, item_id: int, item: NewItem) -> None:
+        self.conn.execute(
+            "UPDATE items SET url = ?, title = ?, author = ?, "
+            "published = COALESCE(?, published), summary = ?, content = ?, text = ?, "
+            "content_hash = ?, lang = ?, canonical_url = ?, "
+            "sort_at = COALESCE(?, ?, sort_at) WHERE id = ?",
+            (
+                item.url,
+                item.title,
+                item.author,
+                item.published,
+                item.summary,
+                item.content,
+                item.text,
+                item.content_hash,
+                item.lang,
+                item.canonical_url,
+                item.sort_at,
+                item.published,
+                item_id,
+            ),
+        )
+
+    def item_id_ranges(self, size: int) -> Iterator[tuple[int, int]]:
+        """(first, last) item ids of consecutive runs of `size` items, in id order."""
+        last = 0
+        while True:
+            row = self.conn.execute(
+                "SELECT min(id), max(id) FROM (SELECT id FROM items WHERE id > ? "
+                "ORDER BY id LIMIT ?)",
+                (last, size),
+            ).fetchone()
+            if row is None or row[0] is None:
+                return
+            yield int(row[0]), int(row[1])
+            last = int(row[1])
+
+    def item_texts_between(self, first: int, last: int) -> list[tuple[int, str, str]]:
+        """(id, title, text) of the items with ids in [first, last], in id order."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT id, title, text FROM items WHERE id BETWEEN ? AND ? ORDER BY id",
+                (first, last),
+            )
+        ]
+
+    def iter_item_texts(self, batch_size: int = 2000) -> Iterator[list[tuple[int, str, str]]]:
+        """Every item's (id, title, text), in batches of ids, for re-theming."""
+        last_id = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT id, title, text FROM items WHERE id > ? ORDER BY id LIMIT ?",
+                (last_id, batch_size),
+            ).fetchall()
+            if not rows:
+                return
+            last_id = rows[-1][0]
+            yield [(r[0], r[1], r[2]) for r in rows]
+
+    # ----------------------------------------------------------------- items: user state
+
+    def set_read(self, item_ids: Iterable[int], read: bool = True) -> int:
+        """Mark items read or unread. Returns rows changed."""
+        ids = list(item_ids)
+        with self.write():
+            return self._update_flag("read", ids, read)
+
+    def set_starred(self, item_ids: Iterable[int], starred: bool = True) -> int:
+        """Star or unstar items. Returns rows changed."""
+        ids = list(item_ids)
+        with self.write():
+            return self._update_flag("starred", ids, starred)
+
+    def _update_flag(self, column: str, ids: list[int], value: bool) -> int:
+        changed = 0
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            changed += self.conn.execute(
+                f"UPDATE items SET {column} = ? WHERE id IN ({marks}) AND {column} != ?",
+                (int(value), *chunk, int(value)),
+            ).rowcount
+        return changed
+
+    def item_ids(self, query: ItemQuery | None = None) -> list[int]:
+        """Every item id matching a query (no paging), newest first."""
+        where, params = _build_where(query or ItemQuery())
+        return [
+            row[0]
+            for row in self.conn.execute(
+                f"SELECT i.id FROM items i WHERE {where} ORDER BY i.sort_at DESC, i.id DESC",
+                params,
+            )
+        ]
+
+    def mark_read_where(self, query: ItemQuery, read: bool = True) -> list[int]:
+        """Mark every matching item read (or unread); returns the ids that changed."""
+        where, params = _build_where(query)
+        with self.write():
+            ids = [
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT i.id FROM items i WHERE {where} AND i.read = ?",
+                    (*params, 0 if read else 1),
+                )
+            ]
+            self._update_flag("read", ids, read)
+        return ids
+
+    # ----------------------------------------------------------------- items: reading
+
+    def count_items(self, query: ItemQuery | None = None) -> int:
+        """How many items match a query."""
+        query = query or ItemQuery()
+        if (cached := _count_from_cache(self.conn, query)) is not None:
+            return cached
+        if (from_sets := _count_from_sets(self.conn, query)) is not None:
+            return from_sets
+        driver, seek = _plan(self.conn, query, page=False)
+        where, params = _build_where(query, driver=driver, seek=seek)
+        return int(
+            self.conn.execute(f"SELECT COUNT(*) FROM items i WHERE {where}", params).fetchone()[0]
+        )
+
+    def list_items(self, query: ItemQuery | None = None) -> list[ItemRow]:
+        """One page of items, newest first, with their tags, themes and actors."""
+        query = query or ItemQuery()
+        driver, seek = _plan(self.conn, query, page=True)
+        where, params = _build_where(query, driver=driver, seek=seek)
+        rows = self.conn.execute(
+            f"SELECT {ITEM_ROW_SELECT} FROM items i JOIN sources s ON s.id = i.source_id "
+            f"WHERE {where} ORDER BY i.sort_at DESC, i.id DESC LIMIT ? OFFSET ?",
+            (*params, query.limit, query.offset),
+        ).fetchall()
+        items = [ItemRow(**item_row_fields(r)) for r in rows]
+        self._attach_labels(items)
+        self._attach_stories(items)
+        return items
+
+    def get_item(self, item_id: int) -> ItemDetail | None:
+        """One item with everything the reading pane shows."""
+        r = self.conn.execute(
+            f"SELECT {ITEM_DETAIL_SELECT} FROM items i JOIN sources s ON s.id = i.source_id "
+            "WHERE i.id = ?",
+            (item_id,),
+        ).fetchone()
+        if r is None:
+            return None
+        item = ItemDetail(**item_detail_fields(r))
+        self._attach_labels([item])
+        self._attach_stories([item])
+        return item
+
+    # ----------------------------------------------------------------- full articles, learning
+
+    def save_full_article(
+        self, item_id: int, content: str, text: str, classification: Classification
+    ) -> bool:
+        """Store an article's extracted body on an item and re-theme it, in one transaction.
+
+        The feed's summary is kept (a summary-only feed's text was stored as content: it
+        moves to `summary`); the content hash stays the feed's, so a refresh of an
+        unchanged entry leaves the full text alone. Read, starred, tags and user theme
+        decisions are untouched. False when the item does not exist.
+        """
+        with self.write():
+            changed = self.conn.execute(
+                "UPDATE items SET summary = COALESCE(summary, content), content = ?, text = ? "
+                "WHERE id = ?",
+                (content, text, item_id),
+            ).rowcount
+            if changed:
+                self._replace_rule_classification(item_id, classification)
+        return changed > 0
+
+    def item_texts(self, item_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """Item id → (title, text) for the given items (missing ids are left out)."""
+        ids = list(item_ids)
+        found: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for row in self.conn.execute(
+                f"SELECT id, title, text FROM items WHERE id IN ({_marks(len(chunk))})", chunk
+            ):
+                found[int(row[0])] = (row[1], row[2])
+        return found
+
+    def sample_item_texts(self, limit: int) -> list[tuple[int, str, str]]:
+        """About `limit` items' (id, title, text), spread evenly over the store by id."""
+        total, top = self.conn.execute("SELECT count(*), max(id) FROM items").fetchone()
+        step = max(1, math.ceil((total or 0) / max(1, limit)))
+        rows = self.conn.execute(
+            "SELECT id, title, text FROM items WHERE id % ? = 0 ORDER BY id LIMIT ?",
+            (step, limit),
+        ).fetchall()
+        return [(int(r[0]), r[1], r[2]) for r in rows] if top else []
