@@ -36,9 +36,11 @@ def feed_ids(db_path: Path) -> list[int]:
 
 
 def test_add_validates_and_is_idempotent(db_path: Path) -> None:
-    ok = run(db_path, "add", "https://example.org/feed", "--category", "news", "--title", "Ex")
+    ok = run(
+        db_path, "add", "https://example.org/feed", "--no-fetch", "-c", "news", "--title", "Ex"
+    )
     assert ok.exit_code == 0 and "added #" in ok.stdout
-    again = run(db_path, "add", "https://example.org/feed")
+    again = run(db_path, "add", "https://example.org/feed", "--no-fetch")
     assert again.exit_code == 0 and "already a source" in again.stdout
     for bad in ("ftp://example.org/x", "|~/script.sh", "file:///etc/passwd", "nonsense"):
         result = run(db_path, "add", bad)
@@ -63,7 +65,7 @@ def test_remove_asks_and_says_how_many_items_go(db_path: Path, feed_server: Feed
 
 
 def test_remove_with_yes_by_id(db_path: Path) -> None:
-    run(db_path, "add", "https://example.org/feed")
+    run(db_path, "add", "https://example.org/feed", "--no-fetch")
     (sid,) = feed_ids(db_path)
     result = run(db_path, "remove", str(sid), "--yes")
     assert result.exit_code == 0 and "(0 items)" in result.stdout

@@ -132,7 +132,7 @@ COMMANDS = [
     ("items", "--json"),
     ("sources",),
     ("refresh",),
-    ("add", "https://new.example.org/feed"),
+    ("add", "https://new.example.org/feed", "--no-fetch"),
     ("import", "--defaults"),
     ("retheme",),
 ]

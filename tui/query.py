@@ -4,6 +4,7 @@
     theme:chips theme:chips,compute -theme:markets
     actor:Nvidia actor:"United States" -actor:Meta
     source:ChinaTalk source:"China Talk" source:12 source:substack.com -source:x
+    category:"Think tanks" -category:Labs        (a source's OPML folder, any case)
     tag:brief -tag:done
     is:unread is:read is:starred is:unstarred
     since:7d since:24h since:2w since:3m since:1y since:2025-06-01 since:2025-06 since:2025
@@ -27,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 
 from tui.model import ItemQuery, SearchTerm
 
-FIELDS = frozenset({"theme", "actor", "source", "tag", "is", "since", "before"})
+FIELDS = frozenset({"theme", "actor", "source", "category", "tag", "is", "since", "before"})
 IS_VALUES = {
     "unread": ("unread", True),
     "read": ("unread", False),
@@ -68,6 +69,8 @@ class ParsedQuery:
     exclude_actors: tuple[str, ...] = ()
     sources: tuple[tuple[str, ...], ...] = ()
     exclude_sources: tuple[str, ...] = ()
+    categories: tuple[tuple[str, ...], ...] = ()
+    exclude_categories: tuple[str, ...] = ()
     tags: tuple[tuple[str, ...], ...] = ()
     exclude_tags: tuple[str, ...] = ()
     unread: bool | None = None
@@ -100,6 +103,8 @@ class ParsedQuery:
             exclude_actors=base.exclude_actors + self.exclude_actors,
             source_groups=base.source_groups + self.sources,
             exclude_sources=base.exclude_sources + self.exclude_sources,
+            category_groups=base.category_groups + self.categories,
+            exclude_categories=base.exclude_categories + self.exclude_categories,
             tag_groups=base.tag_groups + self.tags,
             exclude_tags=base.exclude_tags + self.exclude_tags,
             unread=base.unread if self.unread is None else self.unread,
@@ -123,6 +128,7 @@ class ParsedQuery:
             ("theme", self.themes, self.exclude_themes),
             ("actor", self.actors, self.exclude_actors),
             ("source", self.sources, self.exclude_sources),
+            ("category", self.categories, self.exclude_categories),
             ("tag", self.tags, self.exclude_tags),
         ):
             parts += [f"{name}: {' or '.join(group)}" for group in groups]
@@ -345,6 +351,8 @@ class _Builder:
             exclude_actors=tuple(self.excluded.get("actor", ())),
             sources=tuple(self.groups.get("source", ())),
             exclude_sources=tuple(self.excluded.get("source", ())),
+            categories=tuple(self.groups.get("category", ())),
+            exclude_categories=tuple(self.excluded.get("category", ())),
             tags=tuple(self.groups.get("tag", ())),
             exclude_tags=tuple(self.excluded.get("tag", ())),
             unread=unread[0] if unread else None,

@@ -69,16 +69,38 @@ def summary_to_json(row: SourceSummary) -> dict[str, Any]:
 @click.argument("url")
 @click.option("--category", "-c", metavar="C", help="Category (folder) of the feed.")
 @click.option("--title", "-t", metavar="T", help="Title (default: the feed's own, once fetched).")
+@click.option(
+    "--no-fetch",
+    is_flag=True,
+    help="Add the URL as given, without looking at it (no feed autodiscovery).",
+)
+@click.option("--pick", type=click.IntRange(1), metavar="N", help="Of several feeds, the N-th.")
 @pass_ctx
-def add(context: Context, url: str, category: str | None, title: str | None) -> None:
-    """Add a feed by URL (http or https). Nothing is fetched until `aigeo refresh`."""
+def add(
+    context: Context,
+    url: str,
+    category: str | None,
+    title: str | None,
+    no_fetch: bool,
+    pick: int | None,
+) -> None:
+    """Add a feed by URL (http or https), or a web page that links its feed.
+
+    The URL is fetched once: a feed is added as it is; a web page's `<link
+    rel="alternate">` feeds are offered (one: it is used; several: choose, or --pick N).
+    Its items are fetched by `aigeo refresh`.
+    """
     from tui.feeds.opml import feed_url_problem
 
     url = url.strip()
     if problem := feed_url_problem(url):
         raise click.ClickException(f"cannot add {_safe(url, 200)!r}: {problem}")
     title, category = _safe(title) or None, _safe(category) or None  # shown everywhere later
-    with open_store(context) as store:
+    with open_store(context) as store:  # a damaged database is refused before any fetch
+        if not no_fetch:
+            from tui.cli.discovery import choose_feed
+
+            url = choose_feed(url, pick)
         source_id, created = store.add_source(url, title, category=category)
         if not created:
             existing = store.get_source(source_id)

@@ -45,6 +45,8 @@ def describe_filter(
         source = store.get_source(query_filter.source_id)
         name = terminal_safe(source.title, multiline=False) if source else "?"
         parts.append(f"source: {name}")
+    for group in query_filter.category_groups:
+        parts.append(f"folder: {terminal_safe(' or '.join(group), multiline=False)}")
     if query_filter.tag:
         parts.append(f"tag: {terminal_safe(query_filter.tag, multiline=False)}")
     if query_filter.theme:

@@ -280,12 +280,14 @@ class DashboardScreen(DashboardKeys):
         if kind == "view" and isinstance(value, int):
             self.searching.open_view(value)
             return
-        if kind == "all-sources":
-            query = replace(query, source_id=None, tag=None)
-        elif kind == "source" and isinstance(value, int):
-            query = replace(query, source_id=value, tag=None)
+        if kind in ("all-sources", "source", "tag", "category"):
+            query = replace(query, source_id=None, tag=None, category_groups=())
+        if kind == "source" and isinstance(value, int):
+            query = replace(query, source_id=value)
         elif kind == "tag":
-            query = replace(query, tag=str(value), source_id=None)
+            query = replace(query, tag=str(value))
+        elif kind == "category":
+            query = replace(query, category_groups=((str(value),),))
         elif kind == "theme":
             query = replace(query, theme=value if isinstance(value, str) else None)
         elif kind == "actor":

@@ -6,7 +6,8 @@ asks first and says so.
 
 from __future__ import annotations
 
-from tui.feeds.opml import feed_url_problem
+from typing import TYPE_CHECKING
+
 from tui.text import terminal_safe
 from tui.ui.actions.base import Dashboard
 from tui.ui.screens.confirm import Confirm
@@ -14,12 +15,27 @@ from tui.ui.screens.prompt import TextPrompt
 from tui.ui.screens.source_editor import SourceEdit, SourceEditor
 from tui.ui.widgets.sources import SourcesPanel
 
+if TYPE_CHECKING:  # tui.feeds.discover imports httpx: only when a URL is looked at
+    from tui.feeds.discover import Discovery
+
+
+def _url_problem(url: str) -> str | None:
+    from tui.feeds.opml import feed_url_problem
+
+    problem = feed_url_problem(url)
+    return f"Cannot add that URL: {problem}" if problem else None
+
+
+def _is_page_problem(found: Discovery) -> bool:
+    return bool(found.problem and found.problem.startswith("a web page"))
+
 
 class ManageActions:
     """a, and E D Delete on the Sources panel's highlighted row."""
 
     def __init__(self, view: Dashboard) -> None:
         self.view = view
+        self.discovery = True  # look at an added URL first (feed autodiscovery)
 
     def _highlighted(self) -> tuple[str, int] | None:
         """("source" | "view", id) of the Sources panel row under the cursor."""
@@ -29,27 +45,57 @@ class ManageActions:
             return kind, int(value)
         return None
 
-    def add_source(self) -> None:
-        """a: ask for a feed (or a site page that links its feed) and add it."""
+    def add_source(self, text: str = "") -> None:
+        """a: ask for a feed (or a site page that links one); it is looked at, then added."""
         prompt = TextPrompt(
             "Add a feed (or a web page that links one)",
             placeholder="https://example.org/feed.xml",
-            check=self._add,
+            value=text,
+            check=_url_problem,
         )
-        self.view.app.push_screen(prompt)
+        self.view.app.push_screen(prompt, self._discover)
 
-    def _add(self, url: str) -> str | None:
-        """The dialog's check: a problem keeps the dialog and its text open."""
-        if problem := feed_url_problem(url):
-            return f"Cannot add that URL: {problem}"
-        store = self.view.shared.store
-        source_id, created = store.add_source(url)
+    def _discover(self, url: str | None) -> None:
+        """Fetch the URL once in a worker: a feed, a page's feeds, or a problem."""
+        if not url:
+            return
+        if self.view.shared.store.path is None or not self.discovery:
+            self.add(url)
+            return
+        from tui.feeds.discover import discover
+
+        self.view.notify(f"Looking at {terminal_safe(url, multiline=False)}…", timeout=4)
+
+        def work() -> None:
+            found = discover(url)
+            self.view.app.call_from_thread(self._discovered, url, found)
+
+        self.view.run_worker(work, name="discover", thread=True, exit_on_error=False)
+
+    def _discovered(self, url: str, found: Discovery) -> None:
+        if found.is_feed or (not found.feeds and not _is_page_problem(found)):
+            self.add(url)  # a feed, or unreachable now: added as given (refresh will say)
+        elif not found.feeds:
+            self.view.notify(f"Not added: {found.problem}", severity="error")
+            self.add_source(url)  # the dialog again, with the text kept
+        elif len(found.feeds) == 1:
+            self.view.notify(f"The page links one feed: {found.feeds[0].url}")
+            self.add(found.feeds[0].url)
+        else:
+            from tui.ui.screens.feed_chooser import FeedChooser
+
+            chooser = FeedChooser(terminal_safe(url, multiline=False), found.feeds)
+            self.view.app.push_screen(chooser, lambda chosen: chosen and self.add(chosen))
+
+    def add(self, url: str) -> None:
+        """Add a feed URL and fetch it."""
+        source_id, created = self.view.shared.store.add_source(url)
         self.view.refresh_panels()
         if not created:
-            return "That feed is already a source"
+            self.view.notify("That feed is already a source", severity="warning")
+            return
         self.view.notify("Added. Fetching it now…")
         self.view.start_refresh([source_id])
-        return None
 
     def edit_highlighted(self) -> None:
         """E: edit the highlighted feed (title, URL, category) or rename the view."""
@@ -68,6 +114,8 @@ class ManageActions:
             return
 
         def check(url: str) -> str | None:
+            from tui.feeds.opml import feed_url_problem
+
             if problem := feed_url_problem(url):
                 return f"Cannot use that URL: {problem}"
             return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.config import seeds_dir
-from tui.feeds.opml import OpmlError, import_opml, write_opml
 from tui.store import Store
 from tui.ui.actions.base import Dashboard
 from tui.ui.screens.confirm import Confirm
@@ -49,6 +48,8 @@ class SourceActions:
 
     def import_opml_file(self, path: Path) -> None:
         """Import an OPML file and say what was added and skipped."""
+        from tui.feeds.opml import OpmlError, import_opml  # (ElementTree etc.: not at start)
+
         try:
             report = import_opml(self.store, path.read_bytes())
         except (OSError, OpmlError) as exc:
@@ -73,6 +74,8 @@ class SourceActions:
         """Ask for a path and write every feed to it as OPML."""
 
         def chosen(path: str | None) -> None:
+            from tui.feeds.opml import write_opml
+
             if not path:
                 return
             target = Path(path).expanduser()
