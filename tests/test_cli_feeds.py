@@ -140,7 +140,7 @@ def test_refresh_output_and_exit_status(db_path: Path, feed_server: FeedServer) 
     run(db_path, "add", feed_server.route("/ok", Reply(body=FEED)))
     run(db_path, "add", feed_server.url("/missing"))
     result = run(db_path, "refresh")
-    assert result.exit_code == 0  # one feed worked
+    assert result.exit_code == 2  # one feed worked, one failed
     assert "1 ok, 1 failed; 2 new items" in result.stdout
     assert "HTTP 404 Not Found" in result.stderr
     summary = json.loads(run(db_path, "refresh", "--json").stdout)

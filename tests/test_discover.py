@@ -17,7 +17,8 @@ HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 def page(*links: str) -> bytes:
     head = "".join(links)
-    return f"<!doctype html><html><head><title>Site</title>{head}</head><body>hi</body></html>".encode()
+    html = f"<!doctype html><html><head><title>Site</title>{head}</head><body>hi</body></html>"
+    return html.encode()
 
 
 def run(db_path: Path, *args: str) -> Result:

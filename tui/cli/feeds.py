@@ -3,8 +3,9 @@
 Registered by tui/cli/group.py. Nothing here imports Textual, and nothing is fetched
 unless the command is `refresh` or `poll`.
 
-`aigeo refresh` exit status: 0 when at least one feed was fetched successfully or there
-was nothing to fetch; 1 when every feed it tried failed (the network is probably down).
+`aigeo refresh` exit status (for cron): 0 when every feed it tried was fetched (or there
+was nothing to fetch), 2 when some failed, 1 when every feed it tried failed (the
+network is probably down).
 `--quiet` (for cron) prints nothing but failures, and a feed that keeps failing is
 reported only on its first failure in a row (it is retried with backoff meanwhile).
 """
@@ -314,7 +315,8 @@ def refresh(
     """Fetch feeds now (all enabled feeds, or --source) and store new items.
 
     Shows progress on a terminal, then one line per failing feed (stderr) and a summary.
-    Exit status: 0 if any feed worked or there was nothing to do, 1 if every feed failed.
+    Exit status: 0 if every feed worked or there was nothing to do, 2 if some feeds
+    failed, 1 if every feed failed.
     With --quiet (cron) only failures are printed, each feed once when it starts failing.
     """
     from tui.feeds.poller import refresh_sources
@@ -360,6 +362,8 @@ def refresh(
             )
     if summary.all_failed:
         sys.exit(1)
+    if summary.failed:
+        sys.exit(2)
 
 
 @click.command()

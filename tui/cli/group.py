@@ -8,11 +8,14 @@ Nothing here imports Textual unless the dashboard is launched.
 from __future__ import annotations
 
 import sqlite3
+import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
 from tui.cli import analysis as analysis_commands
+from tui.cli import doctor as doctor_commands
 from tui.cli import feeds as feeds_commands
 from tui.cli import items as items_commands
 from tui.cli import themes as themes_commands
@@ -69,6 +72,11 @@ def main(ctx: click.Context, db: str | None) -> None:
 
     Run without a command to open the dashboard.
     """
+    if db and not Path(db).expanduser().parent.is_dir():
+        folder = Path(db).expanduser().parent
+        raise click.ClickException(
+            f"--db {db}: the folder {folder} does not exist (a typo? create it first)"
+        )
     ctx.obj = Context(db)
     if ctx.invoked_subcommand is None:
         launch_dashboard(ctx.obj)
@@ -80,16 +88,24 @@ def launch_dashboard(context: Context) -> None:
     The whole file is checked first (SQLite's quick_check): a damaged database is
     reported here, before Textual takes the terminal, not by a crash mid-session.
     """
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise click.ClickException(
+            "the dashboard needs a terminal (stdin and stdout); without one use the "
+            "commands: aigeo items, aigeo refresh, aigeo --help"
+        )
     context.store(check=True).close()
     from tui.ui.app import make_app
 
     settings = load_settings()
-    make_app(
+    app = make_app(
         context.db_path,
         settings=settings,
         poll_settings=context.poll_settings(settings),
         offer_defaults=True,
-    ).run()
+    )
+    app.run()
+    if app.return_code:  # a crash (Textual printed the traceback): say so to the shell
+        sys.exit(app.return_code)
 
 
 def run() -> None:
@@ -102,5 +118,6 @@ for _command in (
     *themes_commands.COMMANDS,
     *feeds_commands.COMMANDS,
     *analysis_commands.COMMANDS,
+    *doctor_commands.COMMANDS,
 ):
     main.add_command(_command)

@@ -20,7 +20,7 @@ from tui.config import Settings, save_setting
 from tui.store import Store
 from tui.themes import load_lexicon
 from tui.ui.dashboard import DashboardScreen
-from tui.ui.keys import help_sections
+from tui.ui.keys import checked_keymap, help_sections
 from tui.ui.state import Clock, Shared, utc_clock
 
 if TYPE_CHECKING:  # imported when a refresh starts (httpx, multiprocessing)
@@ -57,9 +57,10 @@ class AigeoApp(App[None]):
         if settings.ui_theme in self.available_themes:
             self.theme = settings.ui_theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        if settings.keys:
-            self.set_keymap(settings.keys)
-        for problem in settings.problems:
+        keymap, problems = checked_keymap(settings.keys)
+        if keymap:
+            self.set_keymap(keymap)
+        for problem in [*settings.problems, *problems]:
             self.notify(problem, severity="warning", timeout=10)
 
     def get_default_screen(self) -> Screen:

@@ -55,3 +55,28 @@ def describe_filter(
     if unread_only:
         parts.append("unread only")
     return " · ".join(parts) or "all items"
+
+
+def newest_item_at(store: Store) -> datetime | None:
+    """When the newest item was published (or fetched, if undated); None when empty."""
+    row = store.conn.execute("SELECT max(sort_at) FROM items").fetchone()
+    if not row or not row[0]:
+        return None
+    try:
+        return datetime.fromisoformat(row[0])
+    except ValueError:
+        return None
+
+
+def anchored_now(store: Store, now: datetime, window: timedelta) -> datetime:
+    """`now`, or the newest item's time when every item is older than `window`.
+
+    A corpus that is months old (the seed corpus, an archive) would otherwise show empty
+    trends and briefs: the analysis windows end at the newest item instead, and say so.
+    """
+    newest = newest_item_at(store)
+    if newest is None:
+        return now
+    if newest.tzinfo is None:
+        newest = newest.replace(tzinfo=now.tzinfo)
+    return newest if newest < now - window else now

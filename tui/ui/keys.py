@@ -115,5 +115,70 @@ def markdown_table(sections: list[Section] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Sections whose keys are live at the same time (a key may mean one thing per group).
+DASHBOARD_GROUP = (
+    "Dashboard",
+    "Item list",
+    "Reader",
+    "Sources panel",
+    "Sources, Themes and Actors panels",
+    "Search bar",
+)
+
+
+def _group(where: str) -> str:
+    return "dashboard" if where in DASHBOARD_GROUP else where
+
+
+def checked_keymap(keymap: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The `[keys]` entries that can be applied, and a clear problem for each that cannot.
+
+    An unknown action id, an empty key, or a key that another action already uses where
+    both are live (e.g. `star = "q"` would take Quit away) is reported and left out.
+    """
+    base = help_sections()
+    by_id = {b.id: (where, b) for where, bindings in base for b in bindings if b.id}
+    effective: dict[str, tuple[str, set[str]]] = {}  # binding id or description → keys
+    for where, bindings in base:
+        for b in bindings:
+            name = b.id or f"{where}:{b.description}"
+            keys = keymap.get(b.id, b.key) if b.id else b.key
+            effective[name] = (where, {k.strip() for k in keys.split(",") if k.strip()})
+    applied: dict[str, str] = {}
+    problems: list[str] = []
+    for action, keys in keymap.items():
+        if action not in by_id:
+            known = ", ".join(sorted(by_id))
+            problems.append(f"[keys] {action}: no such action (known: {known})")
+            continue
+        wanted = {k.strip() for k in keys.split(",") if k.strip()}
+        if not wanted:
+            problems.append(f"[keys] {action}: no key given")
+            continue
+        where, binding = by_id[action]
+        clash = next(
+            (
+                (other, taken & wanted)
+                for other, (other_where, taken) in effective.items()
+                if other != action
+                and taken & wanted
+                and (other_where == "Everywhere" or _group(other_where) == _group(where))
+            ),
+            None,
+        )
+        if clash is not None:
+            other, keys_taken = clash
+            other_binding = by_id.get(other, (None, None))[1]
+            what = other_binding.description if other_binding else other.split(":", 1)[-1]
+            problems.append(
+                f'[keys] {action} = "{keys}": {", ".join(sorted(keys_taken))} is already '
+                f'"{what}"; not applied ({binding.description} keeps {binding.key})'
+            )
+            effective[action] = (where, {k for k in binding.key.split(",")})
+            continue
+        applied[action] = keys
+    return applied, problems
+
+
 if __name__ == "__main__":  # print the README's keys table
     print(markdown_table(), end="")

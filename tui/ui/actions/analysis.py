@@ -41,10 +41,17 @@ class AnalysisActions:
 
     def trends(self) -> None:
         """F2: the Trends screen as of today (the app's clock)."""
+        from tui.ui.counts import anchored_now
         from tui.ui.screens.trends import TrendsScreen
 
         shared = self.view.shared
-        screen = TrendsScreen(shared.store, shared.lexicon.themes, shared.clock().date())
+        now = shared.clock()
+        as_of = anchored_now(shared.store, now, timedelta(days=7))
+        if as_of != now:
+            self.view.notify(
+                f"Every item is older than a week: trends as of the newest, {as_of:%Y-%m-%d}"
+            )
+        screen = TrendsScreen(shared.store, shared.lexicon.themes, as_of.date())
         self.view.app.push_screen(screen)
 
     def brief(self) -> None:
@@ -70,9 +77,10 @@ class AnalysisActions:
         """Build the brief of the listed filter and write it where the user said."""
         from tui.analysis.brief import build_brief
         from tui.analysis.render import format_for_path, render
+        from tui.ui.counts import anchored_now
 
         shared = self.view.shared
-        now = shared.clock()
+        now = anchored_now(shared.store, shared.clock(), timedelta(days=BRIEF_DAYS))
         query = replace(self.view.items.shown_query, stories=False)
         since = now - timedelta(days=BRIEF_DAYS)
         if query.since:

@@ -34,6 +34,7 @@ AGE_WIDTH = 5
 SOURCE_WIDTH = 16
 THEMES_WIDTH = 26
 COMPACT_THEMES_WIDTH = 14
+MAX_THEMES_WIDTH = 60
 EMPTY_NOTE = "No items match this filter."
 
 
@@ -327,7 +328,7 @@ class ItemList(ScrollView, can_focus=True):
         dim = Style(color=self.get_component_rich_style("item-list--dim").color)
         star = Style(color=self.get_component_rich_style("item-list--star").color)
         compact = width < COMPACT_BELOW
-        themes_width = COMPACT_THEMES_WIDTH if compact else THEMES_WIDTH
+        themes_width = chip_width(width)
         fixed = AGE_WIDTH + 2 + themes_width + (0 if compact else SOURCE_WIDTH + 1)
         title_width = max(8, width - fixed)
         row = Text(no_wrap=True, overflow="ellipsis", end="")
@@ -344,13 +345,25 @@ class ItemList(ScrollView, can_focus=True):
             title.highlight_words(self.highlight_terms, "reverse", case_sensitive=False)
         if item.story_sources > 1:  # before the title: long titles are cut at the end
             title = Text(f"+{item.story_sources - 1} ", style="cyan") + title
-        if item.tags:
-            title.append("  ", dim)  # (plain() trims: the gap goes outside it)
-            title.append_text(plain("#" + " #".join(item.tags), style=dim))
-        row.append_text(_cell(title, title_width, Style()))
+        tags = plain("#" + " #".join(item.tags), style=dim) if item.tags else Text()
+        # the tags keep their place: the title is cut before them (up to half the room)
+        tags_room = min(tags.cell_len, title_width // 2) if item.tags else 0
+        gap = 2 if tags_room else 0
+        row.append_text(_cell(title, title_width - tags_room - gap, Style()))
+        if tags_room:
+            row.append(" " * gap)
+            row.append_text(_cell(tags, tags_room, dim))
         row.append(" ")
-        row.append_text(_cell(theme_chips(item.themes), themes_width - 1, dim))
+        chips = theme_chips(item.themes, limit=max(3, themes_width // 9))
+        row.append_text(_cell(chips, themes_width - 1, dim))
         return row
+
+
+def chip_width(width: int) -> int:
+    """The theme-chip column: 14 when compact, 26 at 160 columns, growing with the width."""
+    if width < COMPACT_BELOW:
+        return COMPACT_THEMES_WIDTH
+    return max(THEMES_WIDTH, min(MAX_THEMES_WIDTH, width // 5))
 
 
 def _cell(text: Text, width: int, style: Style) -> Text:
