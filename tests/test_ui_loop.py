@@ -283,3 +283,11 @@ async def test_A_marks_the_feed_read_and_l_hides_read_items(db_path: Path) -> No
         assert items.count == 3 and "unread only" in app.sub_title
         await pilot.press("l")
         assert items.count == 6
+
+
+def test_the_readme_names_every_remappable_binding_id() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    listed = readme[readme.index("Binding ids:") :]
+    listed = listed[: listed.index("`.")]
+    ids = {b.id for _, bindings in help_sections() for b in bindings if b.id}
+    assert ids == set(listed.replace("Binding ids:", "").replace("`", "").split())

@@ -181,7 +181,10 @@ def main() -> None:
 
         Hello().run()
     else:
+        import tui.cli.group
         from tui.cli.group import main as cli
+
+        tui.cli.group.has_terminal = lambda: True  # headless on purpose (see _patch_run)
 
         with contextlib.suppress(SystemExit):
             cli(["--db", args.db], prog_name="aigeo", standalone_mode=False)

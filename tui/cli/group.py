@@ -82,26 +82,52 @@ def main(ctx: click.Context, db: str | None) -> None:
         launch_dashboard(ctx.obj)
 
 
+def has_terminal() -> bool:
+    """Whether stdin and stdout are a terminal (the dashboard needs one to draw and read)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def launch_dashboard(context: Context) -> None:
     """Open the store (loading the seed corpus on first run) and run the Textual app.
 
     The whole file is checked first (SQLite's quick_check): a damaged database is
-    reported here, before Textual takes the terminal, not by a crash mid-session.
+    reported here, before Textual takes the terminal, not by a crash mid-session. The
+    check (SQLite, which lets go of the GIL) runs in a thread while the lexicon and the
+    dashboard's modules load: start-up pays for the longer of the two, not both.
     """
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not has_terminal():
         raise click.ClickException(
             "the dashboard needs a terminal (stdin and stdout); without one use the "
             "commands: aigeo items, aigeo refresh, aigeo --help"
         )
-    context.store(check=True).close()
+    import threading
+
+    checked: list[BaseException] = []
+
+    def check() -> None:
+        try:
+            context.check_database()
+        except BaseException as exc:  # re-raised on the main thread
+            checked.append(exc)
+
+    checker = threading.Thread(target=check, name="aigeo-quick-check", daemon=True)
+    checker.start()
+    from tui.themes import load_lexicon
+
+    lexicon = load_lexicon()
     from tui.ui.app import make_app
 
+    checker.join()
+    if checked:
+        raise checked[0]
+    context.store(lexicon=lexicon).close()
     settings = load_settings()
     app = make_app(
         context.db_path,
         settings=settings,
         poll_settings=context.poll_settings(settings),
         offer_defaults=True,
+        lexicon=lexicon,
     )
     app.run()
     if app.return_code:  # a crash (Textual printed the traceback): say so to the shell

@@ -18,7 +18,7 @@ from textual.screen import Screen
 
 from tui.config import Settings, save_setting
 from tui.store import Store
-from tui.themes import load_lexicon
+from tui.themes import Lexicon, load_lexicon
 from tui.ui.dashboard import DashboardScreen
 from tui.ui.keys import checked_keymap, help_sections
 from tui.ui.state import Clock, Shared, utc_clock
@@ -117,6 +117,7 @@ def make_app(
     settings: Settings | None = None,
     poll_settings: PollSettings | None = None,
     offer_defaults: bool = False,
+    lexicon: Lexicon | None = None,
 ) -> AigeoApp:
     """The dashboard on the database at `db_path` (the CLI and the tests both use this).
 
@@ -124,7 +125,7 @@ def make_app(
     """
     shared = Shared(
         store=Store.open(db_path),
-        lexicon=load_lexicon(),
+        lexicon=lexicon or load_lexicon(),
         clock=clock,
         settings=settings or Settings(),
         _poll_settings=poll_settings,

@@ -136,9 +136,10 @@ class DashboardScreen(DashboardKeys):
             theme_series(store, self.shared.lexicon.theme_ids, now.date(), TREND_DAYS),
         )
 
-    def refresh_actors(self, query: ItemQuery) -> None:
-        """Recount the Actors panel for what the list shows."""
-        counts = self.shared.store.actor_counts_in(query, ACTOR_LIMIT)
+    def refresh_actors(self, query: ItemQuery, counts: list[tuple[str, int]] | None = None) -> None:
+        """Recount the Actors panel for what the list shows (`counts`: already counted)."""
+        if counts is None:
+            counts = self.shared.store.actor_counts_in(query, ACTOR_LIMIT)
         self.query_one(ActorsPanel).show_actors(counts, query.actor)
 
     # ------------------------------------------------------------------ the filter
@@ -311,7 +312,8 @@ class DashboardScreen(DashboardKeys):
         self.reading.open_item()
 
     def on_item_list_loaded(self, event: ItemList.Loaded) -> None:
-        self.refresh_actors(event.query)
+        if not event.prepared:  # a search worker counted the actors already
+            self.refresh_actors(event.query)
 
     def on_search_bar_changed(self, event: SearchBar.Changed) -> None:
         self.searching.typed(event.text)

@@ -136,6 +136,8 @@ def checked_keymap(keymap: Mapping[str, str]) -> tuple[dict[str, str], list[str]
     An unknown action id, an empty key, or a key that another action already uses where
     both are live (e.g. `star = "q"` would take Quit away) is reported and left out.
     """
+    if not keymap:
+        return {}, []
     base = help_sections()
     by_id = {b.id: (where, b) for where, bindings in base for b in bindings if b.id}
     effective: dict[str, tuple[str, set[str]]] = {}  # binding id or description → keys

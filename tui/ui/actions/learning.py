@@ -10,14 +10,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from tui.store import Store, StoreError
 from tui.text import terminal_safe
 from tui.themes import Lexicon, LexiconError
-from tui.themes.learning import Applied, Learned, Suggestion, accept, learn
 from tui.ui.actions.base import Dashboard
-from tui.ui.screens.learned import LearnedScreen
+
+if TYPE_CHECKING:  # learning (and its screen) load when L is pressed, not at start-up
+    from tui.themes.learning import Applied, Learned, Suggestion
 
 LEARN_GROUP = "learn"
 T = TypeVar("T")
@@ -34,6 +35,8 @@ class LearningActions:
         """L: show the phrases the theme decisions suggest, and add the chosen ones."""
         if self._busy():
             return
+        from tui.themes.learning import learn
+
         self.view.notify("Looking at your theme decisions…", timeout=3)
         self._off_thread(learn, self._show)
 
@@ -71,6 +74,8 @@ class LearningActions:
         self.view.notify(message, severity="error", timeout=10)
 
     def _show(self, learned: Learned) -> None:
+        from tui.ui.screens.learned import LearnedScreen
+
         self.view.app.push_screen(LearnedScreen(learned), self._chosen)
 
     def _chosen(self, chosen: list[Suggestion] | None) -> None:
@@ -96,4 +101,6 @@ class LearningActions:
 
 
 def _accept(chosen: list[Suggestion], store: Store) -> tuple[Applied, Lexicon]:
+    from tui.themes.learning import accept
+
     return accept(store, chosen)

@@ -20,6 +20,7 @@ from tui.store import Store
 from tui.ui.actions.base import Dashboard
 from tui.ui.screens.confirm import Confirm
 from tui.ui.screens.prompt import TextPrompt
+from tui.ui.widgets.actors import ACTOR_LIMIT
 from tui.ui.widgets.items import BLOCK
 from tui.ui.widgets.search import SearchBar
 
@@ -36,6 +37,7 @@ class SearchResult:
     query: ItemQuery
     count: int
     first: list[ItemRow]
+    actors: list[tuple[str, int]]
 
 
 class SearchActions:
@@ -106,6 +108,7 @@ class SearchActions:
         items = self.view.items
         items.highlight_terms = result.search.highlight_terms()
         items.load(result.query, prepared=(result.count, result.first))
+        self.view.refresh_actors(result.query, result.actors)
         self.view.after_list_change()
         count = result.count
         status = f"{count} match{'es' if count != 1 else ''}"
@@ -189,4 +192,5 @@ def _search(store: Store, generation: int, search: ParsedQuery, query: ItemQuery
     from dataclasses import replace
 
     first = store.list_items(replace(query, offset=0, limit=BLOCK)) if count else []
-    return SearchResult(generation, search, query, count, first)
+    actors = store.actor_counts_in(query, ACTOR_LIMIT) if count else []
+    return SearchResult(generation, search, query, count, first, actors)

@@ -110,9 +110,10 @@ class ItemList(ScrollView, can_focus=True):
     class Loaded(Message):
         """The list now shows a query (a new filter, or a reload)."""
 
-        def __init__(self, query: ItemQuery) -> None:
+        def __init__(self, query: ItemQuery, prepared: bool = False) -> None:
             super().__init__()
             self.query = query
+            self.prepared = prepared  # read by a worker (which also did the side counts)
 
     def __init__(self, rows: RowSource, now: Callable[[], datetime], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -170,7 +171,7 @@ class ItemList(ScrollView, can_focus=True):
         if target is None:
             self.scroll_to(y=0, animate=False)
         self.refresh()
-        self.post_message(self.Loaded(query))
+        self.post_message(self.Loaded(query, prepared=prepared is not None))
 
     def reload_in_place(self) -> None:
         """Re-read the rows (another writer changed them) keeping the cursor row and scroll."""

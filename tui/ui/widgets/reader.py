@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from markdown_it.token import Token
 from rich.console import Group
-from rich.markdown import Markdown
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -66,37 +63,14 @@ class Reader(VerticalScroll):
         body, is_markdown = self._converted[1]
         body = terminal_safe(body) or "(no text)"
         self.plain = "\n".join(line.plain for line in lines) + "\n\n" + body
-        rendered = WebMarkdown(body, hyperlinks=True) if is_markdown else Text(body)
+        if is_markdown:  # rich.markdown (markdown-it, pygments): imported on first use
+            from tui.ui.web_markdown import WebMarkdown
+
+            rendered: Any = WebMarkdown(body, hyperlinks=True)
+        else:
+            rendered = Text(body)
         self._body.update(Group(*lines, Text(""), rendered))
         self.scroll_home(animate=False)
-
-
-#: Link targets the reader makes clickable (terminal hyperlinks, OSC 8).
-WEB_LINK_PREFIXES = ("http://", "https://", "mailto:")
-
-
-class WebMarkdown(Markdown):
-    """Markdown whose links become terminal hyperlinks only for web and mail targets.
-
-    Feed text can spell a Markdown link to any scheme (``[x](ssh://…)``,
-    ``<x-man-page://ls>``) even after HTML sanitising, and a terminal hyperlink to it is
-    one click away from the handler of that scheme. Other links keep their text only.
-    """
-
-    def __init__(self, markup: str, **kwargs: Any) -> None:
-        super().__init__(markup, **kwargs)
-        _unlink_non_web(self.parsed)
-
-
-def _unlink_non_web(tokens: Iterable[Token]) -> None:
-    """Blank the href/src of every link and image token that is not http(s) or mailto."""
-    for token in tokens:
-        for name in ("href", "src"):
-            target = token.attrs.get(name) if token.attrs else None
-            if target is not None and not str(target).lower().startswith(WEB_LINK_PREFIXES):
-                token.attrs[name] = ""
-        if token.children:
-            _unlink_non_web(token.children)
 
 
 def render_source(source: Source, fetches: list[dict[str, object]], now: datetime) -> list[Text]:
@@ -160,3 +134,12 @@ def render_header(item: ItemDetail, themes: dict[str, ThemeDef]) -> list[Text]:
     if item.url:
         lines.append(Text.assemble(("Link: ", "bold"), plain(item.url, style="underline")))
     return lines
+
+
+def __getattr__(name: str) -> Any:
+    """`WebMarkdown` moved to tui.ui.web_markdown (loaded lazily: it imports pygments)."""
+    if name == "WebMarkdown":
+        from tui.ui.web_markdown import WebMarkdown
+
+        return WebMarkdown
+    raise AttributeError(name)
