@@ -62,7 +62,7 @@ class DashboardScreen(DashboardKeys):
         self.learning = LearningActions(self)
         self.searching = SearchActions(self)
         self.managing = ManageActions(self)
-        self.watch = StoreWatch(shared.store, self.on_other_writer)
+        self.store_watch = StoreWatch(shared.store, self.on_other_writer)
         self.failed_sources: set[int] = set()
         self._reader_pending = False
 
@@ -87,7 +87,7 @@ class DashboardScreen(DashboardKeys):
         minutes = self.shared.settings.auto_refresh_minutes
         if minutes:
             self.set_interval(minutes * 60, self.refreshing.refresh_due)
-        self.set_interval(WATCH_SECONDS, self.watch.tick)
+        self.set_interval(WATCH_SECONDS, self.store_watch.tick)
         if self.offer_defaults:
             self.sources.offer_default_feeds()
 
@@ -248,7 +248,7 @@ class DashboardScreen(DashboardKeys):
         """Delete a saved view (asks first)."""
         self.searching.delete_view(view_id)
 
-    def record_undo(self, description: str, revert: Callable[[], None]) -> None:
+    def record_undo(self, description: str, revert: Callable[[], object]) -> None:
         """Put an action on the undo log (u)."""
         self.tracking.tracker.undo_log.record(description, revert)
 

@@ -7,6 +7,7 @@ so a new binding shows up in help without anyone editing a list.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -58,7 +59,7 @@ NAVIGATION = [
 ]
 
 
-def help_sections(app: App[object] | None = None) -> list[Section]:
+def help_sections(app: App[Any] | None = None) -> list[Section]:
     """Every section of the help screen: the app's keys first, then each screen's."""
     keymap: Mapping[str, str] = getattr(app, "_keymap", None) or {}
     from tui.ui.app import AigeoApp

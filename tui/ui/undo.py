@@ -11,7 +11,7 @@ class Undoable:
     """A done action: what to call to reverse it, and how to describe it."""
 
     description: str
-    revert: Callable[[], None]
+    revert: Callable[[], object]
 
 
 class UndoLog:
@@ -21,7 +21,7 @@ class UndoLog:
         self._limit = limit
         self._done: list[Undoable] = []
 
-    def record(self, description: str, revert: Callable[[], None]) -> None:
+    def record(self, description: str, revert: Callable[[], object]) -> None:
         """Remember an action that just happened."""
         self._done.append(Undoable(description, revert))
         del self._done[: -self._limit]

@@ -85,7 +85,12 @@ class ManageActions:
             from tui.ui.screens.feed_chooser import FeedChooser
 
             chooser = FeedChooser(terminal_safe(url, multiline=False), found.feeds)
-            self.view.app.push_screen(chooser, lambda chosen: chosen and self.add(chosen))
+
+            def chosen(url: str | None) -> None:
+                if url:
+                    self.add(url)
+
+            self.view.app.push_screen(chooser, chosen)
 
     def add(self, url: str) -> None:
         """Add a feed URL and fetch it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
 from tui.text import terminal_safe
@@ -122,7 +123,7 @@ class RefreshActions:
         self.view.refresh_bar.finish()
         self.view.reload_items()
         failed = [r for r in summary.results if r.outcome in ("error", "gone")]
-        severity = "warning" if failed else "information"
+        severity: SeverityLevel = "warning" if failed else "information"
         detail = "".join(f"\n✗ {result_line(r)}" for r in failed[:5])
         self.view.notify(summary_line(summary) + detail, severity=severity, timeout=8)
 

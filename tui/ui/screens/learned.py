@@ -45,7 +45,7 @@ class LearnedScreen(ModalScreen[list[Suggestion] | None]):
 
     BINDINGS = [
         Binding("escape,q", "close", "Close"),
-        Binding("space,enter", "toggle", "Mark / unmark"),
+        Binding("space,enter", "toggle_mark", "Mark / unmark"),
         Binding("a", "accept", "Add marked to lexicon"),
     ]
     DEFAULT_CSS = """
@@ -102,9 +102,9 @@ class LearnedScreen(ModalScreen[list[Suggestion] | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.action_toggle()
+        self.action_toggle_mark()
 
-    def action_toggle(self) -> None:
+    def action_toggle_mark(self) -> None:
         """Mark or unmark the highlighted suggestion."""
         listing = self.query_one(OptionList)
         if listing.highlighted is None:
@@ -120,7 +120,7 @@ class LearnedScreen(ModalScreen[list[Suggestion] | None]):
     def action_accept(self) -> None:
         """Return the marked suggestions (nothing marked: the highlighted one)."""
         if not self.chosen:
-            self.action_toggle()
+            self.action_toggle_mark()
         self.dismiss([self.suggestions[i] for i in sorted(self.chosen)])
 
     def action_close(self) -> None:
