@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 
 import tui.feeds.workers
-from tests.feedserver import FeedServer
+from tests.support.feedserver import FeedServer
 from tui.store import Store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -60,6 +61,26 @@ def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
 def no_user_lexicon_overlay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The user's themes.local.toml never leaks into a test: point at an unused path."""
     monkeypatch.setenv("AIGEO_THEMES_LOCAL", str(tmp_path / "themes.local.toml"))
+
+
+@pytest.fixture
+def sanitiser_inputs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The length of every document handed to nh3.clean while the test runs.
+
+    Tests of the size caps assert on this (the work the sanitiser was given) instead of
+    on wall time: a cap that stops the work shows here on any machine, however loaded.
+    """
+    import nh3
+
+    lengths: list[int] = []
+    clean = nh3.clean
+
+    def spy(html: str, *args: Any, **kwargs: Any) -> str:
+        lengths.append(len(html))
+        return clean(html, *args, **kwargs)
+
+    monkeypatch.setattr(nh3, "clean", spy)
+    return lengths
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tui.text import (
@@ -160,12 +158,11 @@ def test_sanitize_html_xhtml_self_closed_iframe_does_not_swallow_the_rest() -> N
     assert out == "<p>one</p><p>two</p>"
 
 
-def test_sanitize_html_caps_huge_content_quickly() -> None:
+def test_sanitize_html_caps_huge_content_before_the_work(sanitiser_inputs: list[int]) -> None:
     huge = "<p>" + "word " * 2_000_000 + "</p>"  # 10 MB
-    start = time.perf_counter()
     out = sanitize_html(huge)
     assert len(out) <= MAX_HTML_CHARS + 100
-    assert time.perf_counter() - start < 5
+    assert sanitiser_inputs and max(sanitiser_inputs) <= MAX_HTML_CHARS  # nh3 saw 1 MB of 10
 
 
 def test_sanitize_html_keeps_textual_markup_literal() -> None:

@@ -27,7 +27,7 @@ from tui.store import Store  # noqa: E402
 SERVER = """
 import sys, time
 sys.path.insert(0, {root!r})
-from tests.feedserver import FeedServer, Reply, rss
+from tests.support.feedserver import FeedServer, Reply, rss
 PARAGRAPH = (
     "<p>Export controls on advanced semiconductors shape the balance of compute between "
     "the United States and China; <a href='https://example.org/x'>analysis</a> of the "

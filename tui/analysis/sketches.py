@@ -3,7 +3,7 @@
 Outlets rewrite a story in their own sentences but keep its names, numbers and the
 words of its headline. So an article's *features* are the words of its title plus the
 capitalised words and numbers of its lede (the first `LEDE_CHARS` characters), case
-folded, at most `MAX_FEATURES` of them. On hand-written rewrites (tests/newsdata.py)
+folded, at most `MAX_FEATURES` of them. On hand-written rewrites (tests/support/newsdata.py)
 this separates the same story (Jaccard ≥ 0.34) from another story on the same theme
 (≤ 0.15) far better than all words (0.21 vs 0.12) or word shingles, which rewriting
 destroys.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from tests.newsdata import ARTICLES, STORY, Article, by_guid
+from tests.support.newsdata import ARTICLES, STORY, Article, by_guid
 from tui.analysis.sketches import SAME_STORY, article_sketch, features, jaccard, unpack
 from tui.model import Classification, ItemQuery, NewItem
 from tui.store import Store

@@ -2,7 +2,10 @@
 
 http.server cannot lie about Content-Length, break chunked encoding, reset a
 connection half-way, stall before the status line or send a megabyte of headers; this
-server writes whatever bytes a route's behaviour says. Each request line is recorded.
+server writes whatever bytes a route's behaviour says. Each request line is recorded,
+and the server counts the requests in flight (from the request line to the end of its
+behaviour, which for a stall is when the client hangs up) with their peak: tests assert
+that fetches overlapped on that count, never on wall time.
 A route is a function `(conn, request) -> None` that owns the connection.
 """
 
@@ -34,6 +37,8 @@ class FaultServer:
     def __init__(self) -> None:
         self.routes: dict[str, Behaviour] = {}
         self.requests: list[Request] = []
+        self.in_flight = 0  # requests whose behaviour is still running
+        self.peak_in_flight = 0  # the most at one moment
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._sock = socket.create_server(("127.0.0.1", 0), backlog=128)
@@ -81,8 +86,14 @@ class FaultServer:
             request = Request(path, head, time.time())
             with self._lock:
                 self.requests.append(request)
-            behaviour = self.routes.get(path, not_found)
-            behaviour(conn, request)
+                self.in_flight += 1
+                self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            try:
+                behaviour = self.routes.get(path, not_found)
+                behaviour(conn, request)
+            finally:
+                with self._lock:
+                    self.in_flight -= 1
 
     def close(self) -> None:
         """Stop accepting (handler threads are daemons; stalled ones die with the run)."""
@@ -127,12 +138,16 @@ def send(data: bytes) -> Behaviour:
 
 
 def send_then_stall(data: bytes, stall_s: float = 60.0) -> Behaviour:
-    """Send these bytes, then hold the connection open saying nothing."""
+    """Send these bytes, then hold the connection open saying nothing (until the client
+    hangs up, or `stall_s`)."""
 
     def behaviour(conn: socket.socket, request: Request) -> None:
         if data:
             conn.sendall(data)
-        time.sleep(stall_s)
+        conn.settimeout(stall_s)
+        with contextlib.suppress(TimeoutError):
+            while conn.recv(4096):  # b"": the client closed the connection
+                pass
 
     return behaviour
 

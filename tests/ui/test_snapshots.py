@@ -1,6 +1,6 @@
 """Layout snapshots (fixed clock, fixed size) of the main screens on the seed corpus.
 
-Update after an intended change with: uv run pytest tests/test_snapshots.py --snapshot-update
+Update after an intended change with: uv run pytest tests/ui/test_snapshots.py --snapshot-update
 The 160x48 dashboard snapshot is the screenshot the README shows.
 """
 

@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.feedserver import FeedServer, Reply, rss
+from tests.support.feedserver import FeedServer, Reply, rss
 from tui.config import seeds_dir
 from tui.ingest import load_seed_corpus
 from tui.model import ItemQuery

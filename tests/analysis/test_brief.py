@@ -9,8 +9,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from tests.newsdata import ARTICLES, Article
-from tests.test_stories import new_item
+from tests.analysis.test_stories import new_item
+from tests.support.newsdata import ARTICLES, Article
 from tui.analysis.brief import Brief, build_brief, summarize
 from tui.analysis.render import format_for_path, to_html, to_json, to_markdown
 from tui.cli.group import main

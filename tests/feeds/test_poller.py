@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 import tracemalloc
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -18,8 +17,8 @@ from pathlib import Path
 import pytest
 
 import tui.feeds.workers
-from tests.feedserver import FeedServer, Reply, Seen, rss
-from tests.parsehooks import HANG_MARKER, exploding_parse, hanging_parse
+from tests.support.feedserver import FeedServer, Reply, Seen, rss
+from tests.support.parsehooks import HANG_MARKER, exploding_parse, hanging_parse
 from tui.feeds.poller import FeedResult, PollSettings, refresh_sources
 from tui.feeds.schedule import parse_time
 from tui.feeds.workers import parse_and_classify
@@ -277,9 +276,9 @@ def test_503_retry_after_date(db_path: Path, feed_server: FeedServer) -> None:
 
 def test_timeout_by_drip(db_path: Path, feed_server: FeedServer) -> None:
     sid = add(db_path, feed_server.route("/drip", Reply(body=FEED, drip=0.2)))
-    started = time.monotonic()
+    assert len(FEED) * 0.2 > 30  # the whole drip would take far longer than the deadline
     (result,) = refresh(db_path, deadline_s=1.0).results
-    assert time.monotonic() - started < 3.0
+    # The product's own deadline cut the fetch: its error says so (no wall-clock check).
     assert result.outcome == "error" and "timed out" in (result.error or "")
     assert source(db_path, sid).error_count == 1
 
@@ -410,9 +409,9 @@ def test_a_hung_parse_does_not_hang_the_refresh(db_path: Path, feed_server: Feed
         add(db_path, feed_server.route(f"/ok{n}", Reply(body=rss([(f"k{n}", "t", "x")]))))
         for n in range(4)
     ]
-    started = time.monotonic()
     summary = refresh(db_path, parser=hanging_parse, parse_deadline_s=1.0)
-    assert time.monotonic() - started < 8.0
+    # The parse hangs for an hour: the refresh returned, so the deadline fired; the error
+    # is the product's own, and the worker was recycled.
     by_id = {r.source_id: r for r in summary.results}
     assert "parse took longer" in (by_id[hung].error or "")
     assert all(by_id[n].ok and by_id[n].new_items == 1 for n in ok)
@@ -423,18 +422,16 @@ def test_a_hung_parse_does_not_hang_the_refresh(db_path: Path, feed_server: Feed
 # --------------------------------------------------------------------------- speed and sharing
 
 
-def test_100_feeds_concurrently_beat_sequential(db_path: Path, feed_server: FeedServer) -> None:
-    latency = 0.05
+def test_100_feeds_are_fetched_16_at_a_time(db_path: Path, feed_server: FeedServer) -> None:
+    """Concurrency as the server sees it: no answer until 16 requests wait at once (a
+    one-at-a-time loop would never get there), and never more than the cap."""
     for n in range(100):
         body = rss([(f"f{n}-{k}", f"Item {k}", f"text {n} {k}") for k in range(10)])
-        add(db_path, feed_server.route(f"/f{n}", Reply(body=body, delay=latency)))
-    refresh_sources(db_path, [], settings())  # start the parse server outside the timing
-    started = time.monotonic()
+        add(db_path, feed_server.route(f"/f{n}", Reply(body=body, delay=0.02)))
+    feed_server.hold_until(16)
     summary = refresh(db_path, concurrency=16, per_host=16)
-    elapsed = time.monotonic() - started
     assert summary.ok == 100 and summary.new_items == 1000
-    sequential_floor = 100 * latency  # the network wait alone of a one-at-a-time loop
-    assert elapsed < sequential_floor / 2, f"{elapsed:.2f} s"
+    assert feed_server.peak_in_flight == 16
 
 
 def test_due_only_refreshes_sources_whose_time_has_come(
@@ -475,19 +472,22 @@ def test_two_processes_write_one_database(db_path: Path, feed_server: FeedServer
         for n in range(20)
     ]
     refresh(db_path, ids[:1])
+    stop = db_path.parent / "stop-writing"
     script = textwrap.dedent(
         f"""
-        import time
+        import pathlib
         from tui.store import Store
         from tui.model import ItemQuery
         store = Store.open({str(db_path)!r})
         ids = [i.id for i in store.list_items(ItemQuery(limit=100))]
-        deadline = time.monotonic() + 2.5
+        stop = pathlib.Path({str(stop)!r})
         n = 0
-        while time.monotonic() < deadline:
+        while n == 0 or not stop.exists():
             store.set_read(ids, n % 2 == 0)
             store.add_tags(ids[:5], [f"t{{n}}"])
             n += 1
+            if n == 1:
+                print("writing", flush=True)
         print(n)
         """
     )
@@ -495,13 +495,18 @@ def test_two_processes_write_one_database(db_path: Path, feed_server: FeedServer
         [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
+        assert other.stdout is not None
+        assert other.stdout.readline() == "writing\n"  # the writer is under way: refresh now
         for _ in range(3):
             summary = refresh(db_path)
             assert summary.failed == 0, [r.error for r in summary.results if r.error]
     finally:
-        out, err = other.communicate(timeout=30)
-    assert other.returncode == 0, err
-    assert int(out) > 10
+        stop.touch()
+        out, err = other.communicate(timeout=60)
+    assert other.returncode == 0, err  # the writer never saw "database is locked" either
+    last = int(out) - 1
+    with Store.open(db_path) as store:  # the other writer's last write landed
+        assert store.count_items(ItemQuery(tag=f"t{last}")) == 5
 
 
 def test_parsing_falls_back_to_a_thread_without_processes(
@@ -526,22 +531,22 @@ def test_a_refresh_can_be_cancelled_from_another_thread(
     def on_progress(done: int, total: int, result: FeedResult) -> None:
         cancel.set()  # the UI quits after the first result
 
-    started = time.monotonic()
     summary = refresh_sources(
         db_path, settings=settings(deadline_s=30), on_progress=on_progress, cancel=cancel
     )
-    assert time.monotonic() - started < 5
+    # The slow feed drips for minutes under a 30 s deadline: only a cancel that works
+    # returns with the fast feed alone and no result for the slow one.
     assert summary.cancelled and [r.source_id for r in summary.results] == [fast]
     assert len(items(db_path, fast)) == 2
 
 
 def test_per_host_limit(db_path: Path, feed_server: FeedServer) -> None:
     for n in range(6):
-        add(db_path, feed_server.route(f"/h{n}", Reply(body=rss([(f"h{n}", "t", "x")]), delay=0.3)))
-    started = time.monotonic()
+        add(db_path, feed_server.route(f"/h{n}", Reply(body=rss([(f"h{n}", "t", "x")]), delay=0.1)))
+    feed_server.hold_until(2)  # answers wait until two are in flight: the limit is reached
     summary = refresh(db_path, per_host=2, concurrency=16)
     assert summary.ok == 6
-    assert time.monotonic() - started >= 0.85  # three waves of two, never six at once
+    assert feed_server.peak_in_flight == 2  # as the server counted: never three at once
 
 
 def test_permanent_redirect_to_a_url_already_subscribed(

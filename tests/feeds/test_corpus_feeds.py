@@ -20,7 +20,7 @@ from tui.model import Classification
 from tui.store import Store
 from tui.text import html_to_text
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 MANIFEST = CORPUS / "MANIFEST.tsv"
 if not MANIFEST.is_file():
     pytest.skip(f"feed corpus not found at {CORPUS}", allow_module_level=True)

@@ -21,15 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.farm import clean_env
-from tests.ptyterm import PtyProgram
+from tests.support.farm import clean_env
+from tests.support.ptyterm import PtyProgram
 from tui.ingest import load_seed_corpus
 from tui.model import Classification, NewItem
 from tui.store import Store
 from tui.store.schema import SCHEMA_VERSION
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = 4096
 ALT_SCREEN = b"\x1b[?1049h"  # Textual's first act on the terminal
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.feedserver import FeedServer, Reply
+from tests.support.feedserver import FeedServer, Reply
 from tui.cli.group import main
 from tui.feeds.fulltext import (
     ArticleError,
@@ -23,7 +23,7 @@ from tui.model import ItemQuery
 from tui.store import Store
 from tui.themes import load_lexicon
 
-PAGE = (Path(__file__).parent / "fixtures" / "article_page.html").read_bytes()
+PAGE = (Path(__file__).parents[1] / "support" / "fixtures" / "article_page.html").read_bytes()
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 SUMMARY = "Washington widens AI chip export rules. Read more on the site."
 FAST = ArticleLimits(deadline_s=1.0, connect_timeout_s=1.0, max_bytes=256 * 1024)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Sparkline, Static
 
-from tests.newsdata import ARTICLES
-from tests.test_brief import fill
+from tests.analysis.test_brief import fill
+from tests.support.newsdata import ARTICLES
 from tui.model import ItemQuery
 from tui.store import Store
 from tui.ui.app import AigeoApp, make_app

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +25,7 @@ THEME_IDS = [
     "talent-research",
     "defense",
 ]
-SHARED_SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
+SHARED_SEEDS = Path(__file__).parents[2].parent / "shared" / "seeds"
 
 
 @pytest.fixture(scope="module")
@@ -807,12 +806,20 @@ def test_markup_and_html_leftovers(lex: Lexicon) -> None:
     assert "governance" in lex.classify("", text).theme_ids()
 
 
-def test_huge_text_is_capped_and_fast(lex: Lexicon) -> None:
+def test_huge_text_is_capped_before_the_work(lex: Lexicon, monkeypatch: pytest.MonkeyPatch) -> None:
+    scanned: list[int] = []
+    scan = Lexicon._scan
+
+    def spy(self: Lexicon, text: str, limit: int) -> object:
+        scanned.append(min(len(text), limit))
+        return scan(self, text, limit)
+
+    monkeypatch.setattr(Lexicon, "_scan", spy)
     head = "Nvidia H800 export controls hit AI chips for DeepSeek. " * 5
     huge = head + "x" * 1_000_000 + " sovereign AI " * 10_000
-    start = time.perf_counter()
     result = lex.classify("AI chips", huge)
-    assert time.perf_counter() - start < 1.0
+    # The work done, not the time taken: the title and the first 32,000 characters.
+    assert sum(scanned) <= len("AI chips") + 32_000
     assert "chips" in result.theme_ids()
     assert "sovereignty" not in result.theme_ids()  # beyond the scanned prefix
 
@@ -836,7 +843,7 @@ def test_lexicon_shape(lex: Lexicon) -> None:
 
 def test_version_follows_the_file(tmp_path: Path, lex: Lexicon) -> None:
     copy = tmp_path / "themes.toml"
-    shutil.copy(Path(__file__).parents[1] / "seeds" / "themes.toml", copy)
+    shutil.copy(Path(__file__).parents[2] / "seeds" / "themes.toml", copy)
     same = load_lexicon(copy)
     assert same.version == lex.version
     copy.write_text(copy.read_text() + "\n# edited\n")

@@ -4,7 +4,10 @@ Each route answers with a fixed status, headers and body (optionally gzip'd, del
 or dripped one byte at a time), or with a handler function. A route with an `etag` or
 `last_modified` answers 304 to a request whose validators match, like a real server.
 Every request is recorded (path and headers), so tests can assert on what went over
-the wire.
+the wire. The server also counts requests in flight (received, not yet answered) and keeps
+the peak: tests of concurrency limits assert on that count, never on wall time. A gate
+(`hold_until`) holds every answer until that many requests are in flight at once, so a
+test can prove overlap without depending on how fast a loaded machine runs.
 """
 
 from __future__ import annotations
@@ -51,7 +54,12 @@ class FeedServer:
     def __init__(self) -> None:
         self.routes: dict[str, Reply | Handler] = {}
         self.requests: list[Seen] = []
+        self.in_flight = 0  # requests received and not yet answered
+        self.peak_in_flight = 0  # the most requests in flight at one moment
         self._lock = threading.Lock()
+        self._gate_at: int | None = None
+        self._gate = threading.Event()
+        self._gate.set()
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -65,18 +73,28 @@ class FeedServer:
                 with server._lock:
                     server.requests.append(seen)
                     route = server.routes.get(self.path)
-                if route is None:
-                    reply = Reply(404, b"not found")
-                elif callable(route):
-                    reply = route(seen)
-                else:
-                    reply = route
+                    server._arrived()
+                try:
+                    if not server._gate.wait(server.gate_timeout_s):
+                        server._gate.set()  # never reached: stop holding anyone
+                    if route is None:
+                        reply = Reply(404, b"not found")
+                    elif callable(route):
+                        reply = route(seen)
+                    else:
+                        reply = route
+                    if reply.delay:
+                        time.sleep(reply.delay)
+                finally:
+                    # Counted out before the first byte of the answer: a client can only
+                    # start its next request after this one's answer, so the peak never
+                    # counts a request that merely overlaps the end of an answered one.
+                    with server._lock:
+                        server.in_flight -= 1
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self._answer(seen, reply)
 
             def _answer(self, seen: Seen, reply: Reply) -> None:
-                if reply.delay:
-                    time.sleep(reply.delay)
                 status, body = reply.status, reply.body
                 headers = dict(reply.headers)
                 if reply.etag:
@@ -115,6 +133,23 @@ class FeedServer:
         self.port = self.httpd.server_address[1]
         self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
+
+    gate_timeout_s = 30.0  # a gate that is never reached lets requests through after this
+
+    def _arrived(self) -> None:
+        """Count a request in (the lock is held); open the gate once enough are waiting."""
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        if self._gate_at is not None and self.in_flight >= self._gate_at:
+            self._gate.set()
+
+    def hold_until(self, in_flight: int) -> None:
+        """Hold every answer until `in_flight` requests are waiting at once (then let all
+        through, for good). If that never happens the gate opens after `gate_timeout_s`,
+        and the test's assertion on `peak_in_flight` fails."""
+        with self._lock:
+            self._gate_at = in_flight
+            self._gate.clear()
 
     def url(self, path: str) -> str:
         """The absolute URL of a path on this server."""

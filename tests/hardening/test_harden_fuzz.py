@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from rich.console import Console, Group
 from rich.text import Text
 
-from tests.hostile import one_line_problems, terminal_problems
+from tests.support.hostile import one_line_problems, terminal_problems
 from tui.feeds.parse import parse_feed
 from tui.item_body import article_body
 from tui.model import Classification, ThemeScore

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from tests.feedserver import FeedServer, Reply
-from tests.test_fulltext import HTML, PAGE, store_entry
+from tests.feeds.test_fulltext import HTML, PAGE, store_entry
+from tests.support.feedserver import FeedServer, Reply
 from tui.store import Store
 from tui.ui.app import AigeoApp, make_app
 from tui.ui.widgets.reader import Reader

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.farm import MIB, clean_env, run_refresh
-from tests.feedserver import FeedServer, Reply, rss
-from tests.hostile import one_line_problems
+from tests.support.farm import MIB, clean_env, run_refresh
+from tests.support.feedserver import FeedServer, Reply, rss
+from tests.support.hostile import one_line_problems
 from tui.model import ItemQuery
 from tui.store import Store
 
@@ -462,7 +462,7 @@ def cli(db: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "tui", "--db", str(db), *args],
         capture_output=True,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
         env=clean_env() | {"AIGEO_CONFIG": str(db.parent / "config.toml")},
         timeout=120,
     )

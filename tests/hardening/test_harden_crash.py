@@ -28,14 +28,14 @@ from typing import Any
 
 import pytest
 
-from tests.farm import clean_env
-from tests.feedserver import FeedServer, Reply, Seen, rss
+from tests.support.farm import clean_env
+from tests.support.feedserver import FeedServer, Reply, Seen, rss
 from tui.model import ItemQuery
 from tui.store import Store
 from tui.ui.tracking import Tracker
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FEEDS = 24
 NEW_PER_ROUND = 12
 STABLE = 8

@@ -5,7 +5,7 @@ against feeds served on 127.0.0.1, so the parser's sanitising is exercised) and 
 straight into the store (so the UI's own rendering defences are exercised even for
 text no parser produced: an old database, another tool). The dashboard then runs as
 `python -m tui` on a pty, is driven with keys and mouse clicks, and every byte it
-writes is checked (tests/hostile.py says what is allowed).
+writes is checked (tests/support/hostile.py says what is allowed).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.feedserver import FeedServer, Reply
-from tests.hostile import (
+from tests.support.feedserver import FeedServer, Reply
+from tests.support.hostile import (
     BIDI,
     C1_ESCAPES,
     MARKERS,
@@ -36,12 +36,12 @@ from tests.hostile import (
     terminal_problems,
     text_problems,
 )
-from tests.ptyterm import PtyProgram
+from tests.support.ptyterm import PtyProgram
 from tui.ingest import load_seed_corpus
 from tui.model import Classification, NewItem, ThemeScore
 from tui.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 
 

@@ -1,6 +1,6 @@
-"""Serve tests/newsdata.py as one RSS feed per outlet on 127.0.0.1, dated recently.
+"""Serve tests/support/newsdata.py as one RSS feed per outlet on 127.0.0.1, dated recently.
 
-Run: uv run python tests/demo_feeds.py [PORT]   (prints one feed URL a line, then serves)
+Run: uv run python tests/support/demo_feeds.py [PORT]   (prints one feed URL a line, then serves)
 Each story keeps its outlets' relative timing but is moved into the last few weeks, so
 a new user can add the feeds, refresh, and see stories, trends and a brief:
     for u in $(...); do aigeo add "$u"; done; aigeo refresh; aigeo
@@ -15,10 +15,10 @@ from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.feedserver import FeedServer, Reply
-from tests.newsdata import ARTICLES, OUTLETS, Article
+from tests.support.feedserver import FeedServer, Reply
+from tests.support.newsdata import ARTICLES, OUTLETS, Article
 
 DAYS_AGO = {  # story → how many days before now its first report appeared
     "h20": 2,
