@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.uihelpers import searched
+from tests.support.uihelpers import searched
 from tui.ingest import load_seed_corpus
 from tui.store import Store
 from tui.ui.app import AigeoApp, make_app

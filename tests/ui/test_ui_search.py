@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.uihelpers import searched
+from tests.support.uihelpers import searched
 from tui.model import ItemQuery
 from tui.query import parse_query
 from tui.store import Store

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.feedserver import FeedServer, Reply, rss
-from tests.uihelpers import searched, until
+from tests.support.feedserver import FeedServer, Reply, rss
+from tests.support.uihelpers import searched, until
 from tui.model import Classification, ItemQuery, NewItem
 from tui.store import Store
 from tui.ui.app import AigeoApp, make_app

@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tests.ptyterm import PtyProgram
-from tests.test_harden_terminal import cli_env
+from tests.hardening.test_harden_terminal import cli_env
+from tests.support.ptyterm import PtyProgram
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_walk_trends_learned_help_palette_and_the_reading_loop(tmp_path: Path) -> None:

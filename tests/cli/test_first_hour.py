@@ -9,13 +9,13 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from tests.uihelpers import until
+from tests.support.uihelpers import until
 from tui.cli.group import main
 from tui.config import Settings
 from tui.ui.app import make_app
 from tui.ui.screens.trends import TrendsScreen
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_doctor_shows_the_paths_and_says_the_config_is_fine(db_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from tests.feedserver import FeedServer, Reply, rss
+from tests.support.feedserver import FeedServer, Reply, rss
 from tui.cli.group import main
 from tui.feeds.discover import feed_links
 from tui.store import Store

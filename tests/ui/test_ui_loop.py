@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.uihelpers import screen_text, searched, until
+from tests.support.uihelpers import screen_text, searched, until
 from tui.model import Classification, ItemQuery, NewItem
 from tui.query import parse_query
 from tui.store import Store
@@ -208,7 +208,7 @@ async def test_help_lists_every_binding_of_every_screen(seeded: Path) -> None:
 
 def test_the_readme_keys_table_agrees_with_the_bindings() -> None:
     """The README's table is the one generated from the bindings (help shows the same)."""
-    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
     assert markdown_table() in readme, "regenerate: uv run python -m tui.ui.keys"
 
 
@@ -286,7 +286,7 @@ async def test_A_marks_the_feed_read_and_l_hides_read_items(db_path: Path) -> No
 
 
 def test_the_readme_names_every_remappable_binding_id() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
     listed = readme[readme.index("Binding ids:") :]
     listed = listed[: listed.index("`.")]
     ids = {b.id for _, bindings in help_sections() for b in bindings if b.id}
