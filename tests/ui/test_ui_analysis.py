@@ -79,14 +79,15 @@ async def test_actors_panel_counts_the_filter_and_filters_by_an_actor(news: Path
         assert panel.selected == "ASML" and "ASML" in panel.border_subtitle
         counted = {panel.get_option_at_index(i).id for i in range(panel.option_count)}
         assert actor_option_id("OpenAI") in counted  # its own filter is left out: a selector
-        # another filter narrows the counts
-        app.query_filter = replace(app.query_filter, theme="governance")
-        app.apply_filter()
+        app.dashboard.query_filter = replace(
+            app.dashboard.query_filter, theme="governance"
+        )  # another filter narrows the counts
+        app.dashboard.apply_filter()
         await pilot.pause()
         counted = {panel.get_option_at_index(i).id for i in range(panel.option_count)}
         assert actor_option_id("European Commission") in counted
         assert actor_option_id("Nvidia") not in counted
-        app.query_filter = replace(app.query_filter, theme=None)
+        app.dashboard.query_filter = replace(app.dashboard.query_filter, theme=None)
         panel.highlighted = 0  # "All actors"
         await pilot.press("enter")
         await pilot.pause()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from markdown_it.token import Token
 from rich.console import Group
-from rich.markdown import Markdown
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -25,11 +23,15 @@ class Reader(VerticalScroll):
     """Shows one item. Every field from a feed is rendered as literal text."""
 
     BORDER_TITLE = "Reader"
+    BINDINGS = [
+        Binding("space", "screen.page_or_next", "Page down / next unread", id="page_next"),
+    ]
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._body = Static(Text("Select an item to read it.", style="dim"), id="reader-body")
         self.item: ItemDetail | None = None
+        self.showing_source = False  # a feed's health is shown (Sources has focus)
         self.plain = ""
         # the last article body converted for display: what it depends on → (body, markdown)
         self._converted: tuple[tuple[object, ...], tuple[str, bool]] | None = None
@@ -40,6 +42,7 @@ class Reader(VerticalScroll):
     def show_source(self, source: Source, fetches: list[dict[str, object]], now: datetime) -> None:
         """Display a source's health and recent fetches (when the Sources panel has focus)."""
         self.item = None
+        self.showing_source = True
         lines = render_source(source, fetches, now)
         self.plain = "\n".join(line.plain for line in lines)
         self._body.update(Group(*lines))
@@ -48,6 +51,7 @@ class Reader(VerticalScroll):
     def show(self, item: ItemDetail | None, themes: dict[str, ThemeDef]) -> None:
         """Display an item (None clears the pane)."""
         self.item = item
+        self.showing_source = False
         if item is None:
             self.plain = "No item selected."
             self._body.update(Text(self.plain, style="dim"))
@@ -60,37 +64,14 @@ class Reader(VerticalScroll):
         body, is_markdown = self._converted[1]
         body = terminal_safe(body) or "(no text)"
         self.plain = "\n".join(line.plain for line in lines) + "\n\n" + body
-        rendered = WebMarkdown(body, hyperlinks=True) if is_markdown else Text(body)
+        if is_markdown:  # rich.markdown (markdown-it, pygments): imported on first use
+            from tui.ui.web_markdown import WebMarkdown
+
+            rendered: Any = WebMarkdown(body, hyperlinks=True)
+        else:
+            rendered = Text(body)
         self._body.update(Group(*lines, Text(""), rendered))
         self.scroll_home(animate=False)
-
-
-#: Link targets the reader makes clickable (terminal hyperlinks, OSC 8).
-WEB_LINK_PREFIXES = ("http://", "https://", "mailto:")
-
-
-class WebMarkdown(Markdown):
-    """Markdown whose links become terminal hyperlinks only for web and mail targets.
-
-    Feed text can spell a Markdown link to any scheme (``[x](ssh://…)``,
-    ``<x-man-page://ls>``) even after HTML sanitising, and a terminal hyperlink to it is
-    one click away from the handler of that scheme. Other links keep their text only.
-    """
-
-    def __init__(self, markup: str, **kwargs: Any) -> None:
-        super().__init__(markup, **kwargs)
-        _unlink_non_web(self.parsed)
-
-
-def _unlink_non_web(tokens: Iterable[Token]) -> None:
-    """Blank the href/src of every link and image token that is not http(s) or mailto."""
-    for token in tokens:
-        for name in ("href", "src"):
-            target = token.attrs.get(name) if token.attrs else None
-            if target is not None and not str(target).lower().startswith(WEB_LINK_PREFIXES):
-                token.attrs[name] = ""
-        if token.children:
-            _unlink_non_web(token.children)
 
 
 def render_source(source: Source, fetches: list[dict[str, object]], now: datetime) -> list[Text]:
@@ -158,3 +139,12 @@ def render_header(item: ItemDetail, themes: dict[str, ThemeDef]) -> list[Text]:
             Text.assemble(("Your note: ", "bold yellow"), plain(item.note, multiline=True))
         )
     return lines
+
+
+def __getattr__(name: str) -> Any:
+    """`WebMarkdown` moved to tui.ui.web_markdown (loaded lazily: it imports pygments)."""
+    if name == "WebMarkdown":
+        from tui.ui.web_markdown import WebMarkdown
+
+        return WebMarkdown
+    raise AttributeError(name)
