@@ -161,6 +161,8 @@ class ItemQuery:
     exclude_actors: tuple[str, ...] = ()
     source_groups: tuple[tuple[str, ...], ...] = ()
     exclude_sources: tuple[str, ...] = ()
+    category_groups: tuple[tuple[str, ...], ...] = ()  # a source's category (folder), any case
+    exclude_categories: tuple[str, ...] = ()
     terms: tuple[SearchTerm, ...] = ()
     exclude_terms: tuple[SearchTerm, ...] = ()
     since: str | None = None

@@ -4,6 +4,7 @@
     theme:chips theme:chips,compute -theme:markets
     actor:Nvidia actor:"United States" -actor:Meta
     source:ChinaTalk source:"China Talk" source:12 source:substack.com -source:x
+    category:"Think tanks" -category:Labs        (a source's OPML folder, any case)
     tag:brief -tag:done
     note:export note:"follow up" note:* (has a note) -note:* (has none)
     is:unread is:read is:starred is:unstarred
@@ -28,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from tui.model import ItemQuery, SearchTerm
 
-FIELDS = frozenset({"theme", "actor", "source", "tag", "note", "is", "since", "before"})
+FIELDS = frozenset({"theme", "actor", "source", "category", "tag", "note", "is", "since", "before"})
 IS_VALUES = {
     "unread": ("unread", True),
     "read": ("unread", False),
@@ -69,6 +70,8 @@ class ParsedQuery:
     exclude_actors: tuple[str, ...] = ()
     sources: tuple[tuple[str, ...], ...] = ()
     exclude_sources: tuple[str, ...] = ()
+    categories: tuple[tuple[str, ...], ...] = ()
+    exclude_categories: tuple[str, ...] = ()
     tags: tuple[tuple[str, ...], ...] = ()
     exclude_tags: tuple[str, ...] = ()
     notes: tuple[tuple[str, ...], ...] = ()  # note contains one of ("" = any note)
@@ -103,6 +106,8 @@ class ParsedQuery:
             exclude_actors=base.exclude_actors + self.exclude_actors,
             source_groups=base.source_groups + self.sources,
             exclude_sources=base.exclude_sources + self.exclude_sources,
+            category_groups=base.category_groups + self.categories,
+            exclude_categories=base.exclude_categories + self.exclude_categories,
             tag_groups=base.tag_groups + self.tags,
             exclude_tags=base.exclude_tags + self.exclude_tags,
             note_groups=base.note_groups + self.notes,
@@ -128,6 +133,7 @@ class ParsedQuery:
             ("theme", self.themes, self.exclude_themes),
             ("actor", self.actors, self.exclude_actors),
             ("source", self.sources, self.exclude_sources),
+            ("category", self.categories, self.exclude_categories),
             ("tag", self.tags, self.exclude_tags),
             ("note", self.notes, self.exclude_notes),
         ):
@@ -359,6 +365,8 @@ class _Builder:
             exclude_actors=tuple(self.excluded.get("actor", ())),
             sources=tuple(self.groups.get("source", ())),
             exclude_sources=tuple(self.excluded.get("source", ())),
+            categories=tuple(self.groups.get("category", ())),
+            exclude_categories=tuple(self.excluded.get("category", ())),
             tags=tuple(self.groups.get("tag", ())),
             exclude_tags=tuple(self.excluded.get("tag", ())),
             notes=tuple(self.groups.get("note", ())),

@@ -36,9 +36,11 @@ def feed_ids(db_path: Path) -> list[int]:
 
 
 def test_add_validates_and_is_idempotent(db_path: Path) -> None:
-    ok = run(db_path, "add", "https://example.org/feed", "--category", "news", "--title", "Ex")
+    ok = run(
+        db_path, "add", "https://example.org/feed", "--no-fetch", "-c", "news", "--title", "Ex"
+    )
     assert ok.exit_code == 0 and "added #" in ok.stdout
-    again = run(db_path, "add", "https://example.org/feed")
+    again = run(db_path, "add", "https://example.org/feed", "--no-fetch")
     assert again.exit_code == 0 and "already a source" in again.stdout
     for bad in ("ftp://example.org/x", "|~/script.sh", "file:///etc/passwd", "nonsense"):
         result = run(db_path, "add", bad)
@@ -51,7 +53,7 @@ def test_add_validates_and_is_idempotent(db_path: Path) -> None:
 
 def test_remove_asks_and_says_how_many_items_go(db_path: Path, feed_server: FeedServer) -> None:
     url = feed_server.route("/feed", Reply(body=FEED))
-    run(db_path, "add", url, "--title", "Mine")
+    run(db_path, "add", "--no-fetch", url, "--title", "Mine")
     assert run(db_path, "refresh").exit_code == 0
     declined = run(db_path, "remove", "Mine", input="n\n")
     assert declined.exit_code == 1 and "2 items" in declined.output
@@ -63,7 +65,7 @@ def test_remove_asks_and_says_how_many_items_go(db_path: Path, feed_server: Feed
 
 
 def test_remove_with_yes_by_id(db_path: Path) -> None:
-    run(db_path, "add", "https://example.org/feed")
+    run(db_path, "add", "https://example.org/feed", "--no-fetch")
     (sid,) = feed_ids(db_path)
     result = run(db_path, "remove", str(sid), "--yes")
     assert result.exit_code == 0 and "(0 items)" in result.stdout
@@ -121,8 +123,8 @@ def test_export_formats(db_path: Path, tmp_path: Path) -> None:
 
 
 def test_sources_shows_health(db_path: Path, feed_server: FeedServer) -> None:
-    run(db_path, "add", feed_server.route("/ok", Reply(body=FEED)), "--title", "Good")
-    run(db_path, "add", feed_server.url("/missing"), "--title", "Bad")
+    run(db_path, "add", "--no-fetch", feed_server.route("/ok", Reply(body=FEED)), "--title", "Good")
+    run(db_path, "add", "--no-fetch", feed_server.url("/missing"), "--title", "Bad")
     run(db_path, "refresh")
     rows = {r["title"]: r for r in json.loads(run(db_path, "sources", "--json").stdout)}
     good, bad = rows["Good"], rows["Bad"]
@@ -135,10 +137,10 @@ def test_sources_shows_health(db_path: Path, feed_server: FeedServer) -> None:
 
 
 def test_refresh_output_and_exit_status(db_path: Path, feed_server: FeedServer) -> None:
-    run(db_path, "add", feed_server.route("/ok", Reply(body=FEED)))
-    run(db_path, "add", feed_server.url("/missing"))
+    run(db_path, "add", "--no-fetch", feed_server.route("/ok", Reply(body=FEED)))
+    run(db_path, "add", "--no-fetch", feed_server.url("/missing"))
     result = run(db_path, "refresh")
-    assert result.exit_code == 0  # one feed worked
+    assert result.exit_code == 2  # one feed worked, one failed
     assert "1 ok, 1 failed; 2 new items" in result.stdout
     assert "HTTP 404 Not Found" in result.stderr
     summary = json.loads(run(db_path, "refresh", "--json").stdout)
@@ -146,16 +148,16 @@ def test_refresh_output_and_exit_status(db_path: Path, feed_server: FeedServer) 
 
 
 def test_refresh_exits_1_when_everything_failed(db_path: Path, feed_server: FeedServer) -> None:
-    run(db_path, "add", feed_server.url("/missing"))
+    run(db_path, "add", "--no-fetch", feed_server.url("/missing"))
     result = run(db_path, "refresh")
     assert result.exit_code == 1 and "HTTP 404" in result.stderr
 
 
 def test_refresh_quiet_reports_a_failure_once(db_path: Path, feed_server: FeedServer) -> None:
-    run(db_path, "add", feed_server.route("/ok", Reply(body=FEED)))
-    run(db_path, "add", feed_server.url("/missing"))
+    run(db_path, "add", "--no-fetch", feed_server.route("/ok", Reply(body=FEED)))
+    run(db_path, "add", "--no-fetch", feed_server.url("/missing"))
     first = run(db_path, "refresh", "--quiet")
-    assert first.exit_code == 0 and first.stdout == ""
+    assert first.exit_code == 2 and first.stdout == ""  # one of two failed
     assert "HTTP 404" in first.stderr
     second = run(db_path, "refresh", "--quiet")
     assert second.stdout == "" and second.stderr == ""  # still failing: not repeated
@@ -164,8 +166,8 @@ def test_refresh_quiet_reports_a_failure_once(db_path: Path, feed_server: FeedSe
 def test_refresh_one_source_and_no_feeds(db_path: Path, feed_server: FeedServer) -> None:
     empty = run(db_path, "refresh")
     assert empty.exit_code == 0 and "no feeds yet" in empty.stderr
-    run(db_path, "add", feed_server.route("/a", Reply(body=FEED)))
-    run(db_path, "add", feed_server.route("/b", Reply(body=FEED)))
+    run(db_path, "add", "--no-fetch", feed_server.route("/a", Reply(body=FEED)))
+    run(db_path, "add", "--no-fetch", feed_server.route("/b", Reply(body=FEED)))
     a, _ = feed_ids(db_path)
     result = run(db_path, "refresh", "--source", str(a), "--json")
     assert [r["source_id"] for r in json.loads(result.stdout)["results"]] == [a]
@@ -187,7 +189,7 @@ def test_poll_refreshes_due_feeds_and_stops_cleanly(
     db_path: Path, feed_server: FeedServer, stop_signal: int
 ) -> None:
     url = feed_server.route("/feed", Reply(body=FEED))
-    run(db_path, "add", url)
+    run(db_path, "add", "--no-fetch", url)
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui", "--db", str(db_path), "poll", "--max-sleep", "1"],
         stdout=subprocess.PIPE,

@@ -132,7 +132,7 @@ COMMANDS = [
     ("items", "--json"),
     ("sources",),
     ("refresh",),
-    ("add", "https://new.example.org/feed"),
+    ("add", "https://new.example.org/feed", "--no-fetch"),
     ("import", "--defaults"),
     ("retheme",),
 ]
@@ -280,4 +280,4 @@ def test_a_folder_that_cannot_be_created_is_a_clear_error(tmp_path: Path) -> Non
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     done = aigeo(blocker / "sub" / "aigeo.db", "items")
-    assert_one_clear_line(done, "cannot create the folder")
+    assert_one_clear_line(done, "does not exist")  # --db into a missing folder (issue 14)

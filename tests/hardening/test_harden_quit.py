@@ -17,7 +17,7 @@ import pytest
 from tests.hardening.test_harden_terminal import cli_env
 from tests.support.ptyterm import PtyProgram
 from tui.store import Store
-from tui.ui.sources_actions import DEFAULTS_OFFERED_KEY
+from tui.ui.actions.sources import DEFAULTS_OFFERED_KEY
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="pty")]
 ROOT = Path(__file__).resolve().parents[2]

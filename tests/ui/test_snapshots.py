@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
+from tests.support.uihelpers import searched
 from tui.ingest import load_seed_corpus
 from tui.store import Store
 from tui.ui.app import AigeoApp, make_app
@@ -36,7 +38,11 @@ def test_dashboard_80x24(app: AigeoApp, snap_compare) -> None:  # type: ignore[n
 
 
 def test_search_160x48(app: AigeoApp, snap_compare) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(app, terminal_size=(160, 48), press=["slash", *"theme:open-models china"])
+    async def typed(pilot: Pilot[None]) -> None:
+        await pilot.press("slash", *"theme:open-models china")
+        await searched(app, pilot)  # the query runs off the key path: wait for it to land
+
+    assert snap_compare(app, terminal_size=(160, 48), run_before=typed)
 
 
 def test_help_100x40(app: AigeoApp, snap_compare) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.uihelpers import searched
 from tui.model import ItemQuery
 from tui.query import parse_query
 from tui.store import Store
@@ -40,8 +41,10 @@ async def test_slash_searches_as_you_type(seeded: Path) -> None:
         await pilot.press("slash")
         assert app.query_one(SearchBar).has_class("-open")
         await pilot.press(*"Bitco")
+        await searched(app, pilot)
         assert listed(app) == expected(seeded, "Bitco")  # prefix-free: "Bitco" matches nothing
         await pilot.press("i", "n")
+        await searched(app, pilot)
         assert listed(app) == expected(seeded, "Bitcoin") and listed(app)
         status = str(app.query_one("#search-status").render())
         assert f"{len(listed(app))} match" in status
@@ -55,6 +58,7 @@ async def test_query_language_filters_and_reports_errors(seeded: Path) -> None:
     app = app_for(seeded)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("slash", *"theme:markets -bitcoin since:abc")
+        await searched(app, pilot)
         want = expected(seeded, "theme:markets -bitcoin")
         assert listed(app) == want and want
         assert "since" in str(app.query_one("#search-status").render())
@@ -65,8 +69,10 @@ async def test_escape_clears_the_search(seeded: Path) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         everything = len(listed(app))
         await pilot.press("slash", *"hotel")
+        await searched(app, pilot)
         assert len(listed(app)) < everything
         await pilot.press("escape")
+        await searched(app, pilot)
         assert len(listed(app)) == everything
         assert not app.query_one(SearchBar).has_class("-open")
 
@@ -74,9 +80,10 @@ async def test_escape_clears_the_search(seeded: Path) -> None:
 async def test_search_narrows_the_panel_filter(seeded: Path) -> None:
     app = app_for(seeded)
     async with app.run_test(size=(160, 48)) as pilot:
-        app.query_filter = replace(app.query_filter, theme="open-models")
-        app.apply_filter()
+        app.dashboard.query_filter = replace(app.dashboard.query_filter, theme="open-models")
+        app.dashboard.apply_filter()
         await pilot.press("slash", *"sputnik")
+        await searched(app, pilot)
         assert listed(app) == expected(seeded, "theme:open-models sputnik")
 
 
@@ -95,7 +102,7 @@ async def test_ctrl_s_saves_a_view_listed_with_its_count(seeded: Path) -> None:
         sources.focus()
         sources.highlighted = sources.get_option_index(f"view:{view_id}")
         await pilot.press("enter")
-        await pilot.pause()
+        await searched(app, pilot)
         assert listed(app) == expected(seeded, "theme:chips")
         assert app.query_one(SearchBar).input.value == "theme:chips"
 

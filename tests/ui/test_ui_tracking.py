@@ -56,8 +56,8 @@ async def test_s_stars_and_m_toggles_read_and_u_undoes(seeded: Path) -> None:
 async def test_capital_m_marks_the_filter_read_and_u_restores(seeded: Path) -> None:
     app = app_for(seeded)
     async with app.run_test(size=(160, 48)) as pilot:
-        app.query_filter = replace(app.query_filter, theme="markets")
-        app.apply_filter()
+        app.dashboard.query_filter = replace(app.dashboard.query_filter, theme="markets")
+        app.dashboard.apply_filter()
         await pilot.press("M")
         with Store.open(seeded) as store:
             assert store.count_items(ItemQuery(theme="markets", unread=True)) == 0
@@ -108,8 +108,8 @@ async def test_filter_by_tag_from_the_sources_panel(seeded: Path) -> None:
 async def test_capital_t_tags_every_item_in_the_filter_after_confirming(seeded: Path) -> None:
     app = app_for(seeded)
     async with app.run_test(size=(160, 48)) as pilot:
-        app.query_filter = replace(app.query_filter, theme="chips")
-        app.apply_filter()
+        app.dashboard.query_filter = replace(app.dashboard.query_filter, theme="chips")
+        app.dashboard.apply_filter()
         expected = app.query_one(ItemList).count
         await pilot.press("T")
         await until(pilot, lambda: isinstance(app.screen, Confirm))
@@ -176,11 +176,18 @@ async def test_o_opens_and_y_copies_only_web_links(db_path: Path) -> None:
     app = app_for(db_path)
     opened: list[str] = []
     app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    app.shared.browser_available = lambda: True
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("o", "y")
         assert opened == ["https://a.test/1"] and app.clipboard == "https://a.test/1"
         await pilot.press("j", "o", "y")
         assert opened == ["https://a.test/1"] and app.clipboard == "https://a.test/1"
+
+        app.shared.browser_available = lambda: False  # e.g. over ssh, no $BROWSER
+        await pilot.press("k", "o")
+        assert opened == ["https://a.test/1"]  # nothing was "opened"…
+        texts = [n.message for n in app._notifications]
+        assert any("No web browser found" in t for t in texts)  # …and it says so
 
 
 async def test_question_mark_lists_every_binding(seeded: Path) -> None:

@@ -63,7 +63,7 @@ async def test_watch_refresh_alert_badge_and_alerts_screen(
         await wait_for_refresh(app, pilot)
         assert any("1 new alert on watched views" in n.message for n in app._notifications)
         assert "●1" in _view_row(app, "Nvidia watch")
-        await pilot.press("A")
+        await pilot.press("exclamation_mark")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, AlertsScreen) and len(screen.alerts) == 1
@@ -77,7 +77,7 @@ async def test_watch_refresh_alert_badge_and_alerts_screen(
         await pilot.press("enter")  # opens the alert's view
         await pilot.pause()
         assert not isinstance(app.screen, AlertsScreen)
-        assert app.search.text == "nvidia"
+        assert app.dashboard.searching.search.text == "nvidia"
         assert "●" not in _view_row(app, "Nvidia watch")
 
 

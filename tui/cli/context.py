@@ -15,6 +15,7 @@ from tui.text import json_text
 if TYPE_CHECKING:
     from tui.feeds.alert_hook import AlertHook
     from tui.feeds.refresh_types import PollSettings
+    from tui.themes import Lexicon
 
 
 class Context:
@@ -43,11 +44,30 @@ class Context:
             click.echo(f"aigeo: config: {problem}", err=True)
         return hook
 
-    def store(self, *, check: bool = False) -> Store:
+    def check_database(self) -> None:
+        """Refuse a database that cannot be opened or is damaged (SQLite's quick_check).
+
+        On a connection of its own (safe from a thread); nothing is written.
+        """
+        try:
+            store = Store.open(self.db_path)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+        try:
+            problem = store.quick_check()
+        finally:
+            store.close()
+        if problem:
+            detail = f"malformed: {problem}"
+            raise click.ClickException(
+                describe_database_error(self.db_path, detail, untouched=True)
+            )
+
+    def store(self, *, check: bool = False, lexicon: Lexicon | None = None) -> Store:
         """The open store, with the seed corpus loaded on first use.
 
         `check` reads the whole file first (SQLite's quick_check) and refuses a damaged
-        one before anything is written.
+        one before anything is written. `lexicon`: one the caller loaded already.
         """
         if self._store is None:
             from tui.ingest import load_seed_corpus
@@ -62,7 +82,7 @@ class Context:
                 detail = f"malformed: {problem}"
                 message = describe_database_error(self.db_path, detail, untouched=True)
                 raise click.ClickException(message)
-            load_seed_corpus(store)
+            load_seed_corpus(store, lexicon)
             self._store = store
         return self._store
 

@@ -3,8 +3,9 @@
 Registered by tui/cli/group.py. Nothing here imports Textual, and nothing is fetched
 unless the command is `refresh` or `poll`.
 
-`aigeo refresh` exit status: 0 when at least one feed was fetched successfully or there
-was nothing to fetch; 1 when every feed it tried failed (the network is probably down).
+`aigeo refresh` exit status (for cron): 0 when every feed it tried was fetched (or there
+was nothing to fetch), 2 when some failed, 1 when every feed it tried failed (the
+network is probably down).
 `--quiet` (for cron) prints nothing but failures, and a feed that keeps failing is
 reported only on its first failure in a row (it is retried with backoff meanwhile).
 """
@@ -70,16 +71,38 @@ def summary_to_json(row: SourceSummary) -> dict[str, Any]:
 @click.argument("url")
 @click.option("--category", "-c", metavar="C", help="Category (folder) of the feed.")
 @click.option("--title", "-t", metavar="T", help="Title (default: the feed's own, once fetched).")
+@click.option(
+    "--no-fetch",
+    is_flag=True,
+    help="Add the URL as given, without looking at it (no feed autodiscovery).",
+)
+@click.option("--pick", type=click.IntRange(1), metavar="N", help="Of several feeds, the N-th.")
 @pass_ctx
-def add(context: Context, url: str, category: str | None, title: str | None) -> None:
-    """Add a feed by URL (http or https). Nothing is fetched until `aigeo refresh`."""
+def add(
+    context: Context,
+    url: str,
+    category: str | None,
+    title: str | None,
+    no_fetch: bool,
+    pick: int | None,
+) -> None:
+    """Add a feed by URL (http or https), or a web page that links its feed.
+
+    The URL is fetched once: a feed is added as it is; a web page's `<link
+    rel="alternate">` feeds are offered (one: it is used; several: choose, or --pick N).
+    Its items are fetched by `aigeo refresh`.
+    """
     from tui.feeds.opml import feed_url_problem
 
     url = url.strip()
     if problem := feed_url_problem(url):
         raise click.ClickException(f"cannot add {_safe(url, 200)!r}: {problem}")
     title, category = _safe(title) or None, _safe(category) or None  # shown everywhere later
-    with open_store(context) as store:
+    with open_store(context) as store:  # a damaged database is refused before any fetch
+        if not no_fetch:
+            from tui.cli.discovery import choose_feed
+
+            url = choose_feed(url, pick)
         source_id, created = store.add_source(url, title, category=category)
         if not created:
             existing = store.get_source(source_id)
@@ -294,7 +317,8 @@ def refresh(
     """Fetch feeds now (all enabled feeds, or --source) and store new items.
 
     Shows progress on a terminal, then one line per failing feed (stderr) and a summary.
-    Exit status: 0 if any feed worked or there was nothing to do, 1 if every feed failed.
+    Exit status: 0 if every feed worked or there was nothing to do, 2 if some feeds
+    failed, 1 if every feed failed.
     With --quiet (cron) only failures are printed, each feed once when it starts failing.
     """
     from tui.feeds.refresh import refresh_sources
@@ -358,6 +382,8 @@ def refresh(
         sys.exit(128 + stop.signal_number)
     if summary.all_failed:
         sys.exit(1)
+    if summary.failed:
+        sys.exit(2)
 
 
 class _StopOnSignal:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
 from tui.cli import analysis as analysis_commands
 from tui.cli import backup as backup_commands
+from tui.cli import doctor as doctor_commands
 from tui.cli import feeds as feeds_commands
 from tui.cli import items as items_commands
 from tui.cli import themes as themes_commands
@@ -72,29 +74,65 @@ def main(ctx: click.Context, db: str | None) -> None:
 
     Run without a command to open the dashboard.
     """
+    if db and not Path(db).expanduser().parent.is_dir():
+        folder = Path(db).expanduser().parent
+        raise click.ClickException(
+            f"--db {db}: the folder {folder} does not exist (a typo? create it first)"
+        )
     ctx.obj = Context(db)
     if ctx.invoked_subcommand is None:
         launch_dashboard(ctx.obj)
+
+
+def has_terminal() -> bool:
+    """Whether stdin and stdout are a terminal (the dashboard needs one to draw and read)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def launch_dashboard(context: Context) -> None:
     """Open the store (loading the seed corpus on first run) and run the Textual app.
 
     The whole file is checked first (SQLite's quick_check): a damaged database is
-    reported here, before Textual takes the terminal, not by a crash mid-session.
+    reported here, before Textual takes the terminal, not by a crash mid-session. The
+    check (SQLite, which lets go of the GIL) runs in a thread while the lexicon and the
+    dashboard's modules load: start-up pays for the longer of the two, not both.
     """
-    context.store(check=True).close()
+    if not has_terminal():
+        raise click.ClickException(
+            "the dashboard needs a terminal (stdin and stdout); without one use the "
+            "commands: aigeo items, aigeo refresh, aigeo --help"
+        )
+    import threading
+
+    checked: list[BaseException] = []
+
+    def check() -> None:
+        try:
+            context.check_database()
+        except BaseException as exc:  # re-raised on the main thread
+            checked.append(exc)
+
+    checker = threading.Thread(target=check, name="aigeo-quick-check", daemon=True)
+    checker.start()
+    from tui.themes import load_lexicon
+
+    lexicon = load_lexicon()
     from tui.ui.app import make_app
 
+    checker.join()
+    if checked:
+        raise checked[0]
+    context.store(lexicon=lexicon).close()
     settings = load_settings()
     app = make_app(
         context.db_path,
         settings=settings,
         poll_settings=context.poll_settings(settings),
         offer_defaults=True,
+        lexicon=lexicon,
     )
     app.run()
-    if app.return_code:  # the app ended on an error: say so to the shell (was 0)
+    if app.return_code:  # a crash (Textual printed the traceback): say so to the shell
         sys.exit(app.return_code)
 
 
@@ -109,6 +147,7 @@ for _command in (
     *feeds_commands.COMMANDS,
     *analysis_commands.COMMANDS,
     *watch_commands.COMMANDS,
+    *doctor_commands.COMMANDS,
     *backup_commands.COMMANDS,
 ):
     main.add_command(_command)

@@ -151,6 +151,12 @@ def _source_ids(values: list[str]) -> tuple[str, list[object]]:
     return f"SELECT id FROM sources WHERE {' OR '.join(conditions)}", params
 
 
+def _category_ids(values: list[str]) -> tuple[str, list[object]]:
+    """`SELECT id` of the sources whose category (OPML folder) is any value (any case)."""
+    marks = ", ".join("lower(?)" for _ in values)
+    return f"SELECT id FROM sources WHERE lower(category) IN ({marks})", list(values)
+
+
 def _build_where(
     query: ItemQuery, *, driver: str | None = None, seek: frozenset[str] = frozenset()
 ) -> tuple[str, list[object]]:
@@ -229,6 +235,12 @@ def _where_parts(
         where.row(f"{hide}i.source_id IN ({sql})", *args, indexed=True)
     if excluded := _values(query.exclude_sources):
         sql, args = _source_ids(excluded)
+        where.row(f"i.source_id NOT IN ({sql})", *args)
+    for values in _groups(None, query.category_groups):
+        sql, args = _category_ids(values)
+        where.row(f"{hide}i.source_id IN ({sql})", *args, indexed=True)
+    if excluded := _values(query.exclude_categories):
+        sql, args = _category_ids(excluded)
         where.row(f"i.source_id NOT IN ({sql})", *args)
     # literal 0/1 rather than bound: a partial index (WHERE read = 0) can then serve it
     if query.unread is not None:

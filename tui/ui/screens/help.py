@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,14 +12,16 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.ui.keys import key_label
 
-def binding_rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
+
+def binding_rows(bindings: Sequence[BindingType]) -> list[tuple[str, str]]:
     """(keys, description) for every binding that has a description."""
     rows = []
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
-        keys = binding.key_display or " / ".join(binding.key.split(","))
+        keys = key_label(binding)
         rows.append((keys, binding.description))
     return rows
 
@@ -34,7 +38,7 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:
+    def __init__(self, sections: Sequence[tuple[str, Sequence[BindingType]]]) -> None:
         super().__init__()
         self._sections = sections
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.message import Message
-from textual.widgets import OptionList
 
 from tui.ui.format import plain
+from tui.ui.messages import Picked
 from tui.ui.widgets.counted import CountedList, CountedRow
 
 ALL_ACTORS = "actor:*all"
@@ -30,13 +29,6 @@ class ActorsPanel(CountedList):
 
     BORDER_TITLE = "Actors"
 
-    class Chosen(Message):
-        """An actor was selected (None: all actors)."""
-
-        def __init__(self, actor: str | None) -> None:
-            super().__init__()
-            self.actor = actor
-
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.selected: str | None = None
@@ -55,6 +47,5 @@ class ActorsPanel(CountedList):
         self.show_rows(rows)
         self.border_subtitle = f"filter: {selected}" if selected else ""
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.post_message(self.Chosen(parse_actor_option(event.option_id)))
+    def picked(self, option_id: str) -> Picked | None:
+        return Picked("actor", parse_actor_option(option_id))

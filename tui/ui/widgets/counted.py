@@ -10,6 +10,8 @@ from textual.events import Resize
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from tui.ui.messages import Picked
+
 HEADING = "heading:"  # option ids of section headings, which cannot be selected
 
 
@@ -72,11 +74,26 @@ class CountedList(OptionList):
             return
         self._render_rows()
 
+    def picked(self, option_id: str) -> Picked | None:
+        """What choosing a row means (each panel reads its own option ids)."""
+        return None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        message = self.picked(event.option_id or "")
+        if message is not None:
+            self.post_message(message)
+
     def _row_width(self) -> int:
         return max(8, self.scrollable_content_region.width - 1)
 
     def on_resize(self, event: Resize) -> None:
         self._render_rows()
+
+    def _check_width(self) -> None:
+        """A scrollbar that came or went changes the room without a Resize: re-fit."""
+        if self._rows and self._row_width() != self._rendered_width:
+            self._render_rows()
 
     @property
     def highlighted_id(self) -> str | None:
@@ -98,6 +115,7 @@ class CountedList(OptionList):
         )
         if not self._rows:
             return
+        self.call_after_refresh(self._check_width)
         try:
             self.highlighted = self.get_option_index(keep) if keep else 0
         except OptionDoesNotExist:  # the row is gone: back to the first one

@@ -35,6 +35,8 @@ AGE_WIDTH = 5
 SOURCE_WIDTH = 16
 THEMES_WIDTH = 26
 COMPACT_THEMES_WIDTH = 14
+MAX_THEMES_WIDTH = 60
+EMPTY_NOTE = "No items match this filter."
 
 
 class RowSource(Protocol):
@@ -109,9 +111,10 @@ class ItemList(ScrollView, can_focus=True):
     class Loaded(Message):
         """The list now shows a query (a new filter, or a reload)."""
 
-        def __init__(self, query: ItemQuery) -> None:
+        def __init__(self, query: ItemQuery, prepared: bool = False) -> None:
             super().__init__()
             self.query = query
+            self.prepared = prepared  # read by a worker (which also did the side counts)
 
     def __init__(self, rows: RowSource, now: Callable[[], datetime], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -132,26 +135,60 @@ class ItemList(ScrollView, can_focus=True):
         return self._count
 
     @property
-    def item_query(self) -> ItemQuery:
-        """The query the list shows (not `query`: that is DOMNode.query(), the DOM search)."""
+    def shown_query(self) -> ItemQuery:
+        """The query the list shows (not `query`: that is DOMNode.query())."""
         return self._query
 
-    def load(self, query: ItemQuery, *, keep_item: int | None = None) -> None:
-        """Show a query; the cursor goes to `keep_item` if it is still listed, else the top."""
-        if query.stories != self.stories:
-            query = _with_stories(query, self.stories)
+    def with_mode(self, query: ItemQuery) -> ItemQuery:
+        """`query` in the list's mode (stories or items)."""
+        return query if query.stories == self.stories else _with_stories(query, self.stories)
+
+    def load(
+        self,
+        query: ItemQuery,
+        *,
+        keep_item: int | None = None,
+        prepared: tuple[int, list[ItemRow]] | None = None,
+    ) -> None:
+        """Show a query; the cursor goes to `keep_item` if it is still listed, else the top.
+
+        `prepared` is the count and first block already read elsewhere (a search worker),
+        so the UI thread runs no SQL for them.
+        """
+        query = self.with_mode(query)
         self.border_title = "Stories" if self.stories else "Items"
         self._query = query
-        self._count = self._rows.count_items(query)
         self._blocks.clear()
         self._overrides.clear()
+        if prepared is None:
+            self._count = self._rows.count_items(query)
+        else:
+            self._count, first = prepared
+            if first:
+                self._blocks[0] = first
         self.virtual_size = Size(self.scrollable_content_region.width, self._count)
         target = self._find(keep_item) if keep_item is not None else None
         self.cursor = target if target is not None else 0
         if target is None:
             self.scroll_to(y=0, animate=False)
         self.refresh()
-        self.post_message(self.Loaded(query))
+        self.post_message(self.Loaded(query, prepared=prepared is not None))
+
+    def reload_in_place(self) -> None:
+        """Re-read the rows (another writer changed them) keeping the cursor row and scroll."""
+        current = self.current_item
+        top = self.scroll_offset.y
+        cursor = self.cursor
+        self._blocks.clear()
+        self._overrides.clear()
+        self._count = self._rows.count_items(self._query)
+        self.virtual_size = Size(self.scrollable_content_region.width, self._count)
+        target = self._find(current.id) if current is not None else None
+        if target is None:
+            target = min(cursor, max(0, self._count - 1))
+        self.scroll_to(y=top + (target - cursor), animate=False)
+        self.cursor = target
+        self.refresh()
 
     def reload(self) -> None:
         """Re-read the rows (after new items or state changes), keeping the cursor's item."""
@@ -177,8 +214,10 @@ class ItemList(ScrollView, can_focus=True):
         return self._overrides.get(item.id, item)
 
     def _find(self, item_id: int) -> int | None:
-        """The position of an item among the cached blocks (the first few are loaded)."""
-        for index in range(min(self._count, BLOCK * 5)):
+        """The position of an item near the cursor, else among the first few blocks."""
+        near = range(max(0, self.cursor - BLOCK), min(self._count, self.cursor + BLOCK))
+        candidates: list[int] = [*near, *range(min(self._count, BLOCK * 5))]
+        for index in candidates:
             found = self.row(index)
             if found is not None and found.id == item_id:
                 return index
@@ -265,6 +304,10 @@ class ItemList(ScrollView, can_focus=True):
         index = int(self.scroll_offset.y) + y
         item = self.row(index)
         if item is None:
+            if index == 0 and self._count == 0:
+                note = Text(EMPTY_NOTE, style=self.get_component_rich_style("item-list--dim"))
+                strip = Strip(list(note.render(self.app.console)))
+                return strip.adjust_cell_length(width, self.rich_style)
             return Strip.blank(width, self.rich_style)
         is_cursor = index == self.cursor
         base = self.get_component_rich_style(
@@ -288,7 +331,7 @@ class ItemList(ScrollView, can_focus=True):
         dim = Style(color=self.get_component_rich_style("item-list--dim").color)
         star = Style(color=self.get_component_rich_style("item-list--star").color)
         compact = width < COMPACT_BELOW
-        themes_width = COMPACT_THEMES_WIDTH if compact else THEMES_WIDTH
+        themes_width = chip_width(width)
         fixed = AGE_WIDTH + 2 + themes_width + (0 if compact else SOURCE_WIDTH + 1)
         title_width = max(8, width - fixed)
         row = Text(no_wrap=True, overflow="ellipsis", end="")
@@ -307,13 +350,25 @@ class ItemList(ScrollView, can_focus=True):
             title = Text(f"+{item.story_sources - 1} ", style="cyan") + title
         if item.note:  # the analyst wrote a note on it (i)
             title = Text("✎ ", style="yellow") + title
-        if item.tags:
-            title.append("  ", dim)  # (plain() trims: the gap goes outside it)
-            title.append_text(plain("#" + " #".join(item.tags), style=dim))
-        row.append_text(_cell(title, title_width, Style()))
+        tags = plain("#" + " #".join(item.tags), style=dim) if item.tags else Text()
+        # the tags keep their place: the title is cut before them (up to half the room)
+        tags_room = min(tags.cell_len, title_width // 2) if item.tags else 0
+        gap = 2 if tags_room else 0
+        row.append_text(_cell(title, title_width - tags_room - gap, Style()))
+        if tags_room:
+            row.append(" " * gap)
+            row.append_text(_cell(tags, tags_room, dim))
         row.append(" ")
-        row.append_text(_cell(theme_chips(item.themes), themes_width - 1, dim))
+        chips = theme_chips(item.themes, limit=max(3, themes_width // 9))
+        row.append_text(_cell(chips, themes_width - 1, dim))
         return row
+
+
+def chip_width(width: int) -> int:
+    """The theme-chip column: 14 when compact, 26 at 160 columns, growing with the width."""
+    if width < COMPACT_BELOW:
+        return COMPACT_THEMES_WIDTH
+    return max(THEMES_WIDTH, min(MAX_THEMES_WIDTH, width // 5))
 
 
 def _cell(text: Text, width: int, style: Style) -> Text:

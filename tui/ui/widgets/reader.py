@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
-from markdown_it.token import Token
 from rich.console import Group
-from rich.markdown import Markdown
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -28,11 +25,15 @@ class Reader(VerticalScroll):
     """Shows one item. Every field from a feed is rendered as literal text."""
 
     BORDER_TITLE = "Reader"
+    BINDINGS = [
+        Binding("space", "screen.page_or_next", "Page down / next unread", id="page_next"),
+    ]
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._body = Static(Text("Select an item to read it.", style="dim"), id="reader-body")
         self.item: ItemDetail | None = None
+        self.showing_source = False  # a feed's health is shown (Sources has focus)
         self.plain = ""
         # the last article body converted for display: what it depends on → (body, markdown)
         self._converted: tuple[tuple[object, ...], tuple[str, bool]] | None = None
@@ -43,6 +44,7 @@ class Reader(VerticalScroll):
     def show_source(self, source: Source, fetches: list[dict[str, object]], now: datetime) -> None:
         """Display a source's health and recent fetches (when the Sources panel has focus)."""
         self.item = None
+        self.showing_source = True
         lines = render_source(source, fetches, now)
         self.plain = "\n".join(line.plain for line in lines)
         self._body.update(Group(*lines))
@@ -51,6 +53,7 @@ class Reader(VerticalScroll):
     def show(self, item: ItemDetail | None, themes: dict[str, ThemeDef]) -> None:
         """Display an item (None clears the pane)."""
         self.item = item
+        self.showing_source = False
         if item is None:
             self.plain = "No item selected."
             self._body.update(Text(self.plain, style="dim"))
@@ -71,54 +74,15 @@ class Reader(VerticalScroll):
             self._converted = key, article_body(item)
         body, is_markdown = self._converted[1]
         body = terminal_safe(body) or "(no text)"
-        rendered = WebMarkdown(body, hyperlinks=True) if is_markdown else Text(body)
-        group = Group(*lines, Text(""), rendered)
-        self._body.update(group)
         self.plain = "\n".join(line.plain for line in lines) + "\n\n" + body
+        if is_markdown:  # rich.markdown (markdown-it, pygments): imported on first use
+            from tui.ui.web_markdown import WebMarkdown
 
-
-#: The longest link target the reader makes clickable (terminal hyperlinks, OSC 8).
-MAX_HYPERLINK_CHARS = 2_048
-
-
-def hyperlink_allowed(target: str) -> bool:
-    """True for an http(s) URL with a host, no credentials and at most MAX_HYPERLINK_CHARS.
-
-    A terminal hyperlink is one click away from the handler of its scheme, and
-    `https://user:pass@host` or a 200,000-character URL is a trap, not a link.
-    """
-    if len(target) > MAX_HYPERLINK_CHARS or not target.lower().startswith(("http://", "https://")):
-        return False
-    try:
-        parts = urlsplit(target)
-        return bool(parts.hostname) and parts.username is None and parts.password is None
-    except ValueError:
-        return False
-
-
-class WebMarkdown(Markdown):
-    """Markdown whose links become terminal hyperlinks only where `hyperlink_allowed`.
-
-    Feed text can spell a Markdown link to any scheme (``[x](ssh://…)``,
-    ``<x-man-page://ls>``) even after HTML sanitising. Other links keep their text only.
-    """
-
-    def __init__(self, markup: str, **kwargs: Any) -> None:
-        super().__init__(markup, **kwargs)
-        _unlink_non_web(self.parsed)
-
-
-def _unlink_non_web(tokens: Iterable[Token]) -> None:
-    """Blank the href/src of every link and image token that `hyperlink_allowed` refuses."""
-    pending = list(tokens)
-    while pending:  # iterative: token trees can be deep
-        token = pending.pop()
-        for name in ("href", "src"):
-            target = token.attrs.get(name) if token.attrs else None
-            if target is not None and not hyperlink_allowed(str(target)):
-                token.attrs[name] = ""
-        if token.children:
-            pending.extend(token.children)
+            rendered: Any = WebMarkdown(body, hyperlinks=True)
+        else:
+            rendered = Text(body)
+        self._body.update(Group(*lines, Text(""), rendered))
+        self.scroll_home(animate=False)
 
 
 def render_source(source: Source, fetches: list[dict[str, object]], now: datetime) -> list[Text]:
@@ -191,3 +155,13 @@ def render_header(item: ItemDetail, themes: dict[str, ThemeDef]) -> list[Text]:
             Text.assemble(("Your note: ", "bold yellow"), plain(item.note, multiline=True))
         )
     return lines
+
+
+def __getattr__(name: str) -> Any:
+    """`WebMarkdown` and `hyperlink_allowed` live in tui.ui.web_markdown (loaded lazily:
+    it imports pygments)."""
+    if name in ("WebMarkdown", "hyperlink_allowed"):
+        from tui.ui import web_markdown
+
+        return getattr(web_markdown, name)
+    raise AttributeError(name)

@@ -60,9 +60,13 @@ class SearchBar(Horizontal):
         return self.query_one("#search-input", Input)
 
     def open(self) -> None:
-        """Show the bar and focus the box, text selected for replacing."""
+        """Show the bar and focus the box, text selected for replacing.
+
+        Focus moves now, not after the next refresh (Widget.focus defers it): keys typed
+        right after `/` (a fast typist, a paste) must land in the box, not run actions.
+        """
         self.add_class("-open")
-        self.input.focus()
+        self.screen.set_focus(self.input)
         self.input.select_all()
 
     def set_status(self, text: str) -> None:

@@ -6,6 +6,7 @@ from rich.text import Text
 
 from tui.analysis.series import bucket, sparkline, trend_mark
 from tui.model import ThemeDef
+from tui.ui.messages import Picked
 from tui.ui.widgets.counted import CountedList, CountedRow
 
 ALL_THEMES = "theme:all"
@@ -56,3 +57,6 @@ class ThemesPanel(CountedList):
                 )
             )
         self.show_rows(rows)
+
+    def picked(self, option_id: str) -> Picked | None:
+        return Picked("theme", parse_theme_option(option_id))

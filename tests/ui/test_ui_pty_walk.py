@@ -1,0 +1,57 @@
+"""The daily loop in a real pseudo-terminal: Trends, Learned, help, the palette, n/J/Space.
+
+A real `aigeo` process (the command line, the seed corpus, a 100x32 pty), driven by
+keystrokes; every step waits for what the screen must show (generous timeouts).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tests.hardening.test_harden_terminal import cli_env
+from tests.support.ptyterm import PtyProgram
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_walk_trends_learned_help_palette_and_the_reading_loop(tmp_path: Path) -> None:
+    db = tmp_path / "aigeo.db"
+    app = PtyProgram(
+        [sys.executable, "-m", "tui", "--db", str(db)],
+        env=cli_env(tmp_path, db),
+        cwd=ROOT,
+        columns=100,
+        rows=32,
+    )
+    try:
+        assert app.wait_for("Seed corpus", timeout=60), app.screen_text()
+        if app.wait_for("Add the default", timeout=3):
+            app.press("n", pause=0.6)  # the first-run offer of default feeds: no
+        app.press("\x1bOQ", pause=1.0)  # F2: Trends
+        assert app.wait_for("Trends as of"), app.screen_text()
+        app.press("s", "m", pause=0.6)  # the dashboard's keys do nothing here
+        assert not app.wait_for("Starred", timeout=2) and not app.find("Marked 1")
+        assert app.alive()
+        app.press("\x1b", pause=0.8)
+        app.press("?", pause=0.8)  # help: every screen's keys
+        assert app.wait_for("Everywhere"), app.screen_text()
+        assert app.find("Next unread") and app.find("Dashboard"), app.screen_text()
+        app.press("\x1b", pause=0.8)
+        app.press("L", pause=1.0)  # what aigeo learned (no decisions yet)
+        assert app.wait_for("theme decisions", timeout=30), app.screen_text()
+        app.press("\x1b", pause=0.8)
+        app.press("\x10", pause=1.0)  # Ctrl+P: the palette
+        assert app.wait_for("Search for commands", timeout=15), app.screen_text()
+        app.send("Trends", pause=0.8)
+        assert app.wait_for("Rising themes"), app.screen_text()
+        app.press("\x1b", pause=0.8)
+        app.press("n", pause=0.6)  # the reading loop: next unread, open, next, page
+        app.press("\r", pause=0.8)
+        app.press("J", pause=0.8)
+        app.press(" ", pause=0.6)
+        assert app.alive(), app.screen_text()
+        app.press("q", pause=0.5)
+        assert app.wait(30) == 0
+    finally:
+        app.close()
