@@ -33,7 +33,7 @@ def damaged_database(tmp_path: Path, feeds: Feeds) -> Path:
     db = tmp_path / "damaged.db"
     env = child_env(tmp_path)
     for url in feeds.urls:
-        assert cli(db, "add", url, env=env).returncode == 0
+        assert cli(db, "add", "--no-fetch", url, env=env).returncode == 0
     assert cli(db, "items", "--limit", "1", env=env).returncode == 0  # loads the seed corpus
     with contextlib.closing(sqlite3.connect(db)) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

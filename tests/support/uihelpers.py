@@ -19,9 +19,15 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: floa
 
 
 async def searched(app: AigeoApp, pilot: Pilot[None]) -> None:
-    """Wait until the search typed so far is shown in the list."""
+    """Wait until the search typed so far is shown in the list: no query pending, and the
+    one shown is the box's whole text (under load the last keystroke's message can
+    still be queued when an earlier, debounced query lands)."""
+    searching = app.dashboard.searching
     await pilot.pause()
-    await until(pilot, lambda: not app.dashboard.searching.pending)
+    await until(
+        pilot,
+        lambda: not searching.pending and searching.shown_text == searching.bar.input.value,
+    )
     await pilot.pause()
 
 

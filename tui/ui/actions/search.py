@@ -49,6 +49,8 @@ class SearchActions:
         self._generation = 0
         self._timer: Timer | None = None
         self.pending = False  # a typed query has not been shown yet
+        self.shown_text = ""  # the search box text whose results the list shows
+        self._asked: tuple[int, str] = (0, "")  # the generation running, and its text
 
     @property
     def bar(self) -> SearchBar:
@@ -72,6 +74,7 @@ class SearchActions:
         self._generation += 1
         self.pending = True
         generation = self._generation
+        self._asked = (generation, text)
         shared = self.view.shared
         search = parse_query(text, now=shared.clock())
         base = self.view.filter_query()
@@ -104,6 +107,8 @@ class SearchActions:
         if result.generation != self._generation:
             return
         self.pending = False
+        if self._asked[0] == result.generation:
+            self.shown_text = self._asked[1]
         self.search = result.search
         items = self.view.items
         items.highlight_terms = result.search.highlight_terms()
