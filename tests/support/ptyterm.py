@@ -110,7 +110,10 @@ class PtyProgram:
             stdin=slave,
             stdout=slave,
             stderr=slave,
-            env={"TERM": "xterm-256color", **env},
+            # the size is said in COLUMNS/LINES too: shutil.get_terminal_size (Textual's
+            # source) reads those before the tty, and an inherited COLUMNS/LINES drew the app
+            # at 80x25 inside a 120x40 terminal on CI, hiding the rows a test clicks
+            env={"TERM": "xterm-256color", **env, "COLUMNS": str(columns), "LINES": str(rows)},
             cwd=cwd,
             start_new_session=True,
             close_fds=True,
