@@ -115,3 +115,19 @@ async def test_half_typed_and_hostile_queries_are_harmless(seeded: Path, text: s
         app.query_one(SearchBar).input.value = text
         await pilot.pause()
         assert app.is_running
+
+
+async def test_keys_typed_in_one_burst_after_slash_land_in_the_box(seeded: Path) -> None:
+    """A terminal delivers `/abc` typed fast (or pasted) in one read: every key reaches
+    the app before any is handled, so the box must take focus the moment `/` is."""
+    from textual import events
+
+    app = app_for(seeded)
+    async with app.run_test(size=(160, 48)) as pilot:
+        for key, char in [("slash", "/"), ("b", "b"), ("i", "i"), ("t", "t")]:
+            app.post_message(events.Key(key, char))
+        await searched(app, pilot)
+        assert app.query_one(SearchBar).input.value == "bit"
+        assert app.focused is app.query_one(SearchBar).input
+        await pilot.press("slash", "x")  # `/` in the box is text, not a new search
+        assert app.query_one(SearchBar).input.value == "bit/x"

@@ -90,7 +90,11 @@ class DashboardScreen(DashboardKeys):
     def on_mount(self) -> None:
         self.refresh_panels()
         self.apply_filter()
-        self.items.focus()
+        # the list, at once (focus() defers it), unless a `/` typed while the screen was
+        # being built already put the focus in the search box: taking it back then sent the
+        # rest of `/query` to the list
+        if self.focused is not self.searching.bar.input:
+            self.set_focus(self.items)
         minutes = self.shared.settings.auto_refresh_minutes
         if minutes:
             self.set_interval(minutes * 60, self.refreshing.refresh_due)

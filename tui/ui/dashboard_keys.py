@@ -47,7 +47,10 @@ class DashboardKeys(Screen[None]):
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
         Binding("r", "refresh_one", "Refresh", id="refresh"),
         Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
-        Binding("slash", "search", "Search", key_display="/", id="search"),
+        # priority: `/` is acted on the moment the app reads it, before the keys after it
+        # are handed on, so `/abc` typed fast (or pasted) in one terminal read lands `abc`
+        # in the box instead of on the item list (and its bindings: b brief, t tag, …)
+        Binding("slash", "search", "Search", key_display="/", id="search", priority=True),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("escape", "back_to_list", "Back to list", show=False, id="back"),
@@ -166,6 +169,10 @@ class DashboardKeys(Screen[None]):
         self.refreshing.refresh_all()
 
     def action_search(self) -> None:
+        box = self.searching.bar.input
+        if self.focused is box:  # a priority binding sees `/` typed in the box too: type it
+            box.insert_text_at_cursor("/")
+            return
         self.searching.open()
 
     def action_toggle_stories(self) -> None:

@@ -156,7 +156,7 @@ class SearchActions:
     def show_text(self, text: str) -> None:
         """Put a query in the search bar and list its items."""
         bar = self.bar
-        bar.add_class("-open")
+        bar.show()
         with bar.input.prevent(Input.Changed):
             bar.input.value = text
         self.run(text)

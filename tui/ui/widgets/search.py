@@ -64,10 +64,22 @@ class SearchBar(Horizontal):
 
         Focus moves now, not after the next refresh (Widget.focus defers it): keys typed
         right after `/` (a fast typist, a paste) must land in the box, not run actions.
+        The bar is shown by an inline style too, which counts at once: the `-open` class
+        takes effect at the next style update, and set_focus refuses a hidden box.
         """
-        self.add_class("-open")
+        self.show()
         self.screen.set_focus(self.input)
         self.input.select_all()
+
+    def show(self) -> None:
+        """Display the bar now (see `open`)."""
+        self.add_class("-open")
+        self.display = True
+
+    def hide(self) -> None:
+        """Hide the bar."""
+        self.remove_class("-open")
+        self.display = False
 
     def set_status(self, text: str) -> None:
         """Say how many match, or what is wrong with the query."""
@@ -80,12 +92,12 @@ class SearchBar(Horizontal):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if not event.value.strip():
-            self.remove_class("-open")
+            self.hide()
         self.post_message(self.Done(event.value, cleared=not event.value.strip()))
 
     def action_clear(self) -> None:
         self.input.value = ""
-        self.remove_class("-open")
+        self.hide()
         self.post_message(self.Done("", cleared=True))
 
     def action_save_view(self) -> None:
