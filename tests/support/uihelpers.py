@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 from textual.pilot import Pilot
 
+from tests.support.pilot import until
 from tui.ui.app import AigeoApp
 
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    """Let the app run until `condition` holds (fails after `timeout` seconds)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting for the app"
-        await pilot.pause(0.02)
+__all__ = ["screen_text", "searched", "until"]
 
 
 async def searched(app: AigeoApp, pilot: Pilot[None]) -> None:
