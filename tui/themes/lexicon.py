@@ -23,7 +23,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Iterable
 from itertools import compress
 from pathlib import Path
 
@@ -38,12 +37,21 @@ from tui.themes.compiled import (
     LEARNED,
     NOT_GATE,
     THEMES,
-    _Context,
     _Doc,
     _Key,
     _Rule,
     _Settings,
     _Tally,
+)
+from tui.themes.lookups import (
+    EMPTY,
+    any_in,
+    any_in_tokens,
+    as_text,
+    context_words,
+    merge,
+    minus,
+    positions,
 )
 from tui.themes.model import UserModel, features
 from tui.themes.rules import LONG_TOKENS, CoActors, main_themes, strong_topic
@@ -115,7 +123,7 @@ class Lexicon:
         self._vocab = frozenset(self._single).union(
             (a for a, _ in self._by_pair),
             (a for key in keys.values() for a, _ in key.inner),
-            _context_words(keys.values()),
+            context_words(keys.values()),
         )
         self._sat = [0.0] + [min(1.0 + math.log(n), settings.saturation) for n in range(1, 64)]
 
@@ -130,7 +138,7 @@ class Lexicon:
     def classify(self, title: str, text: str) -> Classification:
         """Themes (score in (0, 1], best first) and actors (most mentioned first) of a text."""
         try:
-            return self._classify(_as_text(title), _as_text(text))
+            return self._classify(as_text(title), as_text(text))
         except Exception:  # never let one odd item stop an ingest or a re-theme
             log.exception("classifier failed on an item; returning no themes")
             return Classification()
@@ -142,7 +150,7 @@ class Lexicon:
         threshold, so this also shows near misses. For debugging a lexicon edit.
         """
         trace: list[tuple[int, int, _Key | str, float]] = []
-        self._classify(_as_text(title), _as_text(text), trace)
+        self._classify(as_text(title), as_text(text), trace)
         out = []
         for ns, target, key, val in trace:
             if ns == GATE:
@@ -181,7 +189,7 @@ class Lexicon:
     def raw_scores(self, title: str, text: str) -> tuple[bool, list[float], frozenset[bytes]]:
         """(passes the AI gate, raw theme scores before the user model, word features):
         what the learned model is trained on."""
-        is_ai, raw, feats, _ = self._score(_as_text(title), _as_text(text), None, False, True)
+        is_ai, raw, feats, _ = self._score(as_text(title), as_text(text), None, False, True)
         return is_ai, raw, feats
 
     # scanning -------------------------------------------------------------------------
@@ -223,15 +231,15 @@ class Lexicon:
             doc = self._scan(text, SPLIT_CHARS)
             return doc, doc
         parts = [self._scan(seg, len(seg)) for seg in _segments(text, SEGMENT_CHARS)]
-        whole = _merge(parts)
+        whole = merge(parts)
         threshold = self._s.ai_threshold
         topical = [d for d in parts if self._gate_of(d) >= threshold]
-        return whole, (_merge(topical) if topical else whole)
+        return whole, (merge(topical) if topical else whole)
 
     def _gate_of(self, doc: _Doc) -> float:
         """The undamped AI-context score of one body segment on its own."""
         tally = _Tally(0.0, [], {})
-        self._tally(doc, (_EMPTY, doc), False, 1.0, tally, GATE_ONLY)
+        self._tally(doc, (EMPTY, doc), False, 1.0, tally, GATE_ONLY)
         return tally.gate
 
     def _damp(self, doc: _Doc) -> float:
@@ -332,14 +340,14 @@ class Lexicon:
         for key, total in found.items():
             subs = key.subs
             if key.gate_w and do_gate:
-                n = total if subs is None else _minus(total, subs[GATE], found)
+                n = total if subs is None else minus(total, subs[GATE], found)
                 if n > 0:
                     val = key.gate_w * (title_w if is_title else damp * sat[n if n < 64 else 63])
                     tally.gate += val
                     if trace is not None:
                         trace.append((GATE, 0, key, val))
             if key.theme_w and do_themes:
-                n = total if subs is None else _minus(total, subs[THEMES], found)
+                n = total if subs is None else minus(total, subs[THEMES], found)
                 if n > 0:
                     factor = title_w if is_title else damp * sat[n if n < 64 else 63]
                     for target, weight in key.theme_w:
@@ -347,7 +355,7 @@ class Lexicon:
                         if trace is not None:
                             trace.append((THEMES, target, key, weight * factor))
             if key.actor_ids and do_actors:
-                n = total if subs is None else _minus(total, subs[ACTORS], found)
+                n = total if subs is None else minus(total, subs[ACTORS], found)
                 if n > 0:
                     for target in key.actor_ids:
                         actors[target] = actors.get(target, 0) + n
@@ -356,7 +364,7 @@ class Lexicon:
             for ns, target, rules in key.slow:
                 if not mask[ns]:
                     continue
-                n = total if subs is None else _minus(total, subs[ns], found)
+                n = total if subs is None else minus(total, subs[ns], found)
                 if n <= 0:
                     continue
                 if ns == GATE:
@@ -417,9 +425,9 @@ class Lexicon:
             n = min(n, _case_count(rule.case, doc.raw))
             if n <= 0:
                 return 0
-        if rule.near is not None and not rule.window and not _any_in(rule.near, docs):
+        if rule.near is not None and not rule.window and not any_in(rule.near, docs):
             return 0
-        if rule.unless is not None and not rule.unless_window and _any_in(rule.unless, docs):
+        if rule.unless is not None and not rule.unless_window and any_in(rule.unless, docs):
             return 0
         windowed = (rule.near is not None and rule.window) or (
             rule.unless is not None and rule.unless_window
@@ -433,14 +441,14 @@ class Lexicon:
         """Occurrences of `key` whose neighbourhood satisfies the rule's windowed lists."""
         good = 0
         size = len(key.tokens)
-        for i in _positions(toks, key.tokens):
+        for i in positions(toks, key.tokens):
             if rule.near is not None and rule.window:
                 seg = toks[max(0, i - rule.window) : i + size + rule.window]
-                if not _any_in_tokens(rule.near, seg):
+                if not any_in_tokens(rule.near, seg):
                     continue
             if rule.unless is not None and rule.unless_window:
                 seg = toks[max(0, i - rule.unless_window) : i + size + rule.unless_window]
-                if _any_in_tokens(rule.unless, seg):
+                if any_in_tokens(rule.unless, seg):
                     continue
             good += 1
         return good
@@ -464,88 +472,3 @@ class Lexicon:
                 out.append((min(max(score, 0.001), 1.0), i))
         out.sort(key=lambda p: (-p[0], p[1]))
         return tuple(ThemeScore(self.theme_ids[i], score) for score, i in out)
-
-
-_EMPTY = _Doc(b"", [], {}, {})
-
-
-def _merge(docs: list[_Doc]) -> _Doc:
-    """One document made of several scanned segments."""
-    if len(docs) == 1:
-        return docs[0]
-    toks = [t for d in docs for t in d.toks]
-    found: dict[_Key, int] = {}
-    counts: dict[bytes, int] = {}
-    for d in docs:
-        for key, n in d.found.items():
-            found[key] = found.get(key, 0) + n
-        for tok, n in d.counts.items():
-            counts[tok] = counts.get(tok, 0) + n
-    raw = b"\n".join(d.raw for d in docs)
-    return _Doc(raw, toks, counts, found)
-
-
-def _context_words(keys: Iterable[_Key]) -> set[bytes]:
-    """The one-word terms of every `near` and `unless` list in the lexicon."""
-    words: set[bytes] = set()
-    for key in keys:
-        for targets in key.rules:
-            for rules in targets.values():
-                for rule in rules:
-                    for ctx in (rule.near, rule.unless):
-                        if ctx is not None:
-                            words |= ctx.single
-    return words
-
-
-def _minus(total: int, longer: tuple[_Key, ...], found: dict[_Key, int]) -> int:
-    """Occurrences of a key that are not part of a longer key of the same namespace."""
-    for key in longer:
-        if key in found:
-            total -= found[key]
-    return total
-
-
-def _as_text(value: object) -> str:
-    """Coerce whatever the caller passed (None, bytes, str) to a str."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bytes | bytearray):
-        return bytes(value).decode("utf-8", "replace")
-    return str(value)
-
-
-def _any_in(ctx: _Context, docs: Iterable[_Doc]) -> bool:
-    """True if any word/phrase of `ctx` occurs anywhere in the item (title or body)."""
-    for doc in docs:
-        if not ctx.single.isdisjoint(doc.counts):
-            return True
-        if any(p in doc.norm for p in ctx.multi):
-            return True
-    return False
-
-
-def _any_in_tokens(ctx: _Context, seg: list[bytes]) -> bool:
-    """True if any word/phrase of `ctx` occurs in a token slice."""
-    if not ctx.single.isdisjoint(seg):
-        return True
-    if ctx.multi:
-        joined = b" " + b" ".join(seg) + b" "
-        return any(p in joined for p in ctx.multi)
-    return False
-
-
-def _positions(toks: list[bytes], key: tuple[bytes, ...]) -> list[int]:
-    """Start indexes of the token sequence `key` in `toks`."""
-    out: list[int] = []
-    first, size, want = key[0], len(key), list(key)
-    i = -1
-    while True:
-        try:
-            i = toks.index(first, i + 1)
-        except ValueError:
-            return out
-        if size == 1 or toks[i : i + size] == want:
-            out.append(i)
