@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tests.support.feedserver import FeedServer, Reply, rss
+from tests.support.foreground import as_foreground_job
 from tui.cli.group import main
 from tui.config import seeds_dir
 from tui.store import Store
@@ -196,6 +197,7 @@ def test_poll_refreshes_due_feeds_and_stops_cleanly(
         stderr=subprocess.PIPE,
         text=True,
         env=_env(),
+        preexec_fn=as_foreground_job,
     )
     try:
         deadline = time.monotonic() + 120  # generous: a loaded machine

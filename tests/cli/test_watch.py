@@ -199,8 +199,11 @@ def test_a_string_command_is_split_never_run_by_a_shell(tmp_path: Path) -> None:
 def test_poll_alerts_and_runs_the_hook(
     db_path: Path, feed_server: FeedServer, tmp_path: Path
 ) -> None:
+    import contextlib
+    import queue
     import signal
     import subprocess
+    import threading
     import time
 
     received = tmp_path / "received.json"
@@ -221,17 +224,31 @@ def test_poll_alerts_and_runs_the_hook(
         text=True,
         env=env,
     )
+    assert proc.stdout is not None
+    stdout = proc.stdout
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(x) for x in stdout], daemon=True)
+    reader.start()
+    out = ""
     try:
+        # the round's line is printed once its alerts (and so the hook) have run: stop
+        # after it, not when the hook's file appears (a SIGTERM between the two stops the
+        # round before it reports)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not received.exists():
-            time.sleep(0.1)
+        while "alerts" not in out and time.monotonic() < deadline:
+            with contextlib.suppress(queue.Empty):
+                out += lines.get(timeout=0.2)
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
+        err = proc.stderr.read() if proc.stderr is not None else ""
+        proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+    reader.join(timeout=10)
+    while not lines.empty():
+        out += lines.get()
     assert received.exists(), err
     assert json.loads(received.read_text(encoding="utf-8"))["view"] == "H20"
-    assert "1 new, 1 alerts" in out
+    assert "1 new, 1 alerts" in out, (out, err)
     assert len(alerts_json(db_path)) == 1

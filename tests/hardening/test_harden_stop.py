@@ -21,6 +21,7 @@ import pytest
 
 from tests.hardening.test_harden_terminal import cli_env
 from tests.support.feedserver import FeedServer, Reply, rss
+from tests.support.foreground import as_foreground_job
 from tui.model import ItemQuery
 from tui.store import Store
 
@@ -116,6 +117,7 @@ def start(tmp_path: Path, db_path: Path, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=as_foreground_job,
     )
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.feedserver import FeedServer, Reply, rss
+from tests.support.foreground import as_foreground_job
 from tests.support.writers import MARKER_VARIABLE, REPO, child_env, cli, wait_until
 
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
@@ -74,6 +75,7 @@ def feed_db(tmp_path: Path, slow_feeds: list[str]) -> Path:
 def start_refresh(db: Path, tmp_path: Path, marker: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "tui", "--db", str(db), "refresh", "--quiet"],
+        preexec_fn=as_foreground_job,
         env=child_env(tmp_path, marker),
         cwd=REPO,
         stdout=subprocess.DEVNULL,
@@ -81,14 +83,25 @@ def start_refresh(db: Path, tmp_path: Path, marker: str) -> subprocess.Popen[byt
     )
 
 
+def describe_process(pid: int) -> str:
+    """pid, parent, state and command line of a process, for a failure message."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return f"{pid} (gone)"
+    return f"{pid} ppid={fields[1]} state={fields[0]} {argv[:200]}"
+
+
 def assert_no_descendants(marker: str) -> float:
     """Wait until no process carries `marker`; returns how long that took."""
     started = time.monotonic()
     gone = wait_until(lambda: not marked_processes(marker), GONE_TIMEOUT_S)
     left = marked_processes(marker)
+    described = [describe_process(pid) for pid in left]
     for pid in left:  # never leave them behind, even when the test fails
         with_suppressed_kill(pid)
-    assert gone, f"processes outlived their aigeo: {left}"
+    assert gone, f"processes outlived their aigeo: {described}"
     return time.monotonic() - started
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.support.foreground import as_foreground_job
 from tests.support.writers import REPO, Checker, Dashboard, Feeds, cli, wait_until
 
 READER = (
@@ -94,6 +95,7 @@ class Writers:
             cwd=REPO,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            preexec_fn=as_foreground_job,
         )
         wait_until(lambda: len(self.feeds.server.requests) > before, 60.0, 0.1)
         time.sleep(self.rng.uniform(0.0, 1.0))
