@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.uihelpers import searched
-from tui.model import ItemQuery
+from tests.support.uihelpers import searched, until
+from tui.model import Classification, ItemQuery, NewItem
 from tui.query import parse_query
 from tui.store import Store
 from tui.ui.app import AigeoApp, make_app
@@ -131,3 +131,46 @@ async def test_keys_typed_in_one_burst_after_slash_land_in_the_box(seeded: Path)
         assert app.focused is app.query_one(SearchBar).input
         await pilot.press("slash", "x")  # `/` in the box is text, not a new search
         assert app.query_one(SearchBar).input.value == "bit/x"
+
+
+async def test_escape_in_the_list_clears_the_search_enter_kept(seeded: Path) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=(160, 48)) as pilot:
+        everything = listed(app)
+        await pilot.press("slash", *"Bitcoin")
+        await searched(app, pilot)
+        await pilot.press("enter")
+        assert app.focused is app.query_one(ItemList)
+        assert listed(app) == expected(seeded, "Bitcoin") != everything
+        await pilot.press("escape")
+        await until(pilot, lambda: listed(app) == everything)
+        assert not app.query_one(SearchBar).display
+        assert "search:" not in app.sub_title
+        assert app.focused is app.query_one(ItemList)
+        await pilot.press("escape")  # nothing left to clear: still the whole list
+        await pilot.pause()
+        assert listed(app) == everything
+
+
+async def test_the_match_count_follows_items_another_writer_adds(seeded: Path) -> None:
+    app = app_for(seeded)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("slash", *"Bitcoin")
+        await searched(app, pilot)
+        await pilot.press("enter")
+        before = len(listed(app))
+        status = app.query_one("#search-status")
+        assert f"{before} match" in str(status.render())
+        with Store.open(seeded) as other:  # e.g. cron running `aigeo refresh`
+            source_id, _ = other.add_source("https://new.test/feed", "Cron feed")
+            other.save_items(
+                source_id,
+                [
+                    (
+                        NewItem(guid="n", title="Bitcoin and AI chips", published=NOW.isoformat()),
+                        Classification(),
+                    )
+                ],
+            )
+        await until(pilot, lambda: len(listed(app)) == before + 1)
+        await until(pilot, lambda: f"{before + 1} match" in str(status.render()))

@@ -204,6 +204,7 @@ class DashboardScreen(DashboardKeys):
         self.items.reload()
         self.refresh_panels()
         self.after_list_change()
+        self.searching.list_reloaded(self.items.count)
 
     def after_list_change(self) -> None:
         """The header and the list's count follow the list; the reader follows the cursor."""
@@ -220,6 +221,7 @@ class DashboardScreen(DashboardKeys):
         self.items.border_subtitle = (
             f"{self.items.count} {'stories' if self.items.stories else 'items'}"
         )
+        self.searching.list_reloaded(self.items.count)
 
     # ------------------------------------------------------------------ the cursor's item
 

@@ -53,7 +53,7 @@ class DashboardKeys(Screen[None]):
         Binding("slash", "search", "Search", key_display="/", id="search", priority=True),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
-        Binding("escape", "back_to_list", "Back to list", show=False, id="back"),
+        Binding("escape", "back_to_list", "Back to list; in the list, clear the search", show=False, id="back"),
         Binding("v", "toggle_stories", "Stories/items", id="stories"),
         Binding("f2,ctrl+t", "trends", "Trends", key_display="F2", id="trends"),
         Binding("b", "brief", "Brief", show=False, id="brief"),
@@ -126,7 +126,14 @@ class DashboardKeys(Screen[None]):
         self.reading.copy_link()
 
     def action_back_to_list(self) -> None:
-        self.query_one(ItemList).focus()
+        """Escape: back to the list; in the list, clear the search the bar still holds
+        (after Enter the query stays, and Escape is where a user looks to drop it)."""
+        items = self.query_one(ItemList)
+        bar = self.searching.bar
+        if self.app.focused is items and bar.input.value.strip():
+            bar.action_clear()
+            return
+        items.focus()
 
     def action_cursor_down(self) -> None:
         self._move(+1)

@@ -115,13 +115,15 @@ class SearchActions:
         items.load(result.query, prepared=(result.count, result.first))
         self.view.refresh_actors(result.query, result.actors)
         self.view.after_list_change()
-        count = result.count
-        status = f"{count} match{'es' if count != 1 else ''}"
-        if not count:
-            status = "no match (Esc clears)"
+        status = _matches(result.count)
         if result.search.errors:
             status += " · " + "; ".join(result.search.errors)
         self.bar.set_status(status)
+
+    def list_reloaded(self, count: int) -> None:
+        """The list was re-read (another writer, a refresh): the match count follows it."""
+        if not self.search.is_empty and not self.pending:
+            self.bar.set_status(_matches(count))
 
     def failed(self) -> None:
         """The search worker died (the screen's worker handler said why)."""
@@ -202,3 +204,10 @@ def _search(store: Store, generation: int, search: ParsedQuery, query: ItemQuery
     first = store.list_items(replace(query, offset=0, limit=BLOCK)) if count else []
     actors = store.actor_counts_in(query, ACTOR_LIMIT) if count else []
     return SearchResult(generation, search, query, count, first, actors)
+
+
+def _matches(count: int) -> str:
+    """The search bar's status for `count` results."""
+    if not count:
+        return "no match (Esc clears)"
+    return f"{count} match{'es' if count != 1 else ''}"
