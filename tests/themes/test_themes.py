@@ -26,6 +26,7 @@ THEME_IDS = [
     "defense",
 ]
 SHARED_SEEDS = Path(__file__).parents[2].parent / "shared" / "seeds"
+REPO = Path(__file__).parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -1006,3 +1007,15 @@ def test_seed_002_related_hotel_story_has_no_theme(lex: Lexicon) -> None:
     title, text = _related("China's luxury hotels sell street food")
     assert "hotel" in text
     assert lex.classify(title, text).themes == ()
+
+
+def test_a_summit_mentioned_in_passing_is_not_governance(lex: Lexicon) -> None:
+    """Seed 005 (a robot's portrait of King Charles, shown at the UN's AI for Good summit):
+    venue words (summit, UN) without any rule, treaty or policy in the item give no theme."""
+    text = (REPO / "seeds" / "005-ai-da-portrait-king-charles.md").read_text(encoding="utf-8")
+    title = "Humanoid robot Ai-Da unveils portrait of King Charles in Geneva"
+    assert "summit" in text and "United Nations" in text
+    assert "governance" not in lex.classify(title, text).theme_ids()
+    summit = "UN summit agrees first global rules for military AI"
+    body = "Delegates at the United Nations summit adopted a resolution on AI in weapons."
+    assert "governance" in lex.classify(summit, body).theme_ids()
