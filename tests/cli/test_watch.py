@@ -252,3 +252,48 @@ def test_poll_alerts_and_runs_the_hook(
     assert json.loads(received.read_text(encoding="utf-8"))["view"] == "H20"
     assert "1 new, 1 alerts" in out, (out, err)
     assert len(alerts_json(db_path)) == 1
+
+
+def test_a_refresh_killed_before_its_story_pass_alerts_on_the_next_one(
+    db_path: Path, feed_server: FeedServer
+) -> None:
+    """kill -9 (a cron timeout) after a match was stored but before the end-of-refresh
+    story pass: the alert is not lost, the next refresh raises it, once."""
+    import signal
+    import subprocess
+    import time
+
+    fast = feed_server.route("/fast", Reply(body=feed("Wire", [H20[0]])))
+    slow = feed_server.route("/slow", Reply(body=feed("Slow", OTHER), delay=60))
+    for url in (fast, slow):
+        assert run(db_path, "add", "--no-fetch", url).exit_code == 0
+    assert run(db_path, "watch", "H20", "Nvidia H20").exit_code == 0
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "--db", str(db_path), "refresh", "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        stored = 0
+        while time.monotonic() < deadline and not stored:
+            time.sleep(0.1)
+            with Store.open(db_path) as store:
+                stored = store.count_items(ItemQuery(search="H20"))
+        assert stored == 1, "the fast feed was never stored"
+        assert proc.poll() is None, "the refresh ended before the slow feed answered"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert alerts_json(db_path) == []  # the killed refresh raised nothing
+    feed_server.route("/slow", Reply(body=feed("Slow", OTHER)))
+    summary = refresh(db_path)
+    assert summary["alerts"] == 1, summary
+    (alert,) = alerts_json(db_path)
+    assert alert["view"] == "H20" and alert["item"]["title"] == H20[0].title
+    assert refresh(db_path)["alerts"] == 0  # once
