@@ -8,9 +8,10 @@ other writer (--others) drawn from `aigeo refresh/add/import/poll`, the sqlite3 
 and a kill -9 of a refresh mid-refresh, shuffled; every --kill-every'th round instead
 kills the dashboard with SIGKILL mid-refresh, starts a new one and writes with it. After
 every round: integrity_check, deleted WAL/SHM held, every dashboard write visible to a
-fresh `aigeo`, item count. Each line carries the running totals, so a run stopped early
-(SIGTERM or Ctrl-C also print the summary) still yields its figures. Exit status 1 on any
-loss.
+fresh `aigeo`, item count. At the end, once the dashboard has quit, no process any
+round started may be left (an orphan from any kill outlives the run). Each line carries
+the running totals, so a run stopped early (SIGTERM or Ctrl-C also print the summary)
+still yields its figures. Exit status 1 on any loss or leftover process.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ import signal
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
+from tests.safety.test_orphans import describe_process, marked_processes
 from tests.support.writer_rounds import Writers
-from tests.support.writers import Checker, Dashboard, Feeds, child_env, cli
+from tests.support.writers import Checker, Dashboard, Feeds, child_env, cli, wait_until
 
 
 def main() -> int:
@@ -40,7 +43,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="aigeo-soak-") as folder:
         tmp = Path(folder)
         db = tmp / "soak.db"
-        env = child_env(tmp)
+        marker = uuid.uuid4().hex
+        env = child_env(tmp, marker)
         feeds = Feeds(count=4)
         for url in feeds.urls:
             cli(db, "add", url, env=env)
@@ -81,16 +85,19 @@ def main() -> int:
             writers.dashboard.quit()
             feeds.close()
             final = writers.checker.verify(env)
+            wait_until(lambda: not marked_processes(marker), 20.0, 0.2)
+            left = [describe_process(pid) for pid in marked_processes(marker)]
     print(
         f"soak: {tally['rounds']} rounds in {(time.monotonic() - started) / 60:.1f} min, "
         f"{tally['kills']} dashboard kills; integrity failures {tally['integrity']}, "
         f"writes lost {tally['lost']}, deleted WAL/SHM held {tally['deleted']}, "
         f"other problems {tally['other']}; final check: {final or 'ok'}; "
         f"stars {len(writers.checker.stars)}, tags {len(writers.checker.tags)}, "
-        f"items {writers.checker.last_count}",
+        f"items {writers.checker.last_count}; processes left after the run: {len(left)}"
+        + "".join(f"\n  left: {line}" for line in left),
         flush=True,
     )
-    bad = tally["integrity"] + tally["lost"] + tally["deleted"] + len(final)
+    bad = tally["integrity"] + tally["lost"] + tally["deleted"] + len(final) + len(left)
     return 1 if bad else 0
 
 
