@@ -2,9 +2,10 @@
 
 One shared httpx.AsyncClient (HTTP/1.1 keep-alive) with bounded concurrency overall and
 per host; conditional GET; hard limits from tui.feeds.fetch; parsing and classification in
-worker processes (tui.feeds.workers); store writes on one dedicated thread, one transaction
-per feed. A feed's failure is data on its source row and in `fetches`, never an
-exception that stops the others.
+worker processes (tui.feeds.workers); store writes on one dedicated thread
+(tui.feeds.store_thread), one transaction per feed; what an outcome writes on its
+source, and when it is checked next, is tui.feeds.outcome. A feed's failure is data on
+its source row and in `fetches`, never an exception that stops the others.
 
 Ways in: tui.feeds.refresh (`refresh_sources`, sync, for the CLI and the UI's worker
 thread; `poll_forever` for `aigeo poll`), both over `Poller`, the async engine here.
@@ -20,12 +21,10 @@ import json
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from http import HTTPStatus
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -33,15 +32,10 @@ import httpx
 from tui.analysis.watch import raise_alerts, record_hook_result
 from tui.feeds.alert_hook import AlertHook, HookRunner
 from tui.feeds.fetch import FetchResponse, fetch_feed
+from tui.feeds.outcome import http_reason, next_check_at, outcome_fields
 from tui.feeds.refresh_types import FeedResult, PollSettings, ProgressCallback, RefreshSummary
-from tui.feeds.schedule import (
-    adaptive_interval,
-    backoff_interval,
-    iso_after,
-    jittered,
-    parse_time,
-    success_interval,
-)
+from tui.feeds.schedule import parse_time
+from tui.feeds.store_thread import StoreThread
 from tui.feeds.workers import (
     ParseFunction,
     ParseJob,
@@ -59,14 +53,6 @@ CANCEL_POLL_S = 0.1  # how often a refresh looks at its cancel event
 # The parse workers start while fetching only when some feed was never parsed (a cold
 # refresh: parsing is sure). Otherwise the first changed body starts them, so a refresh
 # answered all 304 (or all unchanged bodies) starts no process at all.
-T = TypeVar("T")
-
-
-def _reason(status: int) -> str:
-    try:
-        return f"HTTP {status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"HTTP {status}"
 
 
 def _host_key(url: str) -> str:
@@ -85,40 +71,6 @@ async def _cancel_when_set(event: threading.Event, target: asyncio.Future[Any]) 
     while not event.is_set():
         await asyncio.sleep(CANCEL_POLL_S)
     target.cancel()
-
-
-class _StoreThread:
-    """All store calls of a refresh run on one thread with its own connection.
-
-    The event loop never waits on SQLite (a busy database blocks this thread, not the
-    fetches), and writes are serialised without a lock of our own.
-    """
-
-    def __init__(self, db_path: Path) -> None:
-        self._db_path = db_path
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="aigeo-store")
-        self._store: Store | None = None
-
-    def _run(self, fn: Callable[[Store], T]) -> T:
-        if self._store is None:
-            self._store = Store.open(self._db_path)
-        return fn(self._store)
-
-    async def call(self, fn: Callable[[Store], T]) -> T:
-        """Run `fn(store)` on the store thread."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._run, fn)
-
-    def close(self) -> None:
-        """Close the connection on its own thread, then stop the thread."""
-
-        def _close() -> None:
-            if self._store is not None:
-                self._store.close()
-                self._store = None
-
-        self._executor.submit(_close).result()
-        self._executor.shutdown(wait=True)
 
 
 class Poller:
@@ -144,13 +96,13 @@ class Poller:
         self._rng = rng or random.Random()
         self._client: httpx.AsyncClient | None = None
         self._pool: ParsePool | None = None
-        self._store: _StoreThread | None = None
+        self._store: StoreThread | None = None
         self._slots: asyncio.Semaphore | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Poller:
         s = self.settings
-        self._store = _StoreThread(self.db_path)
+        self._store = StoreThread(self.db_path)
         await self._store.call(lambda store: None)  # open (and migrate) now: fail early
         self._client = httpx.AsyncClient(
             follow_redirects=False,
@@ -431,50 +383,12 @@ class Poller:
                         note = f"{parsed.truncated} entries past the {self.settings.max_items} cap"
                         result.warning = f"{result.warning}; {note}" if result.warning else note
         elif status == 410:
-            result.outcome, result.error = "gone", _reason(410)
+            result.outcome, result.error = "gone", http_reason(410)
         elif status is not None:
-            result.outcome, result.error = "error", _reason(status)
+            result.outcome, result.error = "error", http_reason(status)
         else:
             result.outcome, result.error = "error", "no response"
         return entries, fields, ttl
-
-    def _next_check(
-        self,
-        source: Source,
-        response: FetchResponse,
-        result: FeedResult,
-        ttl_minutes: int | None,
-        item_times: list[str],
-    ) -> str:
-        """The next check time: adaptive/TTL/max-age after success, backoff after failure."""
-        s = self.settings
-        retry_after = response.retry_after_s
-        if result.ok:
-            adaptive = adaptive_interval(
-                item_times,
-                default_s=s.default_interval_s,
-                min_s=s.min_interval_s,
-                max_s=s.max_interval_s,
-            )
-            wait = success_interval(
-                adaptive_s=adaptive,
-                ttl_minutes=ttl_minutes,
-                max_age_s=response.max_age_s,
-                retry_after_s=retry_after,
-                min_s=s.min_interval_s,
-                max_s=s.max_interval_s,
-            )
-        else:
-            wait = backoff_interval(
-                source.error_count + 1,
-                base_s=s.backoff_base_s,
-                cap_s=s.backoff_cap_s,
-                retry_after_s=retry_after,
-            )
-        wait = jittered(wait, s.jitter, self._rng)
-        if retry_after and wait < retry_after:  # jitter never lands before a Retry-After
-            wait = retry_after * (1 + self._rng.uniform(0, s.jitter))
-        return iso_after(wait)
 
     async def _commit(
         self,
@@ -488,22 +402,7 @@ class Poller:
         """Write the outcome of one fetch in one transaction on the store thread."""
         assert self._store is not None
         now = utc_now()
-        fields |= {"checked_at": now, "status": response.status}
-        if result.ok:
-            fields |= {"ok_at": now, "error": None, "error_count": 0}
-            if source.disabled:
-                fields |= {"disabled": 0, "disabled_reason": None}
-        else:
-            result.error_count = source.error_count + 1
-            fields |= {"error": result.error, "error_count": result.error_count}
-            if result.outcome == "gone":
-                fields |= {
-                    "disabled": 1,
-                    "disabled_reason": (
-                        f"{_reason(410)} on {now[:10]}: the publisher removed this feed "
-                        f"(`aigeo refresh --source {source.id}` tries it again)"
-                    ),
-                }
+        fields |= outcome_fields(source, response, result, now)
 
         def write(store: Store) -> None:
             moved, note = None, None
@@ -535,7 +434,9 @@ class Poller:
                         (e.guid for e, _ in entries),
                     )
                 times = store.recent_item_times(source.id) if result.ok else []
-                next_check = self._next_check(source, response, result, ttl_minutes, times)
+                next_check = next_check_at(
+                    self.settings, self._rng, source, response, result, ttl_minutes, times
+                )
                 store.update_source(source.id, next_check_at=next_check)
             # Only now, after COMMIT, does the result say what was stored: a failure
             # anywhere above rolled everything back and must not be reported as new items.
