@@ -14,6 +14,7 @@ from tui.model import (
     SaveResult,
 )
 from tui.store.base import utc_now
+from tui.store.bulk import insert_rows
 from tui.store.columns import (
     ITEM_DETAIL_SELECT,
     ITEM_ROW_SELECT,
@@ -103,25 +104,31 @@ class ItemsPart(StoriesPart, SourcesPart):
             existing = self._existing_items(source_id, [item.guid for item, _ in entries])
             stories = _StoryKeys(self.conn, [item for item, _ in entries])
             classified: list[tuple[int, Classification]] = []
-            for item, classification in entries:
-                known = existing.get(item.guid)
-                if known is None:
-                    item_id = self._insert_item(source_id, item, now, stories)
-                    existing[item.guid] = (item_id, item.content_hash, item.title)
-                    new_ids.append(item_id)
-                elif (known[1], known[2]) != (item.content_hash, item.title):
-                    item_id = known[0]
-                    self._update_item(item_id, item)
-                    stories.stale = True  # a stored copy changed: look up one by one
-                    updated_ids.append(item_id)
-                else:
-                    unchanged += 1
-                    continue
-                classified.append((item_id, classification))
+            fresh = _only_new_or_unchanged(entries, existing)
+            if fresh is not None:  # a cold or plain refresh: the new items in bulk
+                new_ids = self._insert_items(source_id, [item for item, _ in fresh], now, stories)
+                unchanged = len(entries) - len(fresh)
+                classified = list(zip(new_ids, (c for _, c in fresh), strict=True))
+            else:  # some stored item changes: one by one, in order
+                for item, classification in entries:
+                    known = existing.get(item.guid)
+                    if known is None:
+                        item_id = self._insert_item(source_id, item, now, stories)
+                        existing[item.guid] = (item_id, item.content_hash, item.title)
+                        new_ids.append(item_id)
+                    elif (known[1], known[2]) != (item.content_hash, item.title):
+                        item_id = known[0]
+                        self._update_item(item_id, item)
+                        stories.stale = True  # a stored copy changed: look up one by one
+                        updated_ids.append(item_id)
+                    else:
+                        unchanged += 1
+                        continue
+                    classified.append((item_id, classification))
             if updated_ids:  # a fetched article keeps the themes read from it
                 fetched = self._article_fetched_ids(updated_ids)
                 classified = [(i, c) for i, c in classified if i not in fetched]
-            if classified:  # all themes and actors in four statements
+            if classified:  # all themes and actors in a few statements
                 self.set_rule_classifications(classified)
             if not defer_stories:
                 self.assign_stories(new_ids)
@@ -144,6 +151,20 @@ class ItemsPart(StoriesPart, SourcesPart):
                 found[row["guid"]] = (row["id"], row["content_hash"], row["title"])
         return found
 
+    def _insert_items(
+        self, source_id: int, items: Sequence[NewItem], now: str, stories: _StoryKeys
+    ) -> list[int]:
+        """Insert new items (guids unique, none stored) in multi-row statements, in order;
+        their ids. Story keys as `_insert_item` gives them one by one."""
+        rows = []
+        for item in items:
+            story_key = stories.find(item) or new_story_key(source_id, item.guid)
+            stories.added(item, story_key)
+            rows.append(_item_values(source_id, item, now, story_key))
+        insert_rows(self.conn, f"INSERT INTO items({_ITEM_COLUMNS})", rows)
+        ids = self._existing_items(source_id, [item.guid for item in items])
+        return [ids[item.guid][0] for item in items]
+
     def _insert_item(
         self, source_id: int, item: NewItem, now: str, stories: _StoryKeys | None = None
     ) -> int:
@@ -153,26 +174,8 @@ class ItemsPart(StoriesPart, SourcesPart):
             stories.stale = True
         story_key = stories.find(item) or new_story_key(source_id, item.guid)
         cur = self.conn.execute(
-            "INSERT INTO items(source_id, guid, url, title, author, published, fetched_at, "
-            "summary, content, text, content_hash, lang, canonical_url, sort_at, story_key) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                source_id,
-                item.guid,
-                item.url,
-                item.title,
-                item.author,
-                item.published,
-                now,
-                item.summary,
-                item.content,
-                item.text,
-                item.content_hash,
-                item.lang,
-                item.canonical_url,
-                item.sort_at or item.published or now,
-                story_key,
-            ),
+            f"INSERT INTO items({_ITEM_COLUMNS}) VALUES ({_marks(_ITEM_WIDTH)})",
+            _item_values(source_id, item, now, story_key),
         )
         stories.added(item, story_key)
         return int(cur.lastrowid or 0)
@@ -414,3 +417,52 @@ class ItemsPart(StoriesPart, SourcesPart):
             (step, limit),
         ).fetchall()
         return [(int(r[0]), r[1], r[2]) for r in rows] if top else []
+
+
+_ITEM_COLUMNS = (
+    "source_id, guid, url, title, author, published, fetched_at, summary, content, text, "
+    "content_hash, lang, canonical_url, sort_at, story_key"
+)
+_ITEM_WIDTH = _ITEM_COLUMNS.count(",") + 1
+
+
+def _item_values(source_id: int, item: NewItem, now: str, story_key: str) -> tuple[object, ...]:
+    """The values of one new item's row, in _ITEM_COLUMNS order."""
+    return (
+        source_id,
+        item.guid,
+        item.url,
+        item.title,
+        item.author,
+        item.published,
+        now,
+        item.summary,
+        item.content,
+        item.text,
+        item.content_hash,
+        item.lang,
+        item.canonical_url,
+        item.sort_at or item.published or now,
+        story_key,
+    )
+
+
+def _only_new_or_unchanged(
+    entries: Sequence[tuple[NewItem, Classification]],
+    existing: dict[str, tuple[int, str | None, str]],
+) -> list[tuple[NewItem, Classification]] | None:
+    """The new entries when every other one is stored unchanged and no guid repeats, so
+    they can go in in bulk; None when some stored item changes (updates, and the story
+    lookups after them, then go one by one, in order)."""
+    fresh = []
+    seen: set[str] = set()
+    for item, classification in entries:
+        if item.guid in seen:
+            return None
+        seen.add(item.guid)
+        known = existing.get(item.guid)
+        if known is None:
+            fresh.append((item, classification))
+        elif (known[1], known[2]) != (item.content_hash, item.title):
+            return None
+    return fresh

@@ -10,6 +10,7 @@ from tui.model import (
     ThemeScore,
 )
 from tui.store.base import StoreBase, utc_now
+from tui.store.bulk import insert_rows
 
 
 class LabelsPart(StoreBase):
@@ -24,8 +25,8 @@ class LabelsPart(StoreBase):
         """Swap the classifier's themes and the actors of many items in one transaction;
         user decisions stay. Returns how many were written.
 
-        Four statements for the whole batch (items share no rows; each item's actors
-        keep their order).
+        Two deletes and two multi-row inserts for the whole batch (items share no rows;
+        each item's actors keep their order).
         """
         items = list(batch)
         ids = [(item_id,) for item_id, _ in items]
@@ -33,14 +34,16 @@ class LabelsPart(StoreBase):
             self.conn.executemany(
                 "DELETE FROM item_themes WHERE item_id = ? AND origin = 'rule'", ids
             )
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO item_themes(item_id, theme, score, origin) "
-                "VALUES (?, ?, ?, 'rule')",
+            insert_rows(
+                self.conn,
+                "INSERT OR IGNORE INTO item_themes(item_id, theme, score, origin)",
                 [(item_id, t.id, t.score) for item_id, c in items for t in c.themes],
+                "(?, ?, ?, 'rule')",
             )
             self.conn.executemany("DELETE FROM item_actors WHERE item_id = ?", ids)
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO item_actors(item_id, actor) VALUES (?, ?)",
+            insert_rows(
+                self.conn,
+                "INSERT OR IGNORE INTO item_actors(item_id, actor)",
                 [(item_id, actor) for item_id, c in items for actor in c.actors],
             )
         return len(items)
