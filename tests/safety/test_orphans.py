@@ -68,7 +68,7 @@ def feed_db(tmp_path: Path, slow_feeds: list[str]) -> Path:
     db = tmp_path / "orphans.db"
     env = child_env(tmp_path)
     for url in slow_feeds:
-        assert cli(db, "add", url, env=env).returncode == 0
+        assert cli(db, "add", "--no-fetch", url, env=env).returncode == 0
     return db
 
 
