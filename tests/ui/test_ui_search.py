@@ -174,3 +174,37 @@ async def test_the_match_count_follows_items_another_writer_adds(seeded: Path) -
             )
         await until(pilot, lambda: len(listed(app)) == before + 1)
         await until(pilot, lambda: f"{before + 1} match" in str(status.render()))
+
+
+async def test_a_query_run_now_supersedes_a_keystroke_still_in_its_debounce(
+    seeded: Path,
+) -> None:
+    """A saved view opened while the last keystroke's timer is pending: when the timer
+    fires, the view's query must stay the filter (the old keystroke's text came back)."""
+    app = app_for(seeded)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("slash")
+        bar = app.query_one(SearchBar)
+        bar.input.insert_text_at_cursor("Bitcoin")  # Changed: the debounce timer starts
+        await pilot.pause()
+        assert app.dashboard.searching.pending
+        app.dashboard.show_search("hotels")  # e.g. a saved view, in the same moment
+        await pilot.pause(0.5)  # past the debounce
+        await until(pilot, lambda: not app.dashboard.searching.pending)
+        assert listed(app) == expected(seeded, "hotels") != expected(seeded, "Bitcoin")
+        assert bar.input.value == "hotels"
+
+
+async def test_enter_moves_the_focus_to_the_list_at_once(seeded: Path) -> None:
+    """Enter in the box: the list has the focus before the next key is read, so a `/`
+    typed right after opens a new search instead of landing in the box as text."""
+    app = app_for(seeded)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("slash", *"Bitcoin")
+        await searched(app, pilot)
+        app.dashboard.searching.done(SearchBar.Done("Bitcoin"))
+        assert app.focused is app.query_one(ItemList)
+        await pilot.press("slash", *"hotels")
+        await searched(app, pilot)
+        assert app.query_one(SearchBar).input.value == "hotels"
+        assert listed(app) == expected(seeded, "hotels")

@@ -70,7 +70,14 @@ class SearchActions:
         self._timer = self.view.set_timer(DEBOUNCE_SECONDS, lambda: self.run(text))
 
     def run(self, text: str) -> None:
-        """Run a query now: in a worker on a file store, inline on an in-memory one."""
+        """Run a query now: in a worker on a file store, inline on an in-memory one.
+
+        A debounced query still waiting is dropped: this one supersedes it (a saved view
+        opened just after a keystroke was replaced by the keystroke's text when its
+        timer fired)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
         self._generation += 1
         self.pending = True
         generation = self._generation
@@ -134,7 +141,9 @@ class SearchActions:
         """Enter or Escape in the search bar."""
         if event.cleared:
             self.run("")
-        self.view.items.focus()
+        # at once (focus() defers it): a `/` typed right after Enter must open a new
+        # search, not land in the box as text
+        self.view.set_focus(self.view.items)
 
     def save_requested(self, text: str) -> None:
         """Ctrl+S in the search bar: name the query and keep it as a view."""
