@@ -310,7 +310,10 @@ def test_dashboard_in_a_pty_writes_no_feed_escape_and_runs_no_feed_action(
         assert app.alive(), app.screen_text()
         app.press("/", pause=0.4)
         app.press("\x1b", pause=0.6)  # clear the search
-        assert app.wait_for("✗ RAWSOURCE", 60), app.screen_text()  # the search cleared
+        # the search cleared: the header says so (the row below is on screen either way,
+        # and a click sent before the Esc was read left the search in place)
+        assert app.wait_gone('search: "CLICKQUIT"', 60), app.screen_text()
+        assert app.wait_for("✗ RAWSOURCE", 60), app.screen_text()
         where = app.find("✗ RAWSOURCE")  # the Sources row: focus it, show health, filter
         assert where is not None, app.screen_text()
         app.click(where[0] + 3, where[1], pause=0.8)

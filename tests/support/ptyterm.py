@@ -171,6 +171,18 @@ class PtyProgram:
             time.sleep(0.05)
         return False
 
+    def wait_gone(self, word: str, timeout: float = 60.0) -> bool:
+        """Wait until `word` is no longer on screen (True) or the time is up / it ended."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self.screen.find(word) is None:
+                    return True
+            if self.process.poll() is not None:
+                return False
+            time.sleep(0.05)
+        return False
+
     def find(self, word: str) -> tuple[int, int] | None:
         """Where `word` is on screen now."""
         with self._lock:
