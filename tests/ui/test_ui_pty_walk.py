@@ -55,3 +55,31 @@ def test_walk_trends_learned_help_palette_and_the_reading_loop(tmp_path: Path) -
         assert app.wait(30) == 0
     finally:
         app.close()
+
+
+def test_searches_typed_in_one_burst_each_land_whole_in_the_box(tmp_path: Path) -> None:
+    """`/open⏎/chips` in one terminal read (a fast typist, a paste): Enter leaves the box
+    before `/chips` is handed on, so the second search is `chips`, not `open/chips` or
+    `openchips` (both seen in tmux); a `/` inside a query is still typed."""
+    db = tmp_path / "aigeo.db"
+    app = PtyProgram(
+        [sys.executable, "-m", "tui", "--db", str(db)],
+        env=cli_env(tmp_path, db),
+        cwd=ROOT,
+        columns=120,
+        rows=32,
+    )
+    try:
+        assert app.wait_for("Seed corpus", timeout=60), app.screen_text()
+        if app.wait_for("Add the default", timeout=3):
+            app.press("n", pause=0.6)
+        app.send("/open\r/chips", pause=0.5)
+        assert app.wait_for('search: "chips"'), app.screen_text()
+        assert not app.find("open/chips") and not app.find("openchips"), app.screen_text()
+        app.send("\r/a/b", pause=0.5)
+        assert app.wait_for('search: "a/b"'), app.screen_text()
+        app.press("\x1b", pause=0.6)
+        app.press("q", pause=0.5)
+        assert app.wait(30) == 0
+    finally:
+        app.close()

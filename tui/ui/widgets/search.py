@@ -89,11 +89,18 @@ class SearchBar(Horizontal):
         event.stop()
         self.post_message(self.Changed(event.value))
 
+    def submit(self) -> SearchBar.Done:
+        """Enter: keep the filter (hide the bar if the box is empty); what was decided.
+        The dashboard calls this from its priority Enter binding, so the focus leaves
+        the box before the keys typed after Enter are handed on."""
+        value = self.input.value
+        if not value.strip():
+            self.hide()
+        return self.Done(value, cleared=not value.strip())
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if not event.value.strip():
-            self.hide()
-        self.post_message(self.Done(event.value, cleared=not event.value.strip()))
+        self.post_message(self.submit())
 
     def action_clear(self) -> None:
         self.input.value = ""
