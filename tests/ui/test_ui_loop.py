@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from tests.support.uihelpers import screen_text, searched, until
 from tui.model import Classification, ItemQuery, NewItem
@@ -267,6 +268,33 @@ async def test_J_K_from_the_reader_and_space_pages_then_opens_the_next_unread(
         assert items.cursor == 2  # row 1 was read by J: the next unread is row 2
         with Store.open(db_path) as store:
             assert store.get_item(items.current_item.id).read  # type: ignore[union-attr]
+
+
+async def test_esc_and_a_key_in_one_terminal_read_are_both_acted_on(db_path: Path) -> None:
+    """A terminal sends Esc then j typed fast as one `alt+j`: it leaves the reader and
+    moves down, as Esc and j would; a bound Alt key stays the binding's."""
+    fill(db_path, feeds=1, per_feed=3)
+    app = app_for(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        items, reader = app.query_one(ItemList), app.query_one(Reader)
+        await pilot.press("enter")
+        assert app.focused is reader and items.cursor == 0
+        app.post_message(events.Key("alt+j", "j"))
+        await until(pilot, lambda: items.cursor == 1)
+        assert app.focused is items
+        await pilot.press("enter")
+        assert app.focused is reader
+        app.post_message(events.Key("alt+k", "k"))
+        await until(pilot, lambda: items.cursor == 0)
+        assert app.focused is items
+
+        moved: list[str] = []
+        app.bind("alt+x", "bell")
+        app.action_bell = lambda: moved.append("bell")  # type: ignore[method-assign]
+        await pilot.press("escape")
+        app.post_message(events.Key("alt+x", "x"))
+        await pilot.pause()
+        assert moved == ["bell"]
 
 
 async def test_A_marks_the_feed_read_and_l_hides_read_items(db_path: Path) -> None:

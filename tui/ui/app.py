@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -21,6 +22,7 @@ from tui.store import Store
 from tui.themes import Lexicon, load_lexicon
 from tui.ui.dashboard import DashboardScreen
 from tui.ui.db_watch import DatabaseWatch, guard_writes
+from tui.ui.escape_burst import split_escape_burst
 from tui.ui.keys import checked_keymap, help_sections
 from tui.ui.state import Clock, Shared, utc_clock
 
@@ -91,6 +93,22 @@ class AigeoApp(App[None]):
         if self._exit:
             return False
         return super().check_action(action, parameters)
+
+    async def on_event(self, event: events.Event) -> None:
+        """An unbound Alt+key from the terminal is Esc then the key (tui.ui.escape_burst)."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            split = split_escape_burst(
+                event, (bindings.key_to_bindings for _, bindings in self._binding_chain)
+            )
+            if split is not None:
+                event.stop()
+                escape, key = split
+                self.post_message(escape)
+                # after the Esc has settled (its focus change is itself deferred), as if
+                # the key had come in the next read
+                self.call_after_refresh(self.post_message, key)
+                return
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
         """Tell a running refresh to stop: quitting never waits for slow feeds."""
