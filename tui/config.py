@@ -59,6 +59,7 @@ class Settings:
     ui_theme: str = "textual-dark"
     auto_refresh_minutes: int = 0  # 0 = off: nothing is fetched unless the user asks
     keys: dict[str, str] = field(default_factory=dict)  # action → key(s), e.g. {"star": "S"}
+    macros: dict[str, object] = field(default_factory=dict)  # [macros] key → action ids
     poll: dict[str, object] = field(default_factory=dict)  # the [poll] table (PollSettings)
     alerts: dict[str, object] = field(default_factory=dict)  # [alerts] (tui.alert_hook)
     article_allow_private: bool = False  # [article] allow_private: fetch intranet pages too
@@ -99,6 +100,11 @@ def load_settings(path: Path | None = None) -> Settings:
     keys = data.get("keys", {})
     if isinstance(keys, dict):
         settings.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
+    macros = data.get("macros", {})
+    if isinstance(macros, dict):
+        settings.macros = {str(k): v for k, v in macros.items()}
+    else:
+        settings.problems.append(f"{path}: [macros] must be a table of key = [action ids]")
     return settings
 
 

@@ -40,6 +40,24 @@ def test_doctor_names_unknown_ids_bad_keys_and_conflicts(db_path: Path, tmp_path
     assert "next_unread =" not in err and err.count("\n") == 4  # a good remapping is fine
 
 
+def test_doctor_checks_macros_and_alerts_and_knows_their_sections(
+    db_path: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[macros]\nr = ["read", "next_unread"]\nx = ["raed"]\n'
+        '[alerts]\ncommand = ["true"]\ntimeout_s = 0\n'
+    )
+    result = CliRunner().invoke(main, ["--db", str(db_path), "doctor"])
+    assert result.exit_code == 1
+    err = result.stderr
+    assert "[macros] x: no such action 'raed'" in err
+    assert "alerts.timeout_s: expected a number" in err
+    assert "unknown section" not in err and err.count("\n") == 2
+    config.write_text('[macros]\nr = ["read", "next_unread"]\n[alerts]\ncommand = "true"\n')
+    assert CliRunner().invoke(main, ["--db", str(db_path), "doctor"]).exit_code == 0
+
+
 def test_a_db_in_a_missing_folder_is_an_error_not_a_new_database(tmp_path: Path) -> None:
     typo = tmp_path / "dtaa" / "aigeo.db"
     result = CliRunner().invoke(main, ["--db", str(typo), "items"])

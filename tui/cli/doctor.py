@@ -23,6 +23,8 @@ KNOWN = {
     "poll": None,  # checked by PollSettings
     "keys": None,  # checked against the bindings
     "article": None,  # the full-article fetcher's own table
+    "alerts": None,  # checked by AlertHook
+    "macros": None,  # checked against the bindings
 }
 
 
@@ -63,6 +65,15 @@ def config_problems(path: Path) -> list[str]:
         from tui.ui.keys import checked_keymap
 
         problems += checked_keymap({str(k): str(v) for k, v in data["keys"].items()})[1]
+    if isinstance(data.get("alerts"), dict):
+        from tui.feeds.alert_hook import AlertHook
+
+        problems += AlertHook.from_mapping(data["alerts"])[1]
+    if isinstance(data.get("macros"), dict):
+        from tui.ui.keys import binding_ids
+        from tui.ui.macros import checked_macros
+
+        problems += checked_macros(data["macros"], binding_ids())[1]
     return problems
 
 

@@ -23,7 +23,8 @@ from tui.themes import Lexicon, load_lexicon
 from tui.ui.dashboard import DashboardScreen
 from tui.ui.db_watch import DatabaseWatch, guard_writes
 from tui.ui.escape_burst import split_escape_burst
-from tui.ui.keys import checked_keymap, help_sections
+from tui.ui.keys import binding_ids, checked_keymap, help_sections
+from tui.ui.macros import MacroRunner, checked_macros
 from tui.ui.state import Clock, Shared, utc_clock
 
 if TYPE_CHECKING:  # imported when a refresh starts (httpx, multiprocessing)
@@ -38,6 +39,7 @@ class AigeoApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("comma", "macro", "Run a macro: , then its key", show=False, id="macro"),
     ]
 
     def __init__(self, shared: Shared, *, offer_defaults: bool = True) -> None:
@@ -45,6 +47,7 @@ class AigeoApp(App[None]):
         self.shared = shared
         self.dashboard = DashboardScreen(shared, offer_defaults=offer_defaults)
         self.db_watch = DatabaseWatch(self, shared.store)  # stops writing if the file goes bad
+        self.macros = MacroRunner(self, {})
         guard_writes(self.dashboard.tracking.tracker, self.db_watch)
 
     @property
@@ -66,6 +69,9 @@ class AigeoApp(App[None]):
         keymap, problems = checked_keymap(settings.keys)
         if keymap:
             self.set_keymap(keymap)
+        macros, macro_problems = checked_macros(settings.macros, binding_ids())
+        self.macros.macros = macros
+        problems += macro_problems
         for problem in [*settings.problems, *problems]:
             self.notify(problem, severity="warning", timeout=10)
 
@@ -95,8 +101,11 @@ class AigeoApp(App[None]):
         return super().check_action(action, parameters)
 
     async def on_event(self, event: events.Event) -> None:
-        """An unbound Alt+key from the terminal is Esc then the key (tui.ui.escape_burst)."""
+        """The key after `,` names a macro (tui.ui.macros); an unbound Alt+key from the
+        terminal is Esc then the key (tui.ui.escape_burst)."""
         if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.macros.take(event):
+                return
             split = split_escape_burst(
                 event, (bindings.key_to_bindings for _, bindings in self._binding_chain)
             )
@@ -123,6 +132,10 @@ class AigeoApp(App[None]):
                 save_setting("ui", "theme", name)
             except OSError as exc:
                 self.notify(f"Could not save the theme choice: {exc}", severity="warning")
+
+    def action_macro(self) -> None:
+        """,: the next key runs the macro of that name."""
+        self.macros.start()
 
     def action_help(self) -> None:
         """?: every key of every screen, generated from the bindings."""

@@ -75,6 +75,11 @@ def help_sections(app: App[Any] | None = None) -> list[Section]:
     return sections
 
 
+def binding_ids() -> list[str]:
+    """The ids `[keys]` remaps and `[macros]` steps name."""
+    return [b.id for _, bindings in help_sections() for b in bindings if b.id]
+
+
 KEY_NAMES = {
     "escape": "Esc",
     "enter": "Enter",
@@ -92,6 +97,7 @@ KEY_NAMES = {
     "slash": "/",
     "exclamation_mark": "!",
     "f2": "F2",
+    "comma": ",",
 }
 
 
