@@ -66,7 +66,8 @@ class FarmHandle:
         """Call a control route (`/_bump`, `/_reset`, `/_stats`, `/_latency?ms=`)."""
         url = f"http://127.0.0.1:{self.ports[0]}{path}"
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        with opener.open(url, timeout=10) as response:
+        # `/_bump` re-renders every tenth feed: seconds at N=1,000 on a loaded machine
+        with opener.open(url, timeout=120) as response:
             return dict(json.loads(response.read()))
 
     def expected_items(self) -> int:
