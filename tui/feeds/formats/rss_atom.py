@@ -4,7 +4,9 @@ feedparser defines what an item is; it runs with `sanitize_html=False,
 resolve_relative_uris=False` (tui.feeds.parse sanitises and resolves), is given a
 BytesIO, entity declarations other than plain literals are removed first (billion
 laughs, XXE), and a synthetic base URL keeps relative ids as written. The fallback
-format: it accepts any document the others did not.
+format: it accepts any document the others did not. Plain, well-formed RSS 2.0 and
+Atom 1.0 are read by tui.feeds.formats.fastfeed instead, which builds feedparser's
+result for the keys read here or declines (see FAST).
 """
 
 from __future__ import annotations
