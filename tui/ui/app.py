@@ -69,9 +69,10 @@ class AigeoApp(App[None]):
         keymap, problems = checked_keymap(settings.keys)
         if keymap:
             self.set_keymap(keymap)
-        macros, macro_problems = checked_macros(settings.macros, binding_ids())
-        self.macros.macros = macros
-        problems += macro_problems
+        if settings.macros:  # binding_ids() imports every screen: not at every start-up
+            macros, macro_problems = checked_macros(settings.macros, binding_ids())
+            self.macros.macros = macros
+            problems += macro_problems
         for problem in [*settings.problems, *problems]:
             self.notify(problem, severity="warning", timeout=10)
 

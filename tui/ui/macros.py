@@ -26,8 +26,6 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 
-MACRO_PREFIX = "comma"
-
 
 def checked_macros(
     raw: Mapping[str, object], known_ids: Iterable[str]
@@ -110,12 +108,8 @@ class MacroRunner:
     def _active(self, binding_id: str) -> tuple[Any, Binding] | None:
         """The node and binding with this id in the active binding chain, if enabled."""
         for node, bindings in self.app._binding_chain:
-            for candidates in bindings.key_to_bindings.values():
-                for binding in candidates:
-                    if binding.id != binding_id:
-                        continue
-                    action = binding.action.partition("(")[0]
-                    if node.check_action(action, ()) is False:
-                        return None
-                    return node, binding
+            for binding in (b for bs in bindings.key_to_bindings.values() for b in bs):
+                if binding.id == binding_id:
+                    enabled = node.check_action(binding.action.partition("(")[0], ())
+                    return None if enabled is False else (node, binding)
         return None
