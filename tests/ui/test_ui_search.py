@@ -133,6 +133,25 @@ async def test_keys_typed_in_one_burst_after_slash_land_in_the_box(seeded: Path)
         assert app.query_one(SearchBar).input.value == "bit/x"
 
 
+async def test_edits_typed_in_one_burst_act_in_the_order_typed(seeded: Path) -> None:
+    """Backspace and Ctrl+U arriving in the same terminal read as letters act in order:
+    a stock Input ran them after the letters behind them (`deepse`, not `nvidia`)."""
+    from textual import events
+
+    def burst(keys: list[str]) -> None:
+        for key in keys:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+    app = app_for(seeded)
+    async with app.run_test(size=(160, 48)) as pilot:
+        burst(["slash", *"deepseek", *["backspace"] * 8, *"nvidia"])
+        await searched(app, pilot)
+        assert app.query_one(SearchBar).input.value == "nvidia"
+        burst(["ctrl+u", *"actor:Nvidia", "left", "left", "backspace", "x"])
+        await searched(app, pilot)
+        assert app.query_one(SearchBar).input.value == "actor:Nvixia"
+
+
 async def test_escape_in_the_list_clears_the_search_enter_kept(seeded: Path) -> None:
     app = app_for(seeded)
     async with app.run_test(size=(160, 48)) as pilot:

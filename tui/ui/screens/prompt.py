@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from tui.ui.widgets.ordered_input import OrderedInput
+
 
 class TextPrompt(ModalScreen[str | None]):
     """Asks for one line of text; Enter returns it (stripped), Escape returns None."""
@@ -53,7 +55,7 @@ class TextPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self._title, markup=False)
-            yield Input(value=self._value, placeholder=self._placeholder)
+            yield OrderedInput(value=self._value, placeholder=self._placeholder)
             yield Label(self._hint, classes="hint", id="prompt-hint", markup=False)
             yield Label("", classes="problem", id="prompt-problem", markup=False)
 

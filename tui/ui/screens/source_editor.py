@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from tui.ui.widgets.ordered_input import OrderedInput
+
 
 @dataclass(frozen=True, slots=True)
 class SourceEdit:
@@ -51,11 +53,11 @@ class SourceEditor(ModalScreen[SourceEdit | None]):
         with Vertical():
             yield Label("Edit feed (Tab: next field, Enter: save, Esc: cancel)", markup=False)
             yield Label("Title", markup=False)
-            yield Input(value=title, id="edit-title")
+            yield OrderedInput(value=title, id="edit-title")
             yield Label("Feed URL", markup=False)
-            yield Input(value=url, id="edit-url")
+            yield OrderedInput(value=url, id="edit-url")
             yield Label("Category (folder; empty: none)", markup=False)
-            yield Input(value=category, id="edit-category")
+            yield OrderedInput(value=category, id="edit-category")
             yield Label("", id="editor-problem", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

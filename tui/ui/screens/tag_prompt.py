@@ -12,6 +12,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
 from tui.text import terminal_safe
+from tui.ui.widgets.ordered_input import OrderedInput
 
 _SEPARATORS = re.compile(r"[\s,]+")
 _TAG_CHARS = re.compile(r"[^\w\-./:+]")
@@ -80,7 +81,7 @@ class TagPrompt(ModalScreen[tuple[list[str], list[str]] | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(terminal_safe(self._title, multiline=False), markup=False)
-            yield Input(
+            yield OrderedInput(
                 placeholder="tags separated by spaces; -tag removes; Tab completes",
                 suggester=LastWordSuggester(self._known),
                 id="tags",

@@ -8,6 +8,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label
 
+from tui.ui.widgets.ordered_input import OrderedInput
+
 
 class SearchBar(Horizontal):
     """`/` shows it; typing posts Changed; Enter keeps the filter; Escape clears it."""
@@ -48,7 +50,7 @@ class SearchBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("/")
-        yield Input(
+        yield OrderedInput(
             placeholder='words "phrases" theme:chips actor:Nvidia tag:brief is:unread since:7d',
             id="search-input",
         )
