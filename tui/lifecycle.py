@@ -13,9 +13,13 @@ The chain is cut at two links, each within a second of a death:
   PR_SET_PDEATHSIG there: that signal follows the parent *thread*, and the dashboard
   starts the fork server from a refresh thread that ends after every refresh;
 - every worker calls `die_with_parent()` first in its initializer: PR_SET_PDEATHSIG
-  (SIGKILL) on Linux, whose parent thread is the fork server's only thread, plus a
-  check that the parent did not die before the call; elsewhere the same thread as the
-  fork server's.
+  (SIGKILL) on Linux, whose parent thread is the fork server's main thread (the one
+  that forks), plus a check that the parent did not die before the signal was armed;
+  elsewhere the same thread as the fork server's. That check compares with the pid
+  the parent is known to have (the fork server records its own before forking; a
+  spawned worker has multiprocessing's parent record), never with a `getppid()` read
+  in the worker: a fork server that died before that read left the worker adopted by
+  init, the check passed, and the worker kept the resource tracker alive for ever.
 
 The resource tracker then sees EOF on its pipe (every holder is dead) and exits.
 New worker kinds (full-article extraction, re-theme) call `die_with_parent()` first.
@@ -34,6 +38,10 @@ PR_SET_PDEATHSIG = 1
 PARENT_POLL_S = 0.2
 OWNER_VARIABLE = "AIGEO_HELPER_OWNER"  # the pid of the aigeo process that started helpers
 
+# Set in the fork server (by `watch_owner`): every worker forked from it inherits it and
+# so knows which pid its parent must have.
+_fork_server_pid: int | None = None
+
 
 def _set_parent_death_signal(sig: int) -> bool:
     """prctl(PR_SET_PDEATHSIG, sig) on Linux; False where it is not available."""
@@ -48,9 +56,26 @@ def _set_parent_death_signal(sig: int) -> bool:
         return False
 
 
+def expected_parent() -> int:
+    """The pid this worker's parent must have: the fork server it was forked from (which
+    recorded its pid), else the process that spawned it; `getppid()` when neither is
+    known (a fork server that could not import tui.forkserver_watch)."""
+    if _fork_server_pid is not None and _fork_server_pid != os.getpid():
+        return _fork_server_pid
+    forkserver = sys.modules.get("multiprocessing.forkserver")
+    if forkserver is not None and forkserver._forkserver._forkserver_address is not None:
+        return os.getppid()  # forked by a fork server: multiprocessing names aigeo instead
+    import multiprocessing
+
+    spawner = multiprocessing.parent_process()
+    if spawner is not None and spawner.pid is not None:
+        return spawner.pid
+    return os.getppid()
+
+
 def die_with_parent() -> None:
     """In a worker: be killed when the parent process dies (or exit now if it has)."""
-    parent = os.getppid()
+    parent = expected_parent()
     if not _set_parent_death_signal(signal.SIGKILL):
         watch_parent(parent)
     if os.getppid() != parent:  # the parent died before the death signal was armed
@@ -80,6 +105,8 @@ def watch_owner() -> None:
     """In the fork server: exit with the aigeo process that started it. That process
     wrote its pid just before starting us; a different parent now means it is dead
     already (it died while we imported the preload modules)."""
+    global _fork_server_pid
+    _fork_server_pid = os.getpid()
     with contextlib.suppress(ValueError):
         owner = int(os.environ.get(OWNER_VARIABLE, "0"))
         if owner and owner != os.getppid():
