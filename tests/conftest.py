@@ -19,6 +19,7 @@ from hypothesis import settings
 
 import tui.feeds.workers
 from tests.support.feedserver import FeedServer
+from tests.support.pilot import record_notifications
 from tui.store import Store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -51,6 +52,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def long_mode(request: pytest.FixtureRequest) -> bool:
     """True under `pytest --long`."""
     return bool(request.config.getoption("--long"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def every_toast_kept() -> Iterator[None]:
+    """Apps keep each toast they raised, expired or not (tests.support.pilot.raised)."""
+    undo = record_notifications()
+    yield
+    undo()
 
 
 @pytest.fixture(autouse=True)

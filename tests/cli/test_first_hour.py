@@ -9,6 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from tests.support.pilot import raised
 from tests.support.uihelpers import until
 from tui.cli.group import main
 from tui.config import Settings
@@ -81,7 +82,7 @@ async def test_a_keymap_entry_that_would_take_quit_is_refused_and_said(seeded: P
     settings = Settings(keys={"star": "q", "next_unread": "N"})
     app = make_app(seeded, settings=settings, clock=lambda: datetime(2025, 8, 1, tzinfo=UTC))
     async with app.run_test(size=(160, 48)) as pilot:
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in raised(app)]
         assert any('star = "q"' in m and "Quit" in m for m in messages)
         await pilot.press("N")  # the good entry is applied
         assert app.query_one("ItemList").cursor > 0  # type: ignore[attr-defined]
@@ -97,4 +98,4 @@ async def test_trends_on_old_data_are_anchored_to_the_newest_item(seeded: Path) 
         report = app.screen.report
         assert str(report.as_of) < "2026-12-25"  # not the empty last week of 2026
         assert any(sum(t.weekly) for t in report.themes)  # something to see
-        assert any("older than a week" in n.message for n in app._notifications)
+        assert any("older than a week" in n.message for n in raised(app))

@@ -8,6 +8,7 @@ condition holds, with a generous timeout, so a test waits exactly as long as it 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -21,3 +22,33 @@ async def until(
             return
         await pilot.pause(0.05)
     assert condition(), f"not reached within {timeout:g} s"
+
+
+RAISED = "_raised_in_tests"  # attribute of textual's Notifications: every toast ever added
+
+
+def record_notifications() -> Callable[[], None]:
+    """Make every app keep each toast it raised (tests/conftest.py does this for every
+    test); returns the undo. `app._notifications` forgets a toast once its timeout
+    passes (5 s by default), and a loaded machine can take longer than that between
+    the action and the assertion: the full-article, Trends and macro tests failed so."""
+    from textual.notifications import Notification, Notifications
+
+    original = Notifications.add
+
+    def add(self: Notifications, notification: Notification) -> Notifications:
+        self.__dict__.setdefault(RAISED, []).append(notification)
+        return original(self, notification)
+
+    Notifications.add = add  # type: ignore[method-assign]
+
+    def undo() -> None:
+        Notifications.add = original  # type: ignore[method-assign]
+
+    return undo
+
+
+def raised(app: object) -> list[Any]:
+    """Every toast `app` raised (Textual Notification objects), expired or not."""
+    notifications = app._notifications  # type: ignore[attr-defined]
+    return list(notifications.__dict__.get(RAISED, []))

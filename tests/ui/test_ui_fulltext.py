@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 
 from tests.feeds.test_fulltext import ALLOW_PRIVATE, HTML, PAGE, store_entry
 from tests.support.feedserver import FeedServer, Reply
+from tests.support.pilot import raised
 from tui.store import Store
 from tui.ui.app import AigeoApp, make_app
 from tui.ui.widgets.reader import Reader
@@ -39,7 +40,7 @@ async def test_f_fetches_the_full_article_into_the_reader(
         await pilot.press("f")
         await wait_for_article(app, pilot)
         assert "zirconium-grade" in app.query_one(Reader).plain
-        assert any("Full article:" in n.message for n in app._notifications)
+        assert any("Full article:" in n.message for n in raised(app))
     with Store.open(db_path) as store:
         item = store.get_item(item_id)
         assert item is not None and "zirconium-grade" in item.text and item.tags == ["watch"]
@@ -57,7 +58,7 @@ async def test_f_failure_is_a_warning_and_changes_nothing(
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("f")
         await wait_for_article(app, pilot)
-        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+        warnings = [n.message for n in raised(app) if n.severity == "warning"]
         assert any("Full article not fetched: the site answered HTTP 404" in m for m in warnings)
     with Store.open(db_path) as store:
         assert store.get_item(item_id) == before

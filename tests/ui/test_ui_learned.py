@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
+from tests.support.pilot import raised
 from tui.ingest import classify_items
 from tui.model import ItemQuery, NewItem
 from tui.store import Store
@@ -65,7 +66,7 @@ async def test_L_shows_suggestions_and_a_adds_the_marked_ones(db_path: Path) -> 
         await pilot.press("a")
         await wait_for_learning(app, pilot)
         assert not isinstance(app.screen, LearnedScreen)
-        assert any("Added 1 phrase" in n.message for n in app._notifications)
+        assert any("Added 1 phrase" in n.message for n in raised(app))
         assert app.lexicon.version == load_lexicon().version
     overlay = Path(os.environ["AIGEO_THEMES_LOCAL"])
     assert tomllib.loads(overlay.read_text())["themes"][0]["phrases"] == {"zorblat regime": 1.5}

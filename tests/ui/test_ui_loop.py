@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from textual import events
 
+from tests.support.pilot import raised
 from tests.support.uihelpers import screen_text, searched, until
 from tui.model import Classification, ItemQuery, NewItem
 from tui.query import parse_query
@@ -39,7 +40,7 @@ def listed(app: AigeoApp) -> list[int]:
 
 
 def toasts(app: AigeoApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in raised(app)]
 
 
 def fill(path: Path, feeds: int = 2, per_feed: int = 3) -> list[int]:
@@ -252,14 +253,13 @@ async def test_J_K_from_the_reader_and_space_pages_then_opens_the_next_unread(
         await pilot.press("enter")
         assert app.focused is reader and items.cursor == 0
         await pilot.press("J")
-        await pilot.pause()
-        assert items.cursor == 1 and reader.item is not None
+        await until(pilot, lambda: items.cursor == 1 and reader.item is not None)
         assert reader.item.id == items.current_item.id  # type: ignore[union-attr]
         await pilot.press("K")
-        assert items.cursor == 0
+        await until(pilot, lambda: items.cursor == 0)
         await pilot.press("space")
-        await pilot.pause()
-        assert reader.scroll_y > 0 and items.cursor == 0  # a page of the long text
+        await until(pilot, lambda: reader.scroll_y > 0)  # a page of the long text
+        assert items.cursor == 0
         for _ in range(60):
             if items.cursor != 0:
                 break

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.support.feedserver import FeedServer, Reply, rss
+from tests.support.pilot import raised
 from tests.support.uihelpers import searched, until
 from tui.model import Classification, ItemQuery, NewItem
 from tui.store import Store
@@ -26,7 +27,7 @@ def app_for(path: Path) -> AigeoApp:
 
 
 def toasts(app: AigeoApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in raised(app)]
 
 
 def two_feeds(path: Path) -> tuple[int, int]:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.support.feedserver import FeedServer, Reply, rss
-from tests.support.pilot import until
+from tests.support.pilot import raised, until
 from tui.config import seeds_dir
 from tui.ingest import load_seed_corpus
 from tui.model import ItemQuery
@@ -54,7 +54,7 @@ async def test_R_refreshes_all_and_new_items_appear_keeping_the_cursor(
         assert kept is not None
         await pilot.press("R")
         await wait_for_refresh(app, pilot)
-        assert any("Refresh: 1 of 2 feeds ok" in n.message for n in app._notifications)
+        assert any("Refresh: 1 of 2 feeds ok" in n.message for n in raised(app))
         assert not app.query_one(RefreshBar).has_class("-active")
         assert listing.current_item is not None and listing.current_item.id == kept.id
         with Store.open(db_path) as store:

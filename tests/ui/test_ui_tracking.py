@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.support.pilot import until
+from tests.support.pilot import raised, until
 from tui.ingest import retheme
 from tui.model import Classification, ItemQuery, NewItem
 from tui.store import Store
@@ -186,7 +186,7 @@ async def test_o_opens_and_y_copies_only_web_links(db_path: Path) -> None:
         app.shared.browser_available = lambda: False  # e.g. over ssh, no $BROWSER
         await pilot.press("k", "o")
         assert opened == ["https://a.test/1"]  # nothing was "opened"…
-        texts = [n.message for n in app._notifications]
+        texts = [n.message for n in raised(app)]
         assert any("No web browser found" in t for t in texts)  # …and it says so
 
 

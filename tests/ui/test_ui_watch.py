@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.widgets import OptionList, Sparkline, TextArea
 
 from tests.support.feedserver import FeedServer, Reply, rss
+from tests.support.pilot import raised
 from tests.ui.test_ui_refresh import wait_for_refresh
 from tui.analysis.watch import list_alerts, view_infos, watch_view
 from tui.store import Store
@@ -54,14 +55,14 @@ async def test_watch_refresh_alert_badge_and_alerts_screen(
         await pilot.press("R")
         await wait_for_refresh(app, pilot)
         assert not list_alerts(app.store)
-        assert not any("new alert" in n.message for n in app._notifications)
+        assert not any("new alert" in n.message for n in raised(app))
         # one that brings a match: a notification and a badge
         feed_server.route(
             "/a.xml", Reply(body=rss([("w1", "Weather", OTHER), ("c1", "Nvidia curbs", CHIPS)]))
         )
         await pilot.press("R")
         await wait_for_refresh(app, pilot)
-        assert any("1 new alert on watched views" in n.message for n in app._notifications)
+        assert any("1 new alert on watched views" in n.message for n in raised(app))
         assert "●1" in _view_row(app, "Nvidia watch")
         await pilot.press("exclamation_mark")
         await pilot.pause()
