@@ -14,8 +14,9 @@ No network, no worker processes: the fetch and the fork server are left out.
 `--second` adds a second pass over the same store, as a refresh answered 200 with
 the same content does (no body-hash shortcut): the feeds at `--second-version`
 (default 0: the same documents; 1: every tenth feed gains 5 new items), with one
-entry's title edited in every `--edit-every`-th feed (0: none), timed as `parse2`,
-`store2` and `stories2`.
+entry's title edited in every `--edit-every`-th feed (0: none), timed as `known2`
+(reading the stored entries into each job, as the poller does: tui.feeds.known),
+`parse2`, `store2` and `stories2`.
 
 `--dump FILE` writes every stored item row with its themes, actors, story and FTS
 content as JSON lines, for diffing the stores two versions of the code build.
@@ -76,6 +77,14 @@ def _parse(jobs: list[Any]) -> list[Any]:
     from tui.feeds.workers import parse_and_classify
 
     return [parse_and_classify(job) for job in jobs]
+
+
+def _know(store: Any, ids: list[int], jobs: list[Any]) -> None:
+    """What the poller does before a parse: the source's stored entries into the job."""
+    from tui.feeds.known import known_entries
+
+    for source_id, job in zip(ids, jobs, strict=True):
+        job.known = known_entries(store, source_id, job.max_items)
 
 
 def _store(store: Any, ids: list[int], outcomes: list[Any], at: str = FIRST_AT) -> None:
@@ -167,10 +176,12 @@ def run_once(
         timed("stories", store.assign_pending_stories)
         if second is not None:
             again = _jobs(feeds, second.version, second.edit_every)
+            timed("known2", lambda: _know(store, ids, again))
             outcomes = timed("parse2", lambda: _parse(again))
             timed("store2", lambda: _store(store, ids, outcomes, SECOND_AT))
             timed("stories2", store.assign_pending_stories)
             times["items2"] = sum(len(o.entries) for o in outcomes)
+            times["classified2"] = sum(o.classified for o in outcomes)
         if dump_to is not None:
             dump(store, dump_to)
     if profile:
@@ -187,7 +198,8 @@ def main() -> None:
     parser.add_argument("--second-version", type=int, default=0)
     parser.add_argument("--edit-every", type=int, default=0)
     parser.add_argument(
-        "--profile", choices=("parse", "store", "stories", "parse2", "store2", "stories2")
+        "--profile",
+        choices=("parse", "store", "stories", "known2", "parse2", "store2", "stories2"),
     )
     args = parser.parse_args()
     second = Second(args.second_version, args.edit_every)
@@ -204,9 +216,9 @@ def main() -> None:
     if args.second:
         print(
             f"second pass: version {second.version}, an edit every {second.edit_every} feeds, "
-            f"{runs[0]['items2']:.0f} items"
+            f"{runs[0]['items2']:.0f} items, {runs[0]['classified2']:.0f} classified"
         )
-        _report(runs, args.feeds, ("parse2", "store2", "stories2"))
+        _report(runs, args.feeds, ("known2", "parse2", "store2", "stories2"))
 
 
 def _report(runs: list[dict[str, float]], feeds: int, phases: tuple[str, ...]) -> None:
