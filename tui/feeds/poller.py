@@ -363,7 +363,11 @@ class Poller:
                 result.outcome = "unchanged"
             else:
                 max_items = self.settings.max_items
-                known = await self._store.call(lambda st: known_entries(st, source.id, max_items))
+                known = None  # never parsed (a cold refresh): no store round trip
+                if source.body_hash is not None:
+                    known = await self._store.call(
+                        lambda st: known_entries(st, source.id, max_items)
+                    )
                 job = ParseJob(response.body, response.url, response.content_type, max_items, known)
                 parsed = await self._pool.run(job)
                 result.parsed = True
