@@ -17,6 +17,7 @@ from tui.feeds.known import classify_late, entry_key, is_known, known_entries
 from tui.feeds.refresh import refresh_sources
 from tui.feeds.refresh_types import PollSettings
 from tui.feeds.workers import ParseJob, ParseOutcome, parse_and_classify
+from tui.ingest import LEXICON_META_KEY, lexicon_is_stale, retheme
 from tui.model import ItemQuery, NewItem
 from tui.store import Store
 from tui.store.retention import prune_source
@@ -29,7 +30,7 @@ CHIPS = (
     "China; Nvidia H20 chips are affected, TSMC said. "
 ) * 2
 FABS = "Huawei and SMIC expand chip fabrication in Shenzhen amid sanctions. " * 3
-TALKS = "Trade talks between Washington and Beijing resumed on tariffs and rare earths. " * 3
+TALKS = "Trade talks between Washington and Beijing resumed on tariffs, AI and rare earths. " * 3
 
 FIRST = [("g1", "Chips rules", CHIPS), ("g2", "New fabs", FABS), ("g3", "Talks", TALKS)]
 
@@ -125,9 +126,62 @@ def test_only_new_and_edited_entries_are_classified_again(
         g4 = item_id(store, "g4")
         new = load_lexicon().classify("Rare earths", store.item_texts([g4])[g4][1])
         assert after["g4"] == ([(t.id, t.score, "rule") for t in new.themes], list(new.actors))
-        (kept,) = [i for i in store.list_items(ItemQuery(source_id=sid)) if i.id == g2]
-        assert kept.read and kept.starred and kept.tags == ["keep"]
-        assert store.user_theme_decisions(g2) == {"chips": False, "us-china": True}
+        assert_kept(store, sid, g2)
+
+        # g2 itself changes: it is classified again, and the user's decisions stay.
+        edited[1] = ("g2", "New fabs", FABS + " Nvidia and TSMC watch.")
+        classified_titles.clear()
+        fourth = ingest(store, sid, rss(edited))
+        assert fourth.classified == 1 and classified_titles == ["New fabs"]
+        latest = labels(store)
+        others = ("g1", "g3", "g4")
+        assert {g: latest[g] for g in others} == {g: after[g] for g in others}
+        assert "Nvidia" in latest["g2"][1] and "Nvidia" not in decided[1]
+        user_rows = [row for row in latest["g2"][0] if row[2] == "user"]
+        assert user_rows == [row for row in decided[0] if row[2] == "user"] and user_rows
+        assert_kept(store, sid, g2)
+
+
+def assert_kept(store: Store, source_id: int, g2: int) -> None:
+    """g2 keeps what the user did to it."""
+    (kept,) = [i for i in store.list_items(ItemQuery(source_id=source_id)) if i.id == g2]
+    assert kept.read and kept.starred and kept.tags == ["keep"]
+    assert store.user_theme_decisions(g2) == {"chips": False, "us-china": True}
+
+
+MINI_LEXICON = """
+[ai_context]
+"AI" = { weight = 3.0, case = true }
+
+[[themes]]
+id = "talks"
+name = "Talks"
+[themes.phrases]
+"trade talks" = 4.0
+"""
+
+
+def test_a_new_lexicon_still_rethemes_entries_a_refresh_skipped(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Skipping leaves the lexicon version alone: re-theming (the upgrade path) still
+    finds the store stale and re-scores every item, user decisions kept."""
+    with Store.open(db_path) as store:
+        with store.write():
+            sid = store.add_source(URL)[0]
+        ingest(store, sid, rss(FIRST))
+        store.set_meta(LEXICON_META_KEY, load_lexicon().version)
+        g2 = item_id(store, "g2")
+        store.set_user_theme(g2, "chips", True)
+        assert ingest(store, sid, rss(FIRST)).classified == 0
+        path = tmp_path / "themes.toml"
+        path.write_text(MINI_LEXICON)
+        upgraded = load_lexicon(path, None)
+        assert lexicon_is_stale(store, upgraded)
+        assert retheme(store, upgraded) == 3
+        themes = {g: [(t, o) for t, _, o in rows] for g, (rows, _) in labels(store).items()}
+        assert themes == {"g1": [], "g2": [("chips", "user")], "g3": [("talks", "rule")]}
+        assert not lexicon_is_stale(store, upgraded)
 
 
 def test_a_case_only_title_change_is_not_taken_for_unchanged(db_path: Path) -> None:
