@@ -53,6 +53,11 @@ class NewItem:
     sort_at: str | None = None  # where an undated item sorts (default: published, else fetch time)
 
 
+#: A parsed entry on its way to the store. The classification is None when the parse
+#: skipped the lexicon because the entry is stored unchanged (tui.feeds.known).
+FeedEntry = tuple[NewItem, Classification | None]
+
+
 @dataclass(slots=True)
 class Source:
     """A feed (or the seed corpus) as stored, with its health fields."""

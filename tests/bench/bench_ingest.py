@@ -1,7 +1,8 @@
 """CPU per feed of a cold refresh's in-process work (not run by pytest).
 
     uv run python -m tests.bench.bench_ingest [--feeds 30] [--repeat 3] [--dump FILE]
-    uv run python -m tests.bench.bench_ingest --profile parse|store|stories
+    uv run python -m tests.bench.bench_ingest --second [--second-version 1] [--edit-every 5]
+    uv run python -m tests.bench.bench_ingest --profile parse|store|stories|parse2|store2
 
 Farm feeds (`farm.render_feed`, version 0) go through what a cold `aigeo refresh` does
 in-process, each phase timed with `time.process_time()`: parse + classify
@@ -9,6 +10,13 @@ in-process, each phase timed with `time.process_time()`: parse + classify
 transaction per feed, into a fresh database) and the story pass
 (`assign_pending_stories`). Prints the median of `--repeat` runs, in ms CPU per feed.
 No network, no worker processes: the fetch and the fork server are left out.
+
+`--second` adds a second pass over the same store, as a refresh answered 200 with
+the same content does (no body-hash shortcut): the feeds at `--second-version`
+(default 0: the same documents; 1: every tenth feed gains 5 new items), with one
+entry's title edited in every `--edit-every`-th feed (0: none), timed as `known2`
+(reading the stored entries into each job, as the poller does: tui.feeds.known),
+`parse2`, `store2` and `stories2`.
 
 `--dump FILE` writes every stored item row with its themes, actors, story and FTS
 content as JSON lines, for diffing the stores two versions of the code build.
@@ -24,11 +32,14 @@ import pstats
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tests.bench.farm import render_feed
 
+FIRST_AT = "2025-06-30T12:00:00+00:00"
+SECOND_AT = "2025-06-30T13:00:00+00:00"
 ITEM_COLUMNS = (
     "id, source_id, guid, url, title, author, published, summary, content, text, "
     "content_hash, lang, canonical_url, sort_at, story_key, cluster_id, story_head, "
@@ -36,13 +47,30 @@ ITEM_COLUMNS = (
 )
 
 
-def _jobs(feeds: int) -> list[Any]:
+@dataclass(frozen=True, slots=True)
+class Second:
+    """The second pass: which farm version it serves, and which feeds get an edit."""
+
+    version: int = 0
+    edit_every: int = 0
+
+
+def _jobs(feeds: int, version: int = 0, edit_every: int = 0) -> list[Any]:
     from tui.feeds.workers import ParseJob
 
     return [
-        ParseJob(body=render_feed(1, n, 0), url=f"http://127.0.0.1:1/f{n}", content_type=None)
+        ParseJob(
+            body=_edited(render_feed(1, n, version), edit_every and n % edit_every == 0),
+            url=f"http://127.0.0.1:1/f{n}",
+            content_type=None,
+        )
         for n in range(feeds)
     ]
+
+
+def _edited(body: bytes, edit: bool) -> bytes:
+    """The document with its first entry's title changed (the 1st <title> is the feed's)."""
+    return body.replace(b"<title>", b"<title>Edited ", 2) if edit else body
 
 
 def _parse(jobs: list[Any]) -> list[Any]:
@@ -51,7 +79,15 @@ def _parse(jobs: list[Any]) -> list[Any]:
     return [parse_and_classify(job) for job in jobs]
 
 
-def _store(store: Any, ids: list[int], outcomes: list[Any]) -> None:
+def _know(store: Any, ids: list[int], jobs: list[Any]) -> None:
+    """What the poller does before a parse: the source's stored entries into the job."""
+    from tui.feeds.known import known_entries
+
+    for source_id, job in zip(ids, jobs, strict=True):
+        job.known = known_entries(store, source_id, job.max_items)
+
+
+def _store(store: Any, ids: list[int], outcomes: list[Any], at: str = FIRST_AT) -> None:
     for source_id, outcome in zip(ids, outcomes, strict=True):
         store.record_refresh(
             source_id,
@@ -62,7 +98,7 @@ def _store(store: Any, ids: list[int], outcomes: list[Any]) -> None:
             nbytes=0,
             duration_ms=0,
             error=None,
-            at="2025-06-30T12:00:00+00:00",
+            at=at,
         )
 
 
@@ -107,43 +143,49 @@ def _fts_digest(conn: Any) -> list[object]:
 
 
 def run_once(
-    feeds: int, dump_to: Path | None = None, profile: str | None = None
+    feeds: int,
+    dump_to: Path | None = None,
+    profile: str | None = None,
+    second: Second | None = None,
 ) -> dict[str, float]:
-    """One cold run; CPU seconds of each phase."""
+    """One cold run (and a second pass when asked); CPU seconds of each phase."""
     from tui.store import Store
 
-    jobs = _jobs(feeds)
     profiler = cProfile.Profile()
     times: dict[str, float] = {}
-    cpu = time.process_time()
-    if profile == "parse":
-        profiler.enable()
-    outcomes = _parse(jobs)
-    profiler.disable()
-    times["parse"] = time.process_time() - cpu
+
+    def timed(phase: str, work: Any) -> Any:
+        cpu = time.process_time()
+        if profile == phase:
+            profiler.enable()
+        result = work()
+        profiler.disable()
+        times[phase] = time.process_time() - cpu
+        return result
+
+    jobs = _jobs(feeds)
+    outcomes = timed("parse", lambda: _parse(jobs))
+    times["items"] = sum(len(o.entries) for o in outcomes)
     with (
         tempfile.TemporaryDirectory(prefix="aigeo-bench-ingest-") as tmp,
         Store.open(Path(tmp) / "ingest.db") as store,
     ):
         with store.write():
             ids = [store.add_source(f"http://127.0.0.1:1/f{n}")[0] for n in range(feeds)]
-        cpu = time.process_time()
-        if profile == "store":
-            profiler.enable()
-        _store(store, ids, outcomes)
-        profiler.disable()
-        times["store"] = time.process_time() - cpu
-        cpu = time.process_time()
-        if profile == "stories":
-            profiler.enable()
-        store.assign_pending_stories()
-        profiler.disable()
-        times["stories"] = time.process_time() - cpu
+        timed("store", lambda: _store(store, ids, outcomes))
+        timed("stories", store.assign_pending_stories)
+        if second is not None:
+            again = _jobs(feeds, second.version, second.edit_every)
+            timed("known2", lambda: _know(store, ids, again))
+            outcomes = timed("parse2", lambda: _parse(again))
+            timed("store2", lambda: _store(store, ids, outcomes, SECOND_AT))
+            timed("stories2", store.assign_pending_stories)
+            times["items2"] = sum(len(o.entries) for o in outcomes)
+            times["classified2"] = sum(o.classified for o in outcomes)
         if dump_to is not None:
             dump(store, dump_to)
     if profile:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
-    times["items"] = sum(len(o.entries) for o in outcomes)
     return times
 
 
@@ -152,17 +194,37 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dump", type=Path)
-    parser.add_argument("--profile", choices=("parse", "store", "stories"))
+    parser.add_argument("--second", action="store_true", help="time a second pass too")
+    parser.add_argument("--second-version", type=int, default=0)
+    parser.add_argument("--edit-every", type=int, default=0)
+    parser.add_argument(
+        "--profile",
+        choices=("parse", "store", "stories", "known2", "parse2", "store2", "stories2"),
+    )
     args = parser.parse_args()
+    second = Second(args.second_version, args.edit_every)
     if args.profile:
-        run_once(args.feeds, profile=args.profile)
+        run_once(args.feeds, profile=args.profile, second=second)
         return
-    runs = [run_once(args.feeds, args.dump if n == 0 else None) for n in range(args.repeat)]
+    runs = [
+        run_once(args.feeds, args.dump if n == 0 else None, second=second if args.second else None)
+        for n in range(args.repeat)
+    ]
     items = runs[0]["items"]
     print(f"{args.feeds} farm feeds, {items:.0f} items, median of {args.repeat} (ms CPU a feed)")
+    _report(runs, args.feeds, ("parse", "store", "stories"))
+    if args.second:
+        print(
+            f"second pass: version {second.version}, an edit every {second.edit_every} feeds, "
+            f"{runs[0]['items2']:.0f} items, {runs[0]['classified2']:.0f} classified"
+        )
+        _report(runs, args.feeds, ("known2", "parse2", "store2", "stories2"))
+
+
+def _report(runs: list[dict[str, float]], feeds: int, phases: tuple[str, ...]) -> None:
     total = []
-    for phase in ("parse", "store", "stories"):
-        values = [r[phase] * 1000 / args.feeds for r in runs]
+    for phase in phases:
+        values = [r[phase] * 1000 / feeds for r in runs]
         total.append(values)
         print(
             f"  {phase:<8} {statistics.median(values):7.1f}   runs: "

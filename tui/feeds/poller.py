@@ -32,6 +32,7 @@ import httpx
 from tui.analysis.watch import raise_alerts, record_hook_result
 from tui.feeds.alert_hook import AlertHook, HookRunner
 from tui.feeds.fetch import FetchResponse, fetch_feed
+from tui.feeds.known import classify_late, known_entries
 from tui.feeds.outcome import http_reason, next_check_at, outcome_fields
 from tui.feeds.refresh_types import FeedResult, PollSettings, ProgressCallback, RefreshSummary
 from tui.feeds.schedule import parse_time
@@ -43,7 +44,7 @@ from tui.feeds.workers import (
     parse_and_classify,
     worker_memory_limit,
 )
-from tui.model import Classification, NewItem, Source
+from tui.model import FeedEntry, Source
 from tui.store import Store, utc_now
 from tui.store.retention import prune_source
 
@@ -336,15 +337,15 @@ class Poller:
 
     async def _interpret(
         self, source: Source, response: FetchResponse, result: FeedResult
-    ) -> tuple[list[tuple[NewItem, Classification]], dict[str, object], int | None]:
+    ) -> tuple[list[FeedEntry], dict[str, object], int | None]:
         """Decide the outcome of a fetch; parse a new body.
 
         Returns the entries to store, the source fields to set and the feed's TTL.
         """
-        assert self._pool is not None
+        assert self._pool is not None and self._store is not None
         result.status = response.status
         result.nbytes = response.nbytes
-        entries: list[tuple[NewItem, Classification]] = []
+        entries: list[FeedEntry] = []
         fields: dict[str, object] = {}
         ttl: int | None = None
         status = response.status
@@ -361,11 +362,16 @@ class Poller:
             if digest == source.body_hash:
                 result.outcome = "unchanged"
             else:
-                job = ParseJob(
-                    response.body, response.url, response.content_type, self.settings.max_items
-                )
+                max_items = self.settings.max_items
+                known = None  # never parsed (a cold refresh): no store round trip
+                if source.body_hash is not None:
+                    known = await self._store.call(
+                        lambda st: known_entries(st, source.id, max_items)
+                    )
+                job = ParseJob(response.body, response.url, response.content_type, max_items, known)
                 parsed = await self._pool.run(job)
                 result.parsed = True
+                result.classified = parsed.classified
                 result.warning = parsed.warning
                 if parsed.error:
                     result.outcome, result.error = "error", f"not a usable feed: {parsed.error}"
@@ -395,7 +401,7 @@ class Poller:
         source: Source,
         response: FetchResponse,
         result: FeedResult,
-        entries: list[tuple[NewItem, Classification]],
+        entries: list[FeedEntry],
         fields: dict[str, object],
         ttl_minutes: int | None,
     ) -> None:
@@ -416,6 +422,7 @@ class Poller:
                     source.id,
                     entries=entries,
                     defer_stories=True,  # assigned once, at the end of the refresh
+                    classify=classify_late,  # skipped as stored unchanged, yet it is not
                     source_fields=fields,
                     status=response.status,
                     nbytes=response.nbytes,

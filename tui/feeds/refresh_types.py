@@ -83,6 +83,7 @@ class FeedResult:
     nbytes: int = 0
     duration_ms: int = 0
     parsed: bool = False
+    classified: int = 0  # parsed entries the lexicon ran on (not those stored unchanged)
     error: str | None = None
     warning: str | None = None
     moved_to: str | None = None

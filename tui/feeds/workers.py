@@ -21,25 +21,34 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.feeds.known import KnownEntries, is_known
 from tui.lifecycle import die_with_parent, mark_owner
-from tui.model import Classification, NewItem
+from tui.model import FeedEntry
 
 
 @dataclass(slots=True)
 class ParseJob:
-    """One body to parse (what crosses into the worker process)."""
+    """One body to parse (what crosses into the worker process).
+
+    `known`: the source's stored entries (tui.feeds.known); those found unchanged are
+    not classified.
+    """
 
     body: bytes
     url: str
     content_type: str | None = None
     max_items: int = 500
+    known: KnownEntries | None = None
 
 
 @dataclass(slots=True)
 class ParseOutcome:
-    """What the worker sends back: classified entries and feed metadata, or an error."""
+    """What the worker sends back: classified entries and feed metadata, or an error.
 
-    entries: list[tuple[NewItem, Classification]] = field(default_factory=list)
+    An entry stored unchanged (`ParseJob.known`) comes with None for a classification.
+    """
+
+    entries: list[FeedEntry] = field(default_factory=list)
     title: str | None = None
     site_url: str | None = None
     format: str = ""
@@ -48,6 +57,7 @@ class ParseOutcome:
     ttl_minutes: int | None = None
     truncated: int = 0
     cpu_ms: int = 0
+    classified: int = 0  # entries the lexicon ran on (the others were stored unchanged)
 
     @classmethod
     def failed(cls, error: str) -> ParseOutcome:
@@ -68,16 +78,21 @@ def worker_lexicon() -> Any:
 
 
 def parse_and_classify(job: ParseJob) -> ParseOutcome:
-    """The default worker function: tui.feeds.parse.parse_feed, then the lexicon on every entry."""
+    """The default worker function: tui.feeds.parse.parse_feed, then the lexicon on every
+    entry not stored unchanged (`job.known`)."""
     from tui.feeds.parse import parse_feed
 
     parsed = parse_feed(
         job.body, url=job.url, content_type=job.content_type, max_items=job.max_items
     )
     lexicon = worker_lexicon()
-    entries = [(entry, lexicon.classify(entry.title, entry.text)) for entry in parsed.entries]
+    entries: list[FeedEntry] = [
+        (entry, None if is_known(job.known, entry) else lexicon.classify(entry.title, entry.text))
+        for entry in parsed.entries
+    ]
     return ParseOutcome(
         entries=entries,
+        classified=sum(1 for _, classification in entries if classification is not None),
         title=parsed.title,
         site_url=parsed.site_url,
         format=parsed.format,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from tui.model import (
     Classification,
+    FeedEntry,
     ItemDetail,
     ItemQuery,
     ItemRow,
@@ -33,6 +34,9 @@ from tui.store.sources import SourcesPart
 from tui.store.stories import PENDING_STORIES_KEY, StoriesPart
 from tui.store.story_keys import _StoryKeys, new_story_key
 
+#: Classifies an entry that came unclassified but must be written after all.
+LateClassifier = Callable[[NewItem], Classification]
+
 
 class ItemsPart(StoriesPart, SourcesPart):
     """Items: saving a feed's entries, user flags, listing, paging and reading."""
@@ -41,8 +45,9 @@ class ItemsPart(StoriesPart, SourcesPart):
         self,
         source_id: int,
         *,
-        entries: Sequence[tuple[NewItem, Classification]] = (),
+        entries: Sequence[FeedEntry] = (),
         defer_stories: bool = False,
+        classify: LateClassifier | None = None,
         source_fields: dict[str, object] | None = None,
         status: int | None,
         nbytes: int,
@@ -53,6 +58,7 @@ class ItemsPart(StoriesPart, SourcesPart):
         """Store one fetch of one feed in one transaction: its items, health and fetch row.
 
         Returns None (and writes nothing) when the source was removed meanwhile.
+        `classify` is as for `save_items`.
         """
         at = at or utc_now()
         with self.write():
@@ -61,7 +67,9 @@ class ItemsPart(StoriesPart, SourcesPart):
             ).fetchone()
             if not exists:
                 return None
-            result = self.save_items(source_id, entries, fetched_at=at, defer_stories=defer_stories)
+            result = self.save_items(
+                source_id, entries, fetched_at=at, defer_stories=defer_stories, classify=classify
+            )
             if source_fields:
                 self.update_source(source_id, **source_fields)
             self.record_fetch(
@@ -80,10 +88,11 @@ class ItemsPart(StoriesPart, SourcesPart):
     def save_items(
         self,
         source_id: int,
-        entries: Sequence[tuple[NewItem, Classification]],
+        entries: Sequence[FeedEntry],
         *,
         fetched_at: str | None = None,
         defer_stories: bool = False,
+        classify: LateClassifier | None = None,
     ) -> SaveResult:
         """Insert new items and refresh changed ones of one source, in one transaction.
 
@@ -93,6 +102,10 @@ class ItemsPart(StoriesPart, SourcesPart):
         items get their stories later, in one pass (`assign_pending_stories`): a
         refresh does that once at its end, so its stories do not depend on which feed
         was stored first.
+
+        An entry without a classification (the parse found it stored unchanged) is
+        expected unchanged; should it be new or changed after all, `classify` themes it
+        here, and without `classify` that is a ValueError (the transaction rolls back).
         """
         if not entries:
             return SaveResult()
@@ -108,7 +121,8 @@ class ItemsPart(StoriesPart, SourcesPart):
             if fresh is not None:  # a cold or plain refresh: the new items in bulk
                 new_ids = self._insert_items(source_id, [item for item, _ in fresh], now, stories)
                 unchanged = len(entries) - len(fresh)
-                classified = list(zip(new_ids, (c for _, c in fresh), strict=True))
+                themes = (_themes(item, c, classify) for item, c in fresh)
+                classified = list(zip(new_ids, themes, strict=True))
             else:  # some stored item changes: one by one, in order
                 for item, classification in entries:
                     known = existing.get(item.guid)
@@ -124,7 +138,7 @@ class ItemsPart(StoriesPart, SourcesPart):
                     else:
                         unchanged += 1
                         continue
-                    classified.append((item_id, classification))
+                    classified.append((item_id, _themes(item, classification, classify)))
             if updated_ids:  # a fetched article keeps the themes read from it
                 fetched = self._article_fetched_ids(updated_ids)
                 classified = [(i, c) for i, c in classified if i not in fetched]
@@ -150,6 +164,18 @@ class ItemsPart(StoriesPart, SourcesPart):
             ):
                 found[row["guid"]] = (row["id"], row["content_hash"], row["title"])
         return found
+
+    def newest_item_versions(self, source_id: int, limit: int) -> list[tuple[str, str | None, str]]:
+        """(guid, content_hash, title) of the source's newest `limit` items by sort_at:
+        what `save_items` compares, read through the (source_id, sort_at) index."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT guid, content_hash, title FROM items WHERE source_id = ? "
+                "ORDER BY sort_at DESC LIMIT ?",
+                (source_id, limit),
+            )
+        ]
 
     def _insert_items(
         self, source_id: int, items: Sequence[NewItem], now: str, stories: _StoryKeys
@@ -447,10 +473,21 @@ def _item_values(source_id: int, item: NewItem, now: str, story_key: str) -> tup
     )
 
 
+def _themes(
+    item: NewItem, classification: Classification | None, classify: LateClassifier | None
+) -> Classification:
+    """The classification to store for an entry being written."""
+    if classification is not None:
+        return classification
+    if classify is None:
+        raise ValueError(f"entry {item.guid!r} came unclassified but is new or changed")
+    return classify(item)
+
+
 def _only_new_or_unchanged(
-    entries: Sequence[tuple[NewItem, Classification]],
+    entries: Sequence[FeedEntry],
     existing: dict[str, tuple[int, str | None, str]],
-) -> list[tuple[NewItem, Classification]] | None:
+) -> list[FeedEntry] | None:
     """The new entries when every other one is stored unchanged and no guid repeats, so
     they can go in in bulk; None when some stored item changes (updates, and the story
     lookups after them, then go one by one, in order)."""
