@@ -25,13 +25,13 @@ from tests.support.themes_learning_sim import simulate
 from tui.themes import Lexicon, load_lexicon
 
 # measured on the held-out half (see the commit that set them), minus a margin
-FLOOR_MICRO_F1 = 0.79  # measured 0.810 on the 755-item set (issue 13)
-FLOOR_PRECISION = 0.865  # measured 0.881
+FLOOR_MICRO_F1 = 0.795  # measured 0.813 on the 755-item set (issue 13)
+FLOOR_PRECISION = 0.865  # measured 0.882
 FLOOR_ACTOR_F1 = 0.94  # measured 0.947
 MAX_DISTRACTOR_RATE = 0.03
-MIN_THEMES_PER_ITEM = 1.3  # measured 1.37; gold: 1.62 per on-topic item
-MAX_NO_THEME_SHARE = 0.08  # on-topic items that get no theme at all (measured 16/251)
-FLOOR_LEARNING_GAIN = -0.5  # F1 points (measured -0.1): learning must not hurt
+MIN_THEMES_PER_ITEM = 1.3  # measured 1.38; gold: 1.62 per on-topic item
+MAX_NO_THEME_SHARE = 0.08  # on-topic items that get no theme at all (measured 15/251)
+FLOOR_LEARNING_GAIN = -0.5  # F1 points (measured -0.4): learning must not hurt
 
 
 @pytest.fixture(scope="module")
