@@ -92,3 +92,16 @@ def test_learning_from_100_decisions_does_not_hurt(items: list[DevItem], lexicon
     assert result.decisions >= 100
     assert result.gain >= FLOOR_LEARNING_GAIN, result.describe()
     assert result.after.distractor_rate <= MAX_DISTRACTOR_RATE
+
+
+def test_the_error_listing_shows_tuning_items_only(
+    items: list[DevItem], lexicon: Lexicon, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.bench import themes_errors
+
+    assert themes_errors.main(["--half", HELD_OUT]) == 2
+    assert "refused" in capsys.readouterr().out
+    assert themes_errors.errors(half(items, HELD_OUT), lexicon, None) == []
+    listed = themes_errors.errors(half(items, TUNE), lexicon, None)
+    shown = {line.split(" ", 1)[0] for line in listed if not line.startswith(" ")}
+    assert shown and shown <= {i.id for i in half(items, TUNE)}
