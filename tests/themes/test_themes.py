@@ -931,6 +931,49 @@ def test_phrases_must_be_adjacent(tmp_path: Path) -> None:
     assert mini.classify("AI", scattered).themes == ()
 
 
+TWO_THEMES = """
+[ai_context]
+"AI" = { weight = 3.0, case = true }
+
+[[themes]]
+id = "chips"
+name = "Chips"
+[themes.phrases]
+"AI chips" = 4.0
+"war" = 3.0
+"price war" = 0
+
+[[themes]]
+id = "rivalry"
+name = "Rivalry"
+[themes.phrases]
+"foreign AI chips" = 4.0
+"price war" = 4.0
+"rivalité" = 4.0
+"""
+
+
+def test_a_longer_phrase_cancels_a_shorter_one_only_in_its_own_themes(tmp_path: Path) -> None:
+    path = tmp_path / "two.toml"
+    path.write_text(TWO_THEMES, encoding="utf-8")
+    two = load_lexicon(path, overlay=None)
+    # "foreign AI chips" (rivalry) contains "AI chips" (chips): both themes count
+    assert two.classify("AI", "A ban on foreign AI chips.").theme_ids() == ["chips", "rivalry"]
+    # weight 0 says "not this theme": "price war" still cancels "war" for chips
+    assert two.classify("AI", "A price war.").theme_ids() == ["rivalry"]
+    assert two.classify("AI", "A war.").theme_ids() == ["chips"]
+
+
+@pytest.mark.parametrize(
+    "text", ["la rivalité", "la rivalite", "la rivalite\u0301", "LA RIVALITÉ"], ids=str
+)
+def test_accented_entries_match_with_or_without_accents(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "two.toml"
+    path.write_text(TWO_THEMES, encoding="utf-8")
+    two = load_lexicon(path, overlay=None)
+    assert two.classify("AI", text).theme_ids() == ["rivalry"]
+
+
 @pytest.mark.parametrize(("text", "message"), BAD_LEXICONS.values(), ids=BAD_LEXICONS.keys())
 def test_load_errors_name_the_file_and_problem(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bad.toml"

@@ -311,7 +311,12 @@ class _Builder:
         return ctx if ctx else None
 
     def _link_supers(self) -> None:
-        """For each key and namespace, the longer keys of that namespace that contain it."""
+        """For each key and namespace, the longer keys of that namespace that contain it.
+
+        For themes the cancelling is per theme: a longer phrase cancels a shorter one only
+        in the themes it is listed in itself (weight 0 = "not this theme"); an ignore
+        phrase cancels it in every theme.
+        """
         for ns in (GATE, THEMES, ACTORS):
             members = {k.padded for k in self.keys.values() if k.rules[ns]} | self.ignored[ns]
             supers: dict[bytes, list[_Key]] = {}
@@ -324,7 +329,13 @@ class _Builder:
                     if span in members and span != padded:
                         supers.setdefault(span, []).append(longer)
             for padded, found in supers.items():
-                self.keys[padded].supers[ns] = tuple(dict.fromkeys(found))
+                key = self.keys[padded]
+                key.supers[ns] = tuple(dict.fromkeys(found))
+                if ns == THEMES:  # a longer phrase cancels a shorter one in its own themes
+                    key.theme_supers = {
+                        t: tuple(k for k in key.supers[ns] if not k.rules[ns] or t in k.rules[ns])
+                        for t in key.rules[ns]
+                    }
         # keys that are only ignore phrases still need counting: they have no rules, but
         # must stay in the index; keys with neither rules nor a role are dropped.
         needed = set().union(*self.ignored)

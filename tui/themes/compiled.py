@@ -52,16 +52,25 @@ class _Key:
     # pairs after the first (3+ tokens), not starting with a stop word: a cheap pre-check
     inner: tuple[tuple[bytes, bytes], ...] = ()
     # per namespace: the target → rules (alternatives) and the longer keys containing it
+    # (for themes, per target: only longer keys that list that theme themselves, or
+    # ignore phrases, cancel it; see tui.themes.builder._link_supers)
     rules: list[dict[int, list[_Rule]]] = field(default_factory=lambda: [{}, {}, {}])
     supers: list[tuple[_Key, ...]] = field(default_factory=lambda: [(), (), ()])
-    # frozen for the hot loop: plain rules by namespace (gate weight, (theme, weight)
-    # pairs, actor indexes), rules with conditions as (namespace, target, rules), and
-    # the longer keys per namespace (None when there are none at all)
+    theme_supers: dict[int, tuple[_Key, ...]] = field(default_factory=dict)
+    # frozen for the hot loop: plain rules by namespace (gate weight, (theme, weight,
+    # longer keys) triples, actor indexes), rules with conditions as (namespace, target,
+    # rules, longer keys), and the longer keys per namespace (None when there are none)
     gate_w: float = 0.0
-    theme_w: tuple[tuple[int, float], ...] = ()
+    theme_w: tuple[tuple[int, float, tuple[_Key, ...]], ...] = ()
     actor_ids: tuple[int, ...] = ()
-    slow: tuple[tuple[int, int, tuple[_Rule, ...]], ...] = ()
+    slow: tuple[tuple[int, int, tuple[_Rule, ...], tuple[_Key, ...]], ...] = ()
     subs: tuple[tuple[_Key, ...], ...] | None = None
+
+    def longer(self, ns: int, target: int) -> tuple[_Key, ...]:
+        """The longer keys whose matches do not count as matches of this one."""
+        if ns == THEMES:
+            return self.theme_supers.get(target, ())
+        return self.supers[ns]
 
     def freeze(self) -> None:
         """Fix the rules into the tuples the hot loop reads, once the lexicon is complete.
@@ -69,22 +78,23 @@ class _Key:
         Plain alternatives for one target collapse into the one with the largest weight
         (the best alternative is what counts); a target with conditional rules keeps all.
         """
-        themes: list[tuple[int, float]] = []
+        themes: list[tuple[int, float, tuple[_Key, ...]]] = []
         actors: list[int] = []
-        slow: list[tuple[int, int, tuple[_Rule, ...]]] = []
+        slow: list[tuple[int, int, tuple[_Rule, ...], tuple[_Key, ...]]] = []
         for ns, targets in enumerate(self.rules):
             for target, rules in targets.items():
                 plain = [r for r in rules if r.plain]
                 other = [r for r in rules if not r.plain]
                 best = max(plain, key=lambda r: abs(r.weight)) if plain else None
                 if other:
-                    slow.append((ns, target, tuple(([best] if best else []) + other)))
+                    alts = tuple(([best] if best else []) + other)
+                    slow.append((ns, target, alts, self.longer(ns, target)))
                 elif best is None:
                     continue
                 elif ns == GATE:
                     self.gate_w = best.weight
                 elif ns == THEMES:
-                    themes.append((target, best.weight))
+                    themes.append((target, best.weight, self.longer(ns, target)))
                 else:
                     actors.append(target)
         self.theme_w, self.actor_ids, self.slow = tuple(themes), tuple(actors), tuple(slow)

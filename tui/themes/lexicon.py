@@ -64,7 +64,10 @@ LEXICON_FILENAME = "themes.toml"
 # here marks every stored score stale (the next start or `aigeo retheme` re-scores the
 # store). Bump it with any change that can alter what a lexicon scores: tokenising,
 # matching, the AI-context gate, segmenting, weights or thresholds.
-SCORING_VERSION = 2  # 2: issue 13 (co_actors, opens_gate, main themes, learned model)
+# 2: issue 13 (co_actors, opens_gate, main themes, learned model)
+# 3: issue 13: a longer theme phrase cancels a shorter one only in the themes it lists
+#    itself (weight 0 = "not this theme"); accents are folded before tokenising
+SCORING_VERSION = 3
 TITLE_MAX_CHARS = 1_000
 # Bodies longer than SPLIT_CHARS are scanned in segments of about SEGMENT_CHARS; only
 # segments with their own AI context feed the theme scores, so an AI article followed by
@@ -347,13 +350,13 @@ class Lexicon:
                     if trace is not None:
                         trace.append((GATE, 0, key, val))
             if key.theme_w and do_themes:
-                n = total if subs is None else minus(total, subs[THEMES], found)
-                if n > 0:
-                    factor = title_w if is_title else damp * sat[n if n < 64 else 63]
-                    for target, weight in key.theme_w:
-                        themes[target] += weight * factor
+                for target, weight, longer in key.theme_w:
+                    n = minus(total, longer, found) if longer else total
+                    if n > 0 and weight:
+                        val = weight * (title_w if is_title else damp * sat[n if n < 64 else 63])
+                        themes[target] += val
                         if trace is not None:
-                            trace.append((THEMES, target, key, weight * factor))
+                            trace.append((THEMES, target, key, val))
             if key.actor_ids and do_actors:
                 n = total if subs is None else minus(total, subs[ACTORS], found)
                 if n > 0:
@@ -361,10 +364,10 @@ class Lexicon:
                         actors[target] = actors.get(target, 0) + n
                         if trace is not None:
                             trace.append((ACTORS, target, key, float(n)))
-            for ns, target, rules in key.slow:
+            for ns, target, rules, longer in key.slow:
                 if not mask[ns]:
                     continue
-                n = total if subs is None else minus(total, subs[ns], found)
+                n = minus(total, longer, found) if longer else total
                 if n <= 0:
                     continue
                 if ns == GATE:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -50,17 +51,41 @@ _STOP_WORDS = frozenset(
 _DOTTED = ((b"A.I.", b"AI"), (b"U.S.", b"US"), (b"U.K.", b"UK"), (b"E.U.", b"EU"), (b"U.N.", b"UN"))
 
 
+# accents and ligatures are folded to ASCII letters ("sécurité" → "securite", "Straße" →
+# "Strasse"), so accented and unaccented spellings, and NFC and NFD text, match alike
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_LETTERS = str.maketrans(
+    {
+        "’": "'",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+    }
+)
+
+
+def _fold(text: str) -> str:
+    """Non-ASCII text with diacritics removed and a few Latin letters spelled in ASCII."""
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text.translate(_LETTERS)))
+
+
 def _prepare(text: str) -> bytes:
-    """ASCII bytes of the text, case kept; non-ASCII characters become "?", "U.S." "US".
+    """ASCII bytes of the text, case kept; accents folded ("é" → "e"), other non-ASCII
+    characters become "?" (word separators), "U.S." becomes "US".
 
     HTML character references left in feed text ("&nbsp;", "&rsquo;") are decoded first.
     """
     if "&" in text and ";" in text:
         text = html.unescape(text)
-    if text.isascii():
-        raw = text.encode("ascii")
-    else:
-        raw = text.replace("’", "'").encode("ascii", "replace")
+    raw = text.encode("ascii") if text.isascii() else _fold(text).encode("ascii", "replace")
     for dotted, plain in _DOTTED:
         if dotted in raw:
             raw = raw.replace(dotted, plain)
