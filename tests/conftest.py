@@ -55,6 +55,24 @@ def long_mode(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def shared_lexicon_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One compiled-lexicon cache for the session (tui.themes.disk_cache), inherited by
+    the aigeo processes tests start: each test has its own cache dir otherwise, and
+    every one of them would compile the lexicon and write it again."""
+    import os
+
+    from tui.themes.disk_cache import CACHE_ENV
+
+    before = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(tmp_path_factory.getbasetemp() / "lexicon-cache")
+    yield
+    if before is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = before
+
+
+@pytest.fixture(autouse=True, scope="session")
 def every_toast_kept() -> Iterator[None]:
     """Apps keep each toast they raised, expired or not (tests.support.pilot.raised)."""
     undo = record_notifications()

@@ -85,16 +85,20 @@ def doctor(context: Context) -> None:
     db_flag = None if context.db_path == Path(os.environ.get(DB_ENV, "-")) else "--db"
     if not os.environ.get(DB_ENV) and context.db_path == default_data_dir() / "aigeo.db":
         db_flag = None
+    from tui.themes.disk_cache import CACHE_ENV, cache_dir
+
+    lexicon_cache = cache_dir()  # compiled lexicons (tui.themes.disk_cache): safe to delete
     rows = [
         ("database", context.db_path, _origin(context.db_path, DB_ENV, db_flag)),
         ("config", config, _origin(config, "AIGEO_CONFIG")),
         ("data dir", default_data_dir(), "default"),
         ("config dir", default_config_dir(), "default"),
         ("seeds", seeds_dir(), "shipped"),
+        ("lexicon cache", lexicon_cache, _origin(lexicon_cache, CACHE_ENV)),
     ]
     for name, path, origin in rows:
         state = "exists" if path.exists() else "not created yet"
-        click.echo(f"{name:<11} {path}  ({origin}; {state})")
+        click.echo(f"{name:<13} {path}  ({origin}; {state})")
     problems = config_problems(config)
     if not problems:
         click.echo("config: ok" if config.exists() else "config: none (defaults)")

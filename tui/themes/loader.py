@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.config import seeds_dir
+from tui.themes import disk_cache
 from tui.themes import lexicon as scoring
 from tui.themes.builder import _Builder, _check_keys, _str, _table
 from tui.themes.compiled import LexiconError
@@ -114,18 +115,28 @@ def _load_rules(path: Path | None, overlay: Path | str | None) -> Lexicon:
     return _load_cached(str(p), st.st_mtime_ns, st.st_size, str(o), ost.st_mtime_ns, ost.st_size)
 
 
-def _read_toml(p: Path, what: str) -> tuple[bytes, dict[str, Any]]:
-    """The bytes and parsed TOML of a lexicon file, or LexiconError naming it."""
+def _read_bytes(p: Path, what: str) -> bytes:
+    """The bytes of a lexicon file, or LexiconError naming it."""
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as e:
         raise LexiconError(f"{p}: cannot read the {what}: {e.strerror or e}") from e
+
+
+def _parse_toml(p: Path, data: bytes) -> dict[str, Any]:
+    """The parsed TOML of a lexicon file's bytes, or LexiconError naming it."""
     try:
-        return data, tomllib.loads(data.decode("utf-8"))
+        return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as e:
         raise LexiconError(f"{p}: not UTF-8 text: {e}") from e
     except tomllib.TOMLDecodeError as e:
         raise LexiconError(f"{p}: invalid TOML: {e}") from e
+
+
+def _read_toml(p: Path, what: str) -> tuple[bytes, dict[str, Any]]:
+    """The bytes and parsed TOML of a lexicon file, or LexiconError naming it."""
+    data = _read_bytes(p, what)
+    return data, _parse_toml(p, data)
 
 
 @lru_cache(maxsize=16)
@@ -137,22 +148,40 @@ def _load_cached(
     overlay_mtime_ns: int = 0,
     overlay_size: int = 0,
 ) -> Lexicon:
-    """Read, parse and compile one version of a lexicon file (and overlay)."""
+    """One version of a lexicon file (and overlay): from the disk cache when it has
+    this exact one (tui.themes.disk_cache), else read, parsed, compiled and kept there."""
     p = Path(path)
-    data, doc = _read_toml(p, "theme lexicon")
+    data = _read_bytes(p, "theme lexicon")
+    extra = _read_bytes(Path(overlay), "lexicon overlay") if overlay is not None else None
     # read at call time, from the scorer's module: its constant, not a copy of it
     digest = hashlib.sha256(f"scoring {scoring.SCORING_VERSION}\0".encode())
     digest.update(data)
-    if overlay is not None:
+    if extra is not None:
+        digest.update(b"\0overlay\0" + extra)
+    version = digest.hexdigest()[:12]
+    kept = disk_cache.cache_path(f"{digest.hexdigest()}\0{path}\0{overlay}")
+    cached = disk_cache.load(kept, version)
+    if cached is not None:
+        return cached
+    lexicon = _compile(p, data, overlay, extra, version)
+    disk_cache.store(kept, lexicon)
+    return lexicon
+
+
+def _compile(
+    p: Path, data: bytes, overlay: str | None, extra: bytes | None, version: str
+) -> Lexicon:
+    """Parse and compile a lexicon file's bytes, with an overlay's merged in."""
+    doc = _parse_toml(p, data)
+    if overlay is not None and extra is not None:
         o = Path(overlay)
-        extra, overlay_doc = _read_toml(o, "lexicon overlay")
+        overlay_doc = _parse_toml(o, extra)
         try:
             merge_overlay(doc, overlay_doc)
         except _SchemaError as e:
             raise LexiconError(f"{o}: {e} (fix or delete the overlay file)") from None
-        digest.update(b"\0overlay\0" + extra)
     try:
-        return _Builder(doc).build(digest.hexdigest()[:12], p)
+        return _Builder(doc).build(version, p)
     except _SchemaError as e:
         where = f"{p} + {overlay}" if overlay else f"{p}"
         raise LexiconError(f"{where}: {e}") from None
