@@ -102,26 +102,13 @@ def launch_dashboard(context: Context) -> None:
             "the dashboard needs a terminal (stdin and stdout); without one use the "
             "commands: aigeo items, aigeo refresh, aigeo --help"
         )
-    import threading
-
-    checked: list[BaseException] = []
-
-    def check() -> None:
-        try:
-            context.check_database()
-        except BaseException as exc:  # re-raised on the main thread
-            checked.append(exc)
-
-    checker = threading.Thread(target=check, name="aigeo-quick-check", daemon=True)
-    checker.start()
+    checked = context.check_database_meanwhile()
     from tui.themes import load_lexicon
 
     lexicon = load_lexicon()
     from tui.ui.app import make_app
 
-    checker.join()
-    if checked:
-        raise checked[0]
+    checked()
     context.store(lexicon=lexicon).close()
     settings = load_settings()
     app = make_app(
