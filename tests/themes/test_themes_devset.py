@@ -31,7 +31,7 @@ FLOOR_ACTOR_F1 = 0.94  # measured 0.947
 MAX_DISTRACTOR_RATE = 0.03
 MIN_THEMES_PER_ITEM = 1.3  # measured 1.38; gold: 1.62 per on-topic item
 MAX_NO_THEME_SHARE = 0.08  # on-topic items that get no theme at all (measured 15/251)
-FLOOR_LEARNING_GAIN = -1.5  # F1 points (measured -1.1 with the editor-faithful simulation)
+FLOOR_LEARNING_GAIN = -0.5  # F1 points (measured -0.1): learning must not hurt
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,7 @@ L2_PRIOR = 1.0  # pull towards the prior (the lexicon); larger = trust decisions
 L2_WORDS = 1.0  # pull of word weights towards 0
 EPOCHS = 80
 LEARNING_RATE = 1.0
-IMPLICIT_WEIGHT = 0.25  # a decided item's other themes count as weak negatives
+IMPLICIT_WEIGHT = 0.5  # a decided item's unshown themes the user left off: weak negatives
 MIN_WORD_ITEMS = 2  # a word must occur in this many decided items to get a weight
 MAX_WORDS_PER_THEME = 200
 WORD_MIN_WEIGHT = 0.05  # smaller weights are dropped (cheaper to apply, easier to read)
