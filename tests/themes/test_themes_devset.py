@@ -31,7 +31,7 @@ FLOOR_ACTOR_F1 = 0.94  # measured 0.947
 MAX_DISTRACTOR_RATE = 0.03
 MIN_THEMES_PER_ITEM = 1.3  # measured 1.38; gold: 1.62 per on-topic item
 MAX_NO_THEME_SHARE = 0.08  # on-topic items that get no theme at all (measured 15/251)
-FLOOR_LEARNING_GAIN = -0.5  # F1 points (measured -0.1): learning must not hurt
+FLOOR_LEARNING_GAIN = 0.3  # F1 points (measured +0.5 after 90 decisions): learning helps
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_held_out_actor_floor(held_out: Scores) -> None:
     assert held_out.actors.f1 >= FLOOR_ACTOR_F1, (held_out.actors.precision, held_out.actors.recall)
 
 
-def test_learning_from_100_decisions_does_not_hurt(items: list[DevItem], lexicon: Lexicon) -> None:
+def test_learning_from_100_decisions_helps(items: list[DevItem], lexicon: Lexicon) -> None:
     result = simulate(lexicon, half(items, TUNE), half(items, HELD_OUT), decisions=100)
     assert result.decisions >= 85  # every fix the tuning half needs (90)
     assert result.gain >= FLOOR_LEARNING_GAIN, result.describe()
