@@ -54,51 +54,65 @@ class SimResult:
         )
 
 
-def decisions_on(
-    lexicon: Lexicon, items: Sequence[DevItem], budget: int, seed: int = 13, mode: str = "fix"
-) -> tuple[list[Example], int, int]:
-    """The training examples a simulated analyst's `budget` decisions give.
+def record_decisions(
+    store: Store,
+    lexicon: Lexicon,
+    items: Sequence[DevItem],
+    budget: int,
+    seed: int = 13,
+    mode: str = "fix",
+) -> tuple[dict[str, int], int, int]:
+    """Store the items, then a simulated analyst's `budget` decisions on them.
 
-    The decisions go into a real (in-memory) store exactly as the theme editor saves
-    them (`Store.set_user_theme`: True for a theme added, False for one rejected; a
-    shown theme that is right is left on "auto", as a user fixing an item leaves it),
-    items read past are marked read, and the examples are what `aigeo retheme` trains
-    on: `tui.themes.training.examples_from_store` of that store.
+    Decisions are saved exactly as the theme editor saves them (`Store.set_user_theme`
+    with what changed: True for a theme added, False for one rejected; a right theme
+    the lexicon shows stays on "auto", as a user fixing an item leaves it), and the
+    items read past are marked read. Returns (dev id → item id, decisions, items
+    decided).
     """
     order = list(items)
     random.Random(seed).shuffle(order)
     known = set(lexicon.theme_ids)
+    source_id, _ = store.add_source("https://dev.test/feed", "dev set")
+    entries = [
+        (
+            NewItem(guid=item.id, title=item.title, text=item.summary, content_hash=item.id),
+            lexicon.classify(item.title, item.summary),
+        )
+        for item in order
+    ]
+    store.save_items(source_id, entries)
+    ids = {str(g): int(i) for i, g in store.conn.execute("SELECT id, guid FROM items")}
+    made = decided_items = 0
+    read: list[int] = []
+    for item in order:
+        if made >= budget:
+            break
+        item_id = ids[item.id]
+        read.append(item_id)
+        shown = set(lexicon.classify(item.title, item.summary).theme_ids())
+        if mode == "fix":  # what the editor saves when the analyst fixes the item
+            changed = {t: t in item.themes for t in (shown ^ item.themes) & known}
+        else:  # "review": every shown or right theme is confirmed or rejected
+            changed = {t: t in item.themes for t in (shown | item.themes) & known}
+        if not changed:
+            continue  # nothing to fix: the analyst reads on
+        for theme, accepted in sorted(changed.items()):
+            store.set_user_theme(item_id, theme, accepted)
+        made += len(changed)
+        decided_items += 1
+    store.set_read(read)
+    return ids, made, decided_items
+
+
+def decisions_on(
+    lexicon: Lexicon, items: Sequence[DevItem], budget: int, seed: int = 13, mode: str = "fix"
+) -> tuple[list[Example], int, int]:
+    """The training examples a simulated analyst's `budget` decisions give: what
+    `aigeo retheme` trains on (`tui.themes.training.examples_from_store`) in an
+    in-memory store holding those decisions (`record_decisions`)."""
     with Store.memory() as store:
-        source_id, _ = store.add_source("https://dev.test/feed", "dev set")
-        entries = [
-            (
-                NewItem(guid=item.id, title=item.title, text=item.summary, content_hash=item.id),
-                lexicon.classify(item.title, item.summary),
-            )
-            for item in order
-        ]
-        store.save_items(source_id, entries)
-        ids = {g: int(i) for i, g in store.conn.execute("SELECT id, guid FROM items")}
-        made = decided_items = 0
-        read: list[int] = []
-        for item in order:
-            if made >= budget:
-                break
-            item_id = ids[item.id]
-            read.append(item_id)
-            shown = set(lexicon.classify(item.title, item.summary).theme_ids())
-            if mode == "fix":
-                # what the editor saves when the analyst fixes the item: the changes
-                changed = {t: t in item.themes for t in (shown ^ item.themes) & known}
-            else:  # "review": every shown or right theme is confirmed or rejected
-                changed = {t: t in item.themes for t in (shown | item.themes) & known}
-            if not changed:
-                continue  # nothing to fix: the analyst reads on
-            for theme, accepted in sorted(changed.items()):
-                store.set_user_theme(item_id, theme, accepted)
-            made += len(changed)
-            decided_items += 1
-        store.set_read(read)
+        _, made, decided_items = record_decisions(store, lexicon, items, budget, seed, mode)
         examples, _ = examples_from_store(store, lexicon)
     return examples, made, decided_items
 

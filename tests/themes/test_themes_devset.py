@@ -21,7 +21,9 @@ from tests.support.themes_devset import (
     lexicon_predictor,
     load_devset,
 )
-from tests.support.themes_learning_sim import simulate
+from tests.support.themes_learning_sim import record_decisions, simulate
+from tui.model import ItemQuery
+from tui.store import Store
 from tui.themes import Lexicon, load_lexicon
 
 # measured on the held-out half (see the commit that set them), minus a margin
@@ -105,3 +107,22 @@ def test_the_error_listing_shows_tuning_items_only(
     listed = themes_errors.errors(half(items, TUNE), lexicon, None)
     shown = {line.split(" ", 1)[0] for line in listed if not line.startswith(" ")}
     assert shown and shown <= {i.id for i in half(items, TUNE)}
+
+
+def test_the_simulated_analyst_saves_what_the_theme_editor_saves(
+    items: list[DevItem], lexicon: Lexicon
+) -> None:
+    """Fixing an item in the editor saves adds and rejects only, never a right theme."""
+    tune = {i.id: i for i in half(items, TUNE)}
+    with Store.memory() as store:
+        ids, made, decided = record_decisions(store, lexicon, list(tune.values()), 40, seed=1)
+        saved = store.user_decisions()
+        unread = store.item_ids(ItemQuery(unread=True))
+    assert made >= 40 and len(saved) == made and len({i for i, _, _ in saved}) == decided
+    by_id = {item_id: tune[dev_id] for dev_id, item_id in ids.items()}
+    for item_id, theme, accepted in saved:
+        item = by_id[item_id]
+        shown = lexicon.classify(item.title, item.summary).theme_ids()
+        assert accepted == (theme in item.themes)  # the analyst is right
+        assert accepted != (theme in shown)  # and only changes what the lexicon got wrong
+    assert 0 < len(unread) < len(tune)  # it stopped reading when the budget was spent
