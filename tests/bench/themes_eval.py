@@ -3,6 +3,7 @@
     uv run python -m tests.bench.themes_eval              # the held-out half
     uv run python -m tests.bench.themes_eval --half tune  # while tuning
     uv run python -m tests.bench.themes_eval --half all --no-learning
+    uv run python -m tests.bench.themes_eval --seeds 1,2,3,4,5,13  # the learning gain per seed
 
 Prints micro P/R/F1, hard-item F1, the distractor rate, actor P/R/F1, themes per
 on-topic item (and gold's), per-theme P/R/F1, the confusion of the worst themes, and
@@ -12,6 +13,7 @@ the learning simulation (100 decisions on the other half, F1 before and after).
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 
 from tests.support.themes_devset import (
@@ -23,6 +25,7 @@ from tests.support.themes_devset import (
     lexicon_predictor,
     load_devset,
 )
+from tests.support.themes_learning_sim import SimResult, simulate
 
 
 def report(name: str, s: Scores, worst: int = 3) -> list[str]:
@@ -57,11 +60,35 @@ def report(name: str, s: Scores, worst: int = 3) -> list[str]:
     return lines
 
 
+def describe_seeds(seeds: list[int], results: list[SimResult]) -> str:
+    """One line per seed and the mean and spread of the gain."""
+    lines = ["== learning per seed (seed: decisions, F1 after, gain, distractor rate after)"]
+    for seed, r in zip(seeds, results, strict=True):
+        lines.append(
+            f"  {seed:>5}: {r.decisions:3d}  {r.after.themes.f1:.3f}  {r.gain:+5.1f}"
+            f"  {100 * r.after.distractor_rate:.1f}%"
+        )
+    gains = [r.gain for r in results]
+    worst = max(r.after.distractor_rate for r in results)
+    lines.append(
+        f"gain mean {statistics.mean(gains):+.2f}, sd {statistics.stdev(gains):.2f},"
+        f" min {min(gains):+.1f}, max {max(gains):+.1f}; worst distractor rate"
+        f" {100 * worst:.1f}%"
+    )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--half", choices=[TUNE, HELD_OUT, "all"], default=HELD_OUT)
     parser.add_argument("--no-learning", action="store_true", help="skip the simulation")
     parser.add_argument("--decisions", type=int, default=100)
+    parser.add_argument(
+        "--seeds",
+        default="13",
+        help="comma-separated simulation seeds (the analyst's reading order); with more"
+        " than one, each seed's gain and their mean and spread are printed",
+    )
     args = parser.parse_args(argv)
     from tui.themes import load_lexicon
 
@@ -72,14 +99,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"lexicon {lexicon.version}")
     print("\n".join(report(args.half, scores)))
     if not args.no_learning:
-        from tests.support.themes_learning_sim import simulate
-
         other = TUNE if args.half == HELD_OUT else HELD_OUT
         train = half(items, other)
         test = chosen if args.half != "all" else half(items, HELD_OUT)
-        sim = simulate(lexicon, train, test, decisions=args.decisions)
+        seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+        results = [simulate(lexicon, train, test, args.decisions, seed) for seed in seeds]
         print("")
-        print(sim.describe())
+        print(results[0].describe())
+        if len(results) > 1:
+            print("")
+            print(describe_seeds(seeds, results))
     return 0
 
 

@@ -2,12 +2,12 @@
 
 A simulated analyst goes through one half of the dev set in a fixed random order and
 fixes what is wrong: on an item whose themes differ from the gold labels, it rejects
-the wrong ones, adds the missing ones and accepts the right ones (one decision per
-item and theme, as the dashboard's theme editor records them); items that are already
-right are read past (mode "review" decides on every item instead). This goes on until
-`decisions` decisions are made. The user model is trained on those decisions
-exactly as `aigeo retheme` trains it on a store's decisions (tui.themes.model), and the
-other half is scored with and without it.
+the wrong ones and adds the missing ones in the theme editor, leaving the right ones
+on "auto" (the editor saves only what changed); items that are already right are read
+past (mode "review" also accepts every right theme, one key each). This goes on until
+`decisions` decisions are made. The decisions are saved in an in-memory store and the
+user model is trained on them exactly as `aigeo retheme` trains it
+(tui.themes.training), and the other half is scored with and without it.
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tests.support.themes_devset import DevItem, Scores, evaluate, lexicon_predictor
+from tui.model import NewItem
+from tui.store import Store
 from tui.themes.lexicon import Lexicon
-from tui.themes.model import IMPLICIT_WEIGHT, Example, UserModel, train
+from tui.themes.model import Example, UserModel, train
+from tui.themes.training import examples_from_store
 
 
 @dataclass(slots=True)
@@ -51,41 +54,66 @@ class SimResult:
         )
 
 
-def decisions_on(
-    lexicon: Lexicon, items: Sequence[DevItem], budget: int, seed: int = 13, mode: str = "fix"
-) -> tuple[list[Example], int, int]:
-    """The training examples a simulated analyst's `budget` decisions give."""
+def record_decisions(
+    store: Store,
+    lexicon: Lexicon,
+    items: Sequence[DevItem],
+    budget: int,
+    seed: int = 13,
+    mode: str = "fix",
+) -> tuple[dict[str, int], int, int]:
+    """Store the items, then a simulated analyst's `budget` decisions on them.
+
+    Decisions are saved exactly as the theme editor saves them (`Store.set_user_theme`
+    with what changed: True for a theme added, False for one rejected; a right theme
+    the lexicon shows stays on "auto", as a user fixing an item leaves it), and the
+    items read past are marked read. Returns (dev id → item id, decisions, items
+    decided).
+    """
     order = list(items)
     random.Random(seed).shuffle(order)
-    index = {tid: i for i, tid in enumerate(lexicon.theme_ids)}
-    examples: list[Example] = []
+    known = set(lexicon.theme_ids)
+    source_id, _ = store.add_source("https://dev.test/feed", "dev set")
+    entries = [
+        (
+            NewItem(guid=item.id, title=item.title, text=item.summary, content_hash=item.id),
+            lexicon.classify(item.title, item.summary),
+        )
+        for item in order
+    ]
+    store.save_items(source_id, entries)
+    ids = {str(g): int(i) for i, g in store.conn.execute("SELECT id, guid FROM items")}
     made = decided_items = 0
+    read: list[int] = []
     for item in order:
         if made >= budget:
             break
+        item_id = ids[item.id]
+        read.append(item_id)
         shown = set(lexicon.classify(item.title, item.summary).theme_ids())
-        if mode == "fix" and shown == item.themes:
-            # nothing to fix: the analyst reads on; a read item left as it is counts as
-            # a weak confirmation of what it shows (as the store's read flag records)
-            is_ai, raw, feats = lexicon.raw_scores(item.title, item.summary)
-            if is_ai and shown:
-                weak = {i: (tid in shown, IMPLICIT_WEIGHT) for tid, i in index.items()}
-                examples.append(Example(raw, feats, weak))
-            continue
-        to_decide = sorted((shown | item.themes) & index.keys())
-        if not to_decide:
-            continue
-        is_ai, raw, feats = lexicon.raw_scores(item.title, item.summary)
-        labels: dict[int, tuple[bool, float]] = {
-            index[t]: (t in item.themes, 1.0) for t in to_decide
-        }
-        if any(applies for applies, _ in labels.values()):
-            for i in range(len(lexicon.theme_ids)):
-                labels.setdefault(i, (False, IMPLICIT_WEIGHT))
-        made += len(to_decide)
+        if mode == "fix":  # what the editor saves when the analyst fixes the item
+            changed = {t: t in item.themes for t in (shown ^ item.themes) & known}
+        else:  # "review": every shown or right theme is confirmed or rejected
+            changed = {t: t in item.themes for t in (shown | item.themes) & known}
+        if not changed:
+            continue  # nothing to fix: the analyst reads on
+        for theme, accepted in sorted(changed.items()):
+            store.set_user_theme(item_id, theme, accepted)
+        made += len(changed)
         decided_items += 1
-        if is_ai:
-            examples.append(Example(raw, feats, labels))
+    store.set_read(read)
+    return ids, made, decided_items
+
+
+def decisions_on(
+    lexicon: Lexicon, items: Sequence[DevItem], budget: int, seed: int = 13, mode: str = "fix"
+) -> tuple[list[Example], int, int]:
+    """The training examples a simulated analyst's `budget` decisions give: what
+    `aigeo retheme` trains on (`tui.themes.training.examples_from_store`) in an
+    in-memory store holding those decisions (`record_decisions`)."""
+    with Store.memory() as store:
+        _, made, decided_items = record_decisions(store, lexicon, items, budget, seed, mode)
+        examples, _ = examples_from_store(store, lexicon)
     return examples, made, decided_items
 
 

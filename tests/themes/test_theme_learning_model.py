@@ -179,3 +179,24 @@ def test_model_never_themes_a_non_ai_item(bad: Classification) -> None:
     lex = load_lexicon(overlay=None)
     model = UserModel(lex.theme_ids, {0: ThemeWeights(bias=50.0)})
     assert lex.with_model(model).classify("Hotel serves street food", "Noodles.") == bad
+
+
+def test_shown_themes_left_in_place_are_weak_yeses(store: Store) -> None:
+    """Editing an item's themes leaves the right ones ticked: those are kept, not rejected."""
+    from tui.themes.training import IMPLICIT_WEIGHT, KEPT_WEIGHT, examples_from_store
+
+    lexicon = load_lexicon(overlay=None)
+    title, text = "EU AI Act enters into force", "Regulation of frontier AI models in Europe."
+    shown = lexicon.classify(title, text).theme_ids()
+    assert "governance" in shown and "defense" not in shown
+    (item_id,) = _fill(store, [(title, text)])
+    store.set_user_theme(item_id, "defense", True)  # the user adds one theme, nothing else
+    examples, decisions = examples_from_store(store, lexicon)
+    assert decisions == 1 and len(examples) == 1
+    labels = examples[0].labels
+    index = {tid: i for i, tid in enumerate(lexicon.theme_ids)}
+    assert labels[index["defense"]] == (True, 1.0)
+    for tid in shown:
+        assert labels[index[tid]] == (True, KEPT_WEIGHT)
+    for tid in set(lexicon.theme_ids) - set(shown) - {"defense"}:
+        assert labels[index[tid]] == (False, IMPLICIT_WEIGHT)

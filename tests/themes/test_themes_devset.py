@@ -21,7 +21,9 @@ from tests.support.themes_devset import (
     lexicon_predictor,
     load_devset,
 )
-from tests.support.themes_learning_sim import simulate
+from tests.support.themes_learning_sim import record_decisions, simulate
+from tui.model import ItemQuery
+from tui.store import Store
 from tui.themes import Lexicon, load_lexicon
 
 # measured on the held-out half (see the commit that set them), minus a margin
@@ -31,7 +33,7 @@ FLOOR_ACTOR_F1 = 0.94  # measured 0.947
 MAX_DISTRACTOR_RATE = 0.03
 MIN_THEMES_PER_ITEM = 1.3  # measured 1.38; gold: 1.62 per on-topic item
 MAX_NO_THEME_SHARE = 0.08  # on-topic items that get no theme at all (measured 15/251)
-FLOOR_LEARNING_GAIN = -0.5  # F1 points (measured -0.4): learning must not hurt
+FLOOR_LEARNING_GAIN = 0.3  # F1 points (measured +0.5 after 90 decisions): learning helps
 
 
 @pytest.fixture(scope="module")
@@ -87,9 +89,9 @@ def test_held_out_actor_floor(held_out: Scores) -> None:
     assert held_out.actors.f1 >= FLOOR_ACTOR_F1, (held_out.actors.precision, held_out.actors.recall)
 
 
-def test_learning_from_100_decisions_does_not_hurt(items: list[DevItem], lexicon: Lexicon) -> None:
+def test_learning_from_100_decisions_helps(items: list[DevItem], lexicon: Lexicon) -> None:
     result = simulate(lexicon, half(items, TUNE), half(items, HELD_OUT), decisions=100)
-    assert result.decisions >= 100
+    assert result.decisions >= 85  # every fix the tuning half needs (90)
     assert result.gain >= FLOOR_LEARNING_GAIN, result.describe()
     assert result.after.distractor_rate <= MAX_DISTRACTOR_RATE
 
@@ -105,3 +107,22 @@ def test_the_error_listing_shows_tuning_items_only(
     listed = themes_errors.errors(half(items, TUNE), lexicon, None)
     shown = {line.split(" ", 1)[0] for line in listed if not line.startswith(" ")}
     assert shown and shown <= {i.id for i in half(items, TUNE)}
+
+
+def test_the_simulated_analyst_saves_what_the_theme_editor_saves(
+    items: list[DevItem], lexicon: Lexicon
+) -> None:
+    """Fixing an item in the editor saves adds and rejects only, never a right theme."""
+    tune = {i.id: i for i in half(items, TUNE)}
+    with Store.memory() as store:
+        ids, made, decided = record_decisions(store, lexicon, list(tune.values()), 40, seed=1)
+        saved = store.user_decisions()
+        unread = store.item_ids(ItemQuery(unread=True))
+    assert made >= 40 and len(saved) == made and len({i for i, _, _ in saved}) == decided
+    by_id = {item_id: tune[dev_id] for dev_id, item_id in ids.items()}
+    for item_id, theme, accepted in saved:
+        item = by_id[item_id]
+        shown = lexicon.classify(item.title, item.summary).theme_ids()
+        assert accepted == (theme in item.themes)  # the analyst is right
+        assert accepted != (theme in shown)  # and only changes what the lexicon got wrong
+    assert 0 < len(unread) < len(tune)  # it stopped reading when the budget was spent
