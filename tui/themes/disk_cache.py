@@ -6,9 +6,10 @@ CLI command, each refresh's fork server. Loading the same lexicon from a pickle 
 ~0.03 s. Decisions:
 
 - The key covers everything the compiled object depends on: the lexicon's and the
-  overlay's bytes and paths, the scoring version (both through `version_digest`), the
-  size and mtime of every module of tui.themes (an upgrade or an edit of the code
-  that builds or scores is a new key) and the Python version. A hit is also checked
+  overlay's bytes and paths and the scoring version (the loader's version digest),
+  the size and mtime of every module of tui.themes (an upgrade or an edit of the code
+  that builds or scores is a new key; every class in the pickle lives there, and `re`
+  patterns) and the Python version. A hit is also checked
   to be a Lexicon of the expected version; anything odd is a miss and is rebuilt.
 - The folder is `$AIGEO_LEXICON_CACHE`, else `lexicon/` in the user cache dir. Files
   are written to a temporary name and renamed into place, so a reader never sees half
