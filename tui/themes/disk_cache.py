@@ -7,9 +7,10 @@ CLI command, each refresh's fork server. Loading the same lexicon from a pickle 
 
 - The key covers everything the compiled object depends on: the lexicon's and the
   overlay's bytes and paths and the scoring version (the loader's version digest),
-  the size and mtime of every module of tui.themes (an upgrade or an edit of the code
-  that builds or scores is a new key; every class in the pickle lives there, and `re`
-  patterns) and the Python version. A hit is also checked
+  the size and mtime of every module of tui.themes and of tui/model.py (an upgrade
+  or an edit of the code that builds or scores is a new key; every class in the
+  pickle is defined there: ThemeDef in tui.model, the rest in tui.themes) and the
+  Python version. A hit is also checked
   to be a Lexicon of the expected version; anything odd is a miss and is rebuilt.
 - The folder is `$AIGEO_LEXICON_CACHE`, else `lexicon/` in the user cache dir. Files
   are written to a temporary name and renamed into place, so a reader never sees half
@@ -52,9 +53,11 @@ def cache_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Size and mtime of every module of tui.themes, the Python version and FORMAT."""
+    """Size and mtime of every module of tui.themes and tui/model.py, the Python
+    version and FORMAT."""
     digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\0".encode())
-    for module in sorted(Path(__file__).parent.glob("*.py")):
+    here = Path(__file__).parent
+    for module in [*sorted(here.glob("*.py")), here.parent / "model.py"]:
         st = module.stat()
         digest.update(f"{module.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return digest.hexdigest()
