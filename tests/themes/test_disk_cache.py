@@ -123,3 +123,31 @@ def test_another_process_reads_what_this_one_kept(
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == version
     assert kept.stat().st_mtime_ns == stamp  # read, not rewritten
+
+
+def test_every_class_in_the_pickle_is_defined_in_a_fingerprinted_module(cache: Path) -> None:
+    """An edit of a class the cache holds must change the key: each class a cached
+    lexicon refers to comes from the standard library or a fingerprinted module."""
+    import importlib
+    import io
+    import pickle
+    import sysconfig
+
+    load_lexicon(overlay=None)
+    (kept,) = cache.glob(f"*{disk_cache.SUFFIX}")
+    found: set[tuple[str, str]] = set()
+
+    class Recording(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> object:
+            found.add((module, name))
+            return super().find_class(module, name)
+
+    Recording(io.BytesIO(kept.read_bytes())).load()
+    stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
+    fingerprinted = {path.resolve() for path in disk_cache.fingerprinted_files()}
+    assert any(module == "tui.model" for module, _ in found)  # ThemeDef: the test sees it
+    for module, name in found:
+        source = getattr(importlib.import_module(module), "__file__", None)
+        if source is None or Path(source).resolve().is_relative_to(stdlib):
+            continue  # builtins and the standard library (re, pathlib)
+        assert Path(source).resolve() in fingerprinted, (module, name)

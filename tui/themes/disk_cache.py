@@ -51,13 +51,17 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("aigeo")) / "lexicon"
 
 
+def fingerprinted_files() -> list[Path]:
+    """The modules whose edits make a new key: tui.themes and tui/model.py."""
+    here = Path(__file__).parent
+    return [*sorted(here.glob("*.py")), here.parent / "model.py"]
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Size and mtime of every module of tui.themes and tui/model.py, the Python
-    version and FORMAT."""
+    """Size and mtime of every fingerprinted module, the Python version and FORMAT."""
     digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\0".encode())
-    here = Path(__file__).parent
-    for module in [*sorted(here.glob("*.py")), here.parent / "model.py"]:
+    for module in fingerprinted_files():
         st = module.stat()
         digest.update(f"{module.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return digest.hexdigest()
