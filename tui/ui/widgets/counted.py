@@ -60,9 +60,11 @@ class CountedList(OptionList):
         """
         old, self._rows = self._rows, rows
         if not self.size.width:
-            # Not laid out yet (the panels are filled in on_mount): the first Resize
-            # renders the rows at their real width. Rendering them now as well cost a
-            # second pass over every row before the first frame (300 sources: ~40 ms).
+            # Not laid out yet (the panels are filled in on_mount) or hidden: the next
+            # Resize renders the rows at their real width (forgetting the width fitted
+            # last makes it). Rendering them now as well cost a second pass over every
+            # row before the first frame (300 sources: ~40 ms).
+            self._rendered_width = -1
             return
         if (
             self._rendered_width == self._row_width()
