@@ -20,7 +20,7 @@ class OrderedInput(Input):
 
     async def _on_key(self, event: events.Key) -> None:
         for binding in self._bindings.key_to_bindings.get(event.key, ()):
-            if self.check_action(binding.action, ()) is False:
+            if self.check_action(binding.action.partition("(")[0], ()) is False:
                 continue
             event.stop()
             event.prevent_default()
