@@ -19,6 +19,10 @@ database, its -wal or its -shm with `open()`: use SQLite (ATTACH, the backup API
 A file found damaged or replaced under a running process is *poisoned* here: every
 later write through a Store on it is refused (Store.write checks `poisoned()`), so a
 process stops writing instead of writing into a file that is no longer the database.
+
+A file whose check is still running is *held*: writes to it wait for the verdict
+(`hold_writes` / `await_verdict`), so the dashboard can draw while SQLite's quick_check
+reads the whole file, and still never writes into a damaged one.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ FileKey = tuple[int, int]
 _lock = threading.Lock()
 _open: dict[FileKey, int] = {}
 _poisoned: dict[FileKey, str] = {}
+_held: dict[FileKey, threading.Event] = {}
 
 #: The files SQLite keeps beside a database (their names are the database's + suffix).
 SIDE_FILE_SUFFIXES = ("-wal", "-shm", "-journal")
@@ -99,6 +104,34 @@ def poisoned(key: FileKey | None) -> str | None:
     return _poisoned.get(key)
 
 
+def hold_writes(key: FileKey | None) -> Callable[[str | None], None]:
+    """Make every write to the file `key` in this process wait for a verdict; returns
+    the `settle` that gives it: `settle(None)` lets the writes through, `settle(reason)`
+    poisons the file first, so they are refused with `reason`."""
+    if key is None:
+        return lambda reason: None
+    event = threading.Event()
+    with _lock:
+        _held[key] = event
+
+    def settle(reason: str | None) -> None:
+        if reason is not None:
+            poison(key, reason)
+        with _lock:
+            if _held.get(key) is event:
+                del _held[key]
+        event.set()
+
+    return settle
+
+
+def await_verdict(key: FileKey | None) -> None:
+    """Wait until a held file (`hold_writes`) has its verdict; at once when none is due."""
+    event = _held.get(key) if key is not None else None
+    if event is not None:
+        event.wait()
+
+
 def is_database_family(database: Path, candidate: Path) -> bool:
     """True when `candidate` is the database file or one of the files SQLite keeps
     beside it (writing there would destroy the database)."""
@@ -117,10 +150,16 @@ def is_database_family(database: Path, candidate: Path) -> bool:
 
 
 def _forget_after_fork() -> None:
-    """A forked child holds none of its parent's locks and must not use its connections."""
+    """A forked child holds none of its parent's locks and must not use its connections.
+
+    A verdict still due in the parent never reaches the child (the checking thread is
+    not forked): the child refuses to write to that file rather than wait for ever."""
     global _lock
     _lock = threading.Lock()
     _open.clear()
+    for key in list(_held):
+        _poisoned.setdefault(key, "the database was still being checked when this process started")
+    _held.clear()
 
 
 if hasattr(os, "register_at_fork"):

@@ -213,6 +213,8 @@ def test_an_untrustworthy_database_is_refused_clearly_and_left_alone(
 def test_damage_the_opening_does_not_see_is_reported_before_the_dashboard_starts(
     template: Path, place: Path
 ) -> None:
+    # a small file: the check's verdict is in before Textual starts (tui.store.check);
+    # a verdict that comes after the first frame is tests/safety/test_start_check.py
     SUBTLE.make(place, template)
     before = snapshot(place)
     for done in run_all(place, READ_COMMANDS):  # these read the damaged page

@@ -13,8 +13,6 @@ from tui.store import Store, StoreError, describe_database_error
 from tui.text import json_text
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from tui.feeds.alert_hook import AlertHook
     from tui.feeds.refresh_types import PollSettings
     from tui.themes import Lexicon
@@ -45,51 +43,6 @@ class Context:
         for problem in problems:
             click.echo(f"aigeo: config: {problem}", err=True)
         return hook
-
-    def check_database(self) -> None:
-        """Refuse a database that cannot be opened or is damaged (SQLite's quick_check).
-
-        On a connection of its own (safe from a thread); nothing is written.
-        """
-        try:
-            store = Store.open(self.db_path)
-        except StoreError as exc:
-            raise click.ClickException(str(exc)) from exc
-        try:
-            problem = store.quick_check()
-        finally:
-            store.close()
-        if problem:
-            detail = f"malformed: {problem}"
-            raise click.ClickException(
-                describe_database_error(self.db_path, detail, untouched=True)
-            )
-
-    def check_database_meanwhile(self) -> Callable[[], None]:
-        """Start `check_database` in a thread; returns the wait, which re-raises what the
-        check raised. SQLite lets go of the GIL while it reads the file, so the dashboard
-        loads its modules meanwhile. Wait before anything reads or writes. (Tried for
-        `refresh` too: 12 alternating all-304 runs gave no gain on this 2-core machine,
-        median 0.92 s before, 0.99 s after, so it checks first, as before.)"""
-        import threading
-
-        failed: list[BaseException] = []
-
-        def check() -> None:
-            try:
-                self.check_database()
-            except BaseException as exc:  # re-raised on the waiting thread
-                failed.append(exc)
-
-        checker = threading.Thread(target=check, name="aigeo-quick-check", daemon=True)
-        checker.start()
-
-        def wait() -> None:
-            checker.join()
-            if failed:
-                raise failed[0]
-
-        return wait
 
     def store(self, *, check: bool = False, lexicon: Lexicon | None = None) -> Store:
         """The open store, with the seed corpus loaded on first use.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,6 +24,9 @@ from tui.cli import watch as watch_commands
 from tui.cli.context import Context
 from tui.config import load_settings
 from tui.store import describe_database_error
+
+if TYPE_CHECKING:
+    from tui.store.check import DatabaseCheck
 
 
 class AigeoGroup(click.Group):
@@ -92,24 +95,33 @@ def has_terminal() -> bool:
 def launch_dashboard(context: Context) -> None:
     """Open the store (loading the seed corpus on first run) and run the Textual app.
 
-    The whole file is checked first (SQLite's quick_check): a damaged database is
-    reported here, before Textual takes the terminal, not by a crash mid-session. The
-    check (SQLite, which lets go of the GIL) runs in a thread while the lexicon and the
-    dashboard's modules load: start-up pays for the longer of the two, not both.
+    The whole file is checked (SQLite's quick_check) in a thread from here on, and every
+    write waits for its verdict (tui.store.check): the first frame does not wait for a
+    check that grows with the file. A damaged database is still refused before Textual
+    takes the terminal when the verdict is in by then (a small file), and otherwise the
+    dashboard leaves as soon as it is, and the refusal is printed here, the same line.
     """
     if not has_terminal():
         raise click.ClickException(
             "the dashboard needs a terminal (stdin and stdout); without one use the "
             "commands: aigeo items, aigeo refresh, aigeo --help"
         )
-    checked = context.check_database_meanwhile()
+    from tui.store import StoreError
+    from tui.store.check import DatabaseCheck
+
+    check = DatabaseCheck(context.db_path).start()
     from tui.themes import load_lexicon
 
     lexicon = load_lexicon()
     from tui.ui.app import make_app
 
-    checked()
-    context.store(lexicon=lexicon).close()
+    _refuse_if_damaged(check)
+    try:
+        context.store(lexicon=lexicon).close()  # migrating or seeding waits for the check
+    except StoreError as exc:
+        _refuse_if_damaged(check)
+        raise click.ClickException(str(exc)) from exc
+    _refuse_if_damaged(check)
     settings = load_settings()
     app = make_app(
         context.db_path,
@@ -117,10 +129,18 @@ def launch_dashboard(context: Context) -> None:
         poll_settings=context.poll_settings(settings),
         offer_defaults=True,
         lexicon=lexicon,
+        database_check=check,
     )
     app.run()
+    _refuse_if_damaged(check)
     if app.return_code:  # a crash (Textual printed the traceback): say so to the shell
         sys.exit(app.return_code)
+
+
+def _refuse_if_damaged(check: DatabaseCheck) -> None:
+    """The check's refusal as the command line's error, once its verdict is in."""
+    if check.done() and check.problem:
+        raise click.ClickException(check.problem)
 
 
 def run() -> None:

@@ -243,7 +243,7 @@ class StoreBase:
         """None when SQLite's quick_check finds the file sound, else its first complaint.
 
         Reads every page (about 0.1-0.5 s for 50-200 MB), so the dashboard runs it once
-        before it starts rather than failing later on a damaged page.
+        as it starts (tui.store.check) rather than failing later on a damaged page.
         """
         try:
             rows = self.conn.execute("PRAGMA quick_check(1)").fetchall()
@@ -270,6 +270,7 @@ class StoreBase:
         if self.conn.in_transaction:
             yield self.conn
             return
+        dbfile.await_verdict(self.file_key)  # the dashboard's start-up check (tui.store.check)
         refused = dbfile.poisoned(self.file_key)
         if refused:
             raise StoreError(refused)

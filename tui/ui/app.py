@@ -7,6 +7,7 @@ command palette.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui.config import Settings, save_setting
-from tui.store import Store
+from tui.store import Store, StoreError
 from tui.themes import Lexicon, load_lexicon
 from tui.ui.dashboard import DashboardScreen
 from tui.ui.db_watch import DatabaseWatch, guard_writes
@@ -29,6 +30,10 @@ from tui.ui.state import Clock, Shared, utc_clock
 
 if TYPE_CHECKING:  # imported when a refresh starts (httpx, multiprocessing)
     from tui.feeds.refresh_types import PollSettings
+    from tui.store.check import DatabaseCheck
+
+#: How often the app looks whether the start-up check of the file has its verdict.
+CHECK_POLL_S = 0.05
 
 
 class AigeoApp(App[None]):
@@ -42,9 +47,16 @@ class AigeoApp(App[None]):
         Binding("comma", "macro", "Run a macro: , then its key", show=False, id="macro"),
     ]
 
-    def __init__(self, shared: Shared, *, offer_defaults: bool = True) -> None:
+    def __init__(
+        self,
+        shared: Shared,
+        *,
+        offer_defaults: bool = True,
+        database_check: DatabaseCheck | None = None,
+    ) -> None:
         super().__init__()
         self.shared = shared
+        self.database_check = database_check  # the file's check, still running (or None)
         self.dashboard = DashboardScreen(shared, offer_defaults=offer_defaults)
         self.db_watch = DatabaseWatch(self, shared.store)  # stops writing if the file goes bad
         self.macros = MacroRunner(self, {})
@@ -62,6 +74,8 @@ class AigeoApp(App[None]):
 
     def on_mount(self) -> None:
         self.db_watch.start()
+        if self.database_check is not None:
+            self._checking = self.set_interval(CHECK_POLL_S, self._look_at_check)
         settings = self.shared.settings
         if settings.ui_theme in self.available_themes:
             self.theme = settings.ui_theme
@@ -75,6 +89,28 @@ class AigeoApp(App[None]):
             problems += macro_problems
         for problem in [*settings.problems, *problems]:
             self.notify(problem, severity="warning", timeout=10)
+
+    def _look_at_check(self) -> None:
+        """Leave once the file's check says it is damaged (the CLI prints why)."""
+        check = self.database_check
+        if check is None or not check.done():
+            return
+        self._checking.stop()
+        if check.problem:
+            self.exit(return_code=1)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A database error met before the start-up check's verdict: when the check finds
+        the file damaged, that is the answer (the CLI prints it), not a traceback."""
+        check = self.database_check
+        damaged = isinstance(error, sqlite3.DatabaseError | StoreError) and (
+            check is not None and check.wait(timeout=120)
+        )
+        if damaged:  # the pump that raised has stopped: close without a message
+            self.exit(return_code=1)
+            self.panic()  # no renderables: nothing printed; the CLI says why
+            return
+        super()._handle_exception(error)
 
     def get_default_screen(self) -> Screen[Any]:
         """The dashboard is the base screen: Trends, help and dialogs go on top of it."""
@@ -161,10 +197,12 @@ def make_app(
     poll_settings: PollSettings | None = None,
     offer_defaults: bool = False,
     lexicon: Lexicon | None = None,
+    database_check: DatabaseCheck | None = None,
 ) -> AigeoApp:
     """The dashboard on the database at `db_path` (the CLI and the tests both use this).
 
-    `offer_defaults` asks, once per database, whether to add the default feed list.
+    `offer_defaults` asks, once per database, whether to add the default feed list;
+    `database_check`: the file's check, still running (tui.store.check).
     """
     shared = Shared(
         store=Store.open(db_path),
@@ -173,4 +211,4 @@ def make_app(
         settings=settings or Settings(),
         _poll_settings=poll_settings,
     )
-    return AigeoApp(shared, offer_defaults=offer_defaults)
+    return AigeoApp(shared, offer_defaults=offer_defaults, database_check=database_check)
