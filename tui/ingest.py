@@ -128,7 +128,7 @@ def retheme(
     unless `workers` says otherwise) each read a range of ids, classify it and compare
     with what is stored; this process only writes the changes.
     """
-    from tui.feeds.workers import default_workers  # multiprocessing only when re-theming
+    from tui.feeds.refresh_types import default_workers
 
     lexicon = lexicon or load_lexicon()
     count = workers or default_workers()

@@ -151,3 +151,25 @@ def test_every_class_in_the_pickle_is_defined_in_a_fingerprinted_module(cache: P
         if source is None or Path(source).resolve().is_relative_to(stdlib):
             continue  # builtins and the standard library (re, pathlib)
         assert Path(source).resolve() in fingerprinted, (module, name)
+
+
+def test_a_cached_lexicon_unpacks_its_tables_only_when_it_scores(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled = load_lexicon()
+    loader._load_cached.cache_clear()
+    cached = load_lexicon()
+    assert cached is not compiled
+    assert cached._loaded is None and cached._packed is not None  # the first frame's case
+    assert cached.themes == compiled.themes and cached.version == compiled.version
+    twin = cached.with_model(None)  # a copy shares the packed tables, unpacks nothing
+    assert twin._loaded is None
+    items = load_devset()[:60]
+    for item in items:
+        assert cached.classify(item.title, item.summary) == compiled.classify(
+            item.title, item.summary
+        )
+    assert cached._loaded is not None
+    assert twin.explain("Nvidia", "export controls on AI chips to China") == compiled.explain(
+        "Nvidia", "export controls on AI chips to China"
+    )

@@ -122,7 +122,7 @@ async def fetch_page(
         timeout=httpx.Timeout(
             limits.deadline_s, connect=min(limits.connect_timeout_s, limits.deadline_s)
         ),
-        headers={"User-Agent": limits.user_agent},
+        headers={"User-Agent": limits.user_agent or USER_AGENT},
         trust_env=limits.trust_env and not guarded,
         transport=guarded_transport() if guarded else None,
     ) as own:

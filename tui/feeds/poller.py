@@ -34,7 +34,13 @@ from tui.feeds.alert_hook import AlertHook, HookRunner
 from tui.feeds.fetch import FetchResponse, fetch_feed
 from tui.feeds.known import classify_late, known_entries
 from tui.feeds.outcome import http_reason, next_check_at, outcome_fields
-from tui.feeds.refresh_types import FeedResult, PollSettings, ProgressCallback, RefreshSummary
+from tui.feeds.refresh_types import (
+    FeedResult,
+    PollSettings,
+    ProgressCallback,
+    RefreshSummary,
+    user_agent_header,
+)
 from tui.feeds.schedule import parse_time
 from tui.feeds.store_thread import StoreThread
 from tui.feeds.workers import (
@@ -111,7 +117,7 @@ class Poller:
             limits=httpx.Limits(
                 max_connections=s.concurrency, max_keepalive_connections=s.concurrency
             ),
-            headers={"User-Agent": s.user_agent},
+            headers={"User-Agent": user_agent_header(s.user_agent)},
             trust_env=s.trust_env,
         )
         self._pool = ParsePool(

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.feeds.known import KnownEntries, is_known
+from tui.feeds.refresh_types import default_workers
 from tui.lifecycle import die_with_parent, mark_owner
 from tui.model import FeedEntry
 
@@ -228,11 +229,6 @@ def _start_helpers(ctx: multiprocessing.context.BaseContext) -> None:
             from multiprocessing import forkserver
 
             forkserver.ensure_running()
-
-
-def default_workers() -> int:
-    """One worker per core, at most four."""
-    return max(1, min(4, os.cpu_count() or 1))
 
 
 class ParsePool:

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import logging
 import math
+import pickle
 import re
+from dataclasses import dataclass
 from itertools import compress
 from pathlib import Path
 
@@ -81,6 +83,18 @@ _THEME_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # --- the lexicon -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """The compiled keys by how the scanner finds them (built once, never changed)."""
+
+    single: dict[bytes, _Key]  # one-token keys
+    by_pair: dict[tuple[bytes, bytes], list[_Key]]  # longer keys by their first two tokens
+    cjk_keys: list[_Key]  # counted as substrings
+    single_set: frozenset[bytes]
+    pair_set: frozenset[tuple[bytes, bytes]]
+    vocab: frozenset[bytes]  # every token worth counting
+
+
 class Lexicon:
     """A compiled lexicon: themes, AI-context gate and actors, ready to classify text."""
 
@@ -109,26 +123,56 @@ class Lexicon:
         self._co_actors = co_actors or []
         self.model: UserModel | None = None  # the user's learned model (see with_model)
         self.opens_gate: tuple[int, ...] = ()  # themes whose dense vocabulary opens the gate
-        self._single: dict[bytes, _Key] = {}
-        self._by_pair: dict[tuple[bytes, bytes], list[_Key]] = {}
-        self._cjk_keys: list[_Key] = []
+        single: dict[bytes, _Key] = {}
+        by_pair: dict[tuple[bytes, bytes], list[_Key]] = {}
+        cjk_keys: list[_Key] = []
         for key in keys.values():
             if key.cjk:
-                self._cjk_keys.append(key)
+                cjk_keys.append(key)
             elif len(key.tokens) == 1:
-                self._single[key.tokens[0]] = key
+                single[key.tokens[0]] = key
             else:
-                self._by_pair.setdefault((key.tokens[0], key.tokens[1]), []).append(key)
-        self._single_set = frozenset(self._single)
-        self._pair_set = frozenset(self._by_pair)
+                by_pair.setdefault((key.tokens[0], key.tokens[1]), []).append(key)
         # every token worth counting: one-word entries, words that start a pair inside
         # a phrase, and one-word context terms (the only words `near`/`unless` look up)
-        self._vocab = frozenset(self._single).union(
-            (a for a, _ in self._by_pair),
+        vocab = frozenset(single).union(
+            (a for a, _ in by_pair),
             (a for key in keys.values() for a, _ in key.inner),
             context_words(keys.values()),
         )
+        self._loaded: _Tables | None = _Tables(
+            single, by_pair, cjk_keys, frozenset(single), frozenset(by_pair), vocab
+        )
+        self._packed: bytes | None = None
         self._sat = [0.0] + [min(1.0 + math.log(n), settings.saturation) for n in range(1, 64)]
+
+    # pickling: the scorer's tables as one inner pickle, unpacked on first use ---------
+
+    @property
+    def _tables(self) -> _Tables:
+        """The key tables the scanner reads. A lexicon from the disk cache (or sent to a
+        worker) carries them packed: the dashboard's first frame needs the themes and
+        the version, not ~3,500 compiled rules (unpacking them costs ~25 ms)."""
+        tables = self._loaded
+        if tables is None:
+            assert self._packed is not None
+            tables = self._loaded = pickle.loads(self._packed)
+        return tables
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        if state["_packed"] is None:  # compiled here: the tables never change after
+            state["_packed"] = pickle.dumps(state["_loaded"], protocol=pickle.HIGHEST_PROTOCOL)
+        state["_loaded"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+
+    def __copy__(self) -> Lexicon:
+        twin = object.__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        return twin
 
     def __repr__(self) -> str:
         return (
@@ -171,7 +215,8 @@ class Lexicon:
 
     def alias_phrases(self) -> frozenset[str]:
         """Every actor alias as lowercase token text ("nvidia", "white house")."""
-        keys = [*self._single.values(), *(k for ks in self._by_pair.values() for k in ks)]
+        tables = self._tables
+        keys = [*tables.single.values(), *(k for ks in tables.by_pair.values() for k in ks)]
         named = [k for k in keys if k.rules[ACTORS]]
         return frozenset(" ".join(t.decode("ascii", "replace") for t in k.tokens) for k in named)
 
@@ -204,25 +249,27 @@ class Lexicon:
         toks = _split(raw)
         # one pass marks the tokens the lexicon knows; only those are counted, and only
         # pairs starting with one of them are formed
-        known = list(map(self._vocab.__contains__, toks))
+        tables = self._tables
+        known = list(map(tables.vocab.__contains__, toks))
         counts = _count(compress(toks, known))
         found: dict[_Key, int] = {}
         doc = _Doc(raw, toks, counts, found)
-        single = self._single
-        for tok in self._single_set.intersection(counts):
+        single = tables.single
+        for tok in tables.single_set.intersection(counts):
             found[single[tok]] = counts[tok]
         if len(toks) > 1:
             pairs = _count(zip(compress(toks, known), compress(toks[1:], known), strict=False))
-            for pair in self._pair_set.intersection(pairs):
-                for key in self._by_pair[pair]:
+            by_pair = tables.by_pair
+            for pair in tables.pair_set.intersection(pairs):
+                for key in by_pair[pair]:
                     if len(key.tokens) == 2:
                         found[key] = pairs[pair]
                     elif all(q in pairs for q in key.inner):
                         n = doc.norm.count(key.padded)
                         if n:
                             found[key] = n
-        if self._cjk_keys and not text.isascii() and _CJK.search(text):
-            for key in self._cjk_keys:
+        if tables.cjk_keys and not text.isascii() and _CJK.search(text):
+            for key in tables.cjk_keys:
                 n = text.count(key.cjk)
                 if n:
                     found[key] = n

@@ -14,7 +14,6 @@ from tui.store.notes import set_note
 from tui.text import terminal_safe
 from tui.ui.actions.base import Dashboard
 from tui.ui.screens.alerts import AlertsScreen
-from tui.ui.screens.note_editor import NoteEditor
 from tui.ui.screens.prompt import TextPrompt
 
 if TYPE_CHECKING:
@@ -90,6 +89,8 @@ class WatchActions:
             self.view.reload_items()
             self.view.show_current()
             self.view.notify("Note saved" if saved else "Note removed")
+
+        from tui.ui.screens.note_editor import NoteEditor  # TextArea: ~15 ms at start-up
 
         title = terminal_safe(detail.title, multiline=False)
         self.view.app.push_screen(NoteEditor(title, detail.note), edited)
