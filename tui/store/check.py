@@ -16,12 +16,22 @@ before they start: they have no first frame to show.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from tui import dbfile
 from tui.store.base import StoreError, describe_database_error
+
+
+def _yield_to_the_ui() -> None:
+    """Lower this thread's CPU priority (Linux: a thread id is a pid for setpriority), so
+    on a busy machine the check takes CPU the dashboard does not want, not what it does;
+    the verdict comes later then, and only writes wait for it."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
 class DatabaseCheck:
@@ -40,6 +50,7 @@ class DatabaseCheck:
         return self
 
     def _run(self) -> None:
+        _yield_to_the_ui()
         problem: str | None = None
         try:
             problem = self._verdict()
