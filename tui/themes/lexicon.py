@@ -67,7 +67,9 @@ LEXICON_FILENAME = "themes.toml"
 # 2: issue 13 (co_actors, opens_gate, main themes, learned model)
 # 3: issue 13: a longer theme phrase cancels a shorter one only in the themes it lists
 #    itself (weight 0 = "not this theme"); accents are folded before tokenising
-SCORING_VERSION = 3
+# 4: issue 13: weaker AI context (0.3 of the gate) passes with one theme dense enough
+#    (2x its threshold for opens_gate themes, 2.5x for any other)
+SCORING_VERSION = 4
 TITLE_MAX_CHARS = 1_000
 # Bodies longer than SPLIT_CHARS are scanned in segments of about SEGMENT_CHARS; only
 # segments with their own AI context feed the theme scores, so an AI article followed by
@@ -109,6 +111,7 @@ class Lexicon:
         self._co_actors = co_actors or []
         self.model: UserModel | None = None  # the user's learned model (see with_model)
         self.opens_gate: tuple[int, ...] = ()  # themes whose dense vocabulary opens the gate
+        self.never_opens: tuple[int, ...] = ()  # themes that never do (opens_gate = false)
         self._single: dict[bytes, _Key] = {}
         self._by_pair: dict[tuple[bytes, bytes], list[_Key]] = {}
         self._cjk_keys: list[_Key] = []
@@ -278,7 +281,12 @@ class Lexicon:
         self._tally(head, (head, body), True, 1.0, tally, ALL)
         self._tally(body, (head, body), False, self._damp(body), tally, GATE_ONLY if split else ALL)
         is_ai = tally.gate >= s.ai_threshold or strong_topic(
-            tally.gate, s.ai_threshold, tally.themes, self._thresholds, self.opens_gate
+            tally.gate,
+            s.ai_threshold,
+            tally.themes,
+            self._thresholds,
+            self.opens_gate,
+            self.never_opens,
         )
         if split:  # a long body: themes (and, for AI items, actors) from its AI segments
             src = topical if is_ai else body
