@@ -1,4 +1,4 @@
-"""strong_topic: weak AI context plus one dense theme passes the gate (issue 13)."""
+"""Gate relief and the best-theme fallback of tui.themes.rules (issue 13)."""
 
 from __future__ import annotations
 
@@ -30,3 +30,22 @@ def test_a_theme_marked_never_does_not_open_the_gate() -> None:
     raw = [0.0, 0.0, 30.0]
     assert not strong_topic(GATE_RELIEF * AI, AI, raw, THR, (), never=(2,))
     assert strong_topic(GATE_RELIEF * AI, AI, raw, THR, (), never=())
+
+
+def test_an_ai_item_with_no_passing_theme_gets_its_best_one() -> None:
+    from tui.themes.rules import FALLBACK_SHARE, best_theme
+
+    assert best_theme([0.0, FALLBACK_SHARE * 3.0, 1.0], THR) == 1
+    assert best_theme([0.0, FALLBACK_SHARE * 3.0 - 0.1, 0.0], THR) is None
+    assert best_theme([3.0, 2.9, 0.0], THR) is None  # one passes already
+    assert best_theme([0.0, 0.0, 0.0], THR) is None
+    assert best_theme([0.0, 0.0, 2.9], THR, never=(2,)) is None
+
+
+def test_the_best_theme_fallback_never_themes_a_non_ai_item() -> None:
+    from tui.themes import load_lexicon
+
+    lex = load_lexicon(overlay=None)
+    # half a threshold of safety words, no AI context at all
+    c = lex.classify("Crash test results", "The safety rating of the new hatchback fell.")
+    assert not c.theme_ids()

