@@ -200,3 +200,20 @@ def test_shown_themes_left_in_place_are_weak_yeses(store: Store) -> None:
         assert labels[index[tid]] == (True, KEPT_WEIGHT)
     for tid in set(lexicon.theme_ids) - set(shown) - {"defense"}:
         assert labels[index[tid]] == (False, IMPLICIT_WEIGHT)
+
+
+def test_a_theme_threshold_moves_only_with_many_decisions() -> None:
+    """The bias shifts every item of a theme, so a few adds barely move it (L2_BIAS),
+    while many consistent ones do."""
+    from tui.themes.model import L2_BIAS
+
+    thresholds = [3.0]
+    just_below = [2.4]  # ratio 0.8: the lexicon says no
+
+    def bias_after(n: int) -> float:
+        rows = [Example(just_below, frozenset(), {0: (True, 1.0)}) for _ in range(n)]
+        return train(["t"], thresholds, rows).weights[0].bias
+
+    few, many = bias_after(10), bias_after(int(20 * L2_BIAS))
+    assert 0 < few < 0.1
+    assert many > 10 * few

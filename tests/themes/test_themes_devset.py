@@ -26,14 +26,20 @@ from tui.model import ItemQuery
 from tui.store import Store
 from tui.themes import Lexicon, load_lexicon
 
-# measured on the held-out half (see the commit that set them), minus a margin
-FLOOR_MICRO_F1 = 0.795  # measured 0.813 on the 755-item set (issue 13)
-FLOOR_PRECISION = 0.865  # measured 0.882
-FLOOR_ACTOR_F1 = 0.94  # measured 0.947
-MAX_DISTRACTOR_RATE = 0.03
-MIN_THEMES_PER_ITEM = 1.3  # measured 1.38; gold: 1.62 per on-topic item
-MAX_NO_THEME_SHARE = 0.08  # on-topic items that get no theme at all (measured 15/251)
-FLOOR_LEARNING_GAIN = 0.3  # F1 points (measured +0.5 after 90 decisions): learning helps
+# measured on the held-out half (see the commit that set them), minus a margin;
+# the 900-item set (j_more added), after the gate relief and best-theme fallback
+FLOOR_MICRO_F1 = 0.805  # measured 0.817
+FLOOR_PRECISION = 0.845  # measured 0.859
+FLOOR_HARD_F1 = 0.72  # measured 0.737
+FLOOR_ACTOR_F1 = 0.945  # measured 0.956
+MAX_DISTRACTOR_RATE = 0.03  # measured 2/150
+MIN_THEMES_PER_ITEM = 1.38  # measured 1.43; gold: 1.59 per on-topic item
+MAX_NO_THEME_SHARE = 0.055  # on-topic items that get no theme at all (measured 13/302)
+FLOOR_LEARNING_GAIN = 0.8  # F1 points (measured +1.3 after 100 decisions; seeds 1-3: +1.2-1.4)
+# the other direction: decisions on the held-out half, scored on the tuned half, where
+# the lexicon already fits and a model can mostly only hurt (measured -0.9; seeds 1-3:
+# +0.1 to -0.6; before the bias got its own pull, down to -1.5)
+FLOOR_REVERSE_GAIN = -1.5
 
 
 @pytest.fixture(scope="module")
@@ -52,15 +58,15 @@ def held_out(items: list[DevItem], lexicon: Lexicon) -> Scores:
 
 
 def test_the_set_has_the_shape_the_issue_asks_for(items: list[DevItem], lexicon: Lexicon) -> None:
-    assert len(items) >= 750
+    assert len(items) >= 900
     assert len({i.id for i in items}) == len(items)
     per_theme = Counter(t for i in items for t in i.themes)
     assert set(per_theme) <= set(lexicon.theme_ids)
     assert min(per_theme[t] for t in lexicon.theme_ids) >= 35, per_theme
-    assert sum(i.distractor for i in items) >= 240
-    assert sum(i.lang != "en" for i in items) >= 80
+    assert sum(i.distractor for i in items) >= 280
+    assert sum(i.lang != "en" for i in items) >= 100
     assert {i.lang for i in items} >= {"en", "zh", "fr", "de", "es"}
-    assert sum(i.hard for i in items) >= 130
+    assert sum(i.hard for i in items) >= 155
     assert all(1 <= len(i.themes) <= 3 for i in items if not i.distractor)
 
 
@@ -83,6 +89,7 @@ def test_held_out_theme_floors(held_out: Scores) -> None:
     assert held_out.distractor_rate <= MAX_DISTRACTOR_RATE
     assert held_out.themes_per_item >= MIN_THEMES_PER_ITEM
     assert held_out.on_topic_empty <= MAX_NO_THEME_SHARE * held_out.on_topic
+    assert held_out.hard.f1 >= FLOOR_HARD_F1
 
 
 def test_held_out_actor_floor(held_out: Scores) -> None:
@@ -91,8 +98,16 @@ def test_held_out_actor_floor(held_out: Scores) -> None:
 
 def test_learning_from_100_decisions_helps(items: list[DevItem], lexicon: Lexicon) -> None:
     result = simulate(lexicon, half(items, TUNE), half(items, HELD_OUT), decisions=100)
-    assert result.decisions >= 85  # every fix the tuning half needs (90)
+    assert result.decisions >= 95  # the tuning half needs more fixes than the budget
     assert result.gain >= FLOOR_LEARNING_GAIN, result.describe()
+    assert result.after.distractor_rate <= MAX_DISTRACTOR_RATE
+
+
+def test_learning_on_the_other_half_costs_the_tuned_half_little(
+    items: list[DevItem], lexicon: Lexicon
+) -> None:
+    result = simulate(lexicon, half(items, HELD_OUT), half(items, TUNE), decisions=100)
+    assert result.gain >= FLOOR_REVERSE_GAIN, result.describe()
     assert result.after.distractor_rate <= MAX_DISTRACTOR_RATE
 
 

@@ -65,7 +65,9 @@ def test_overlay_weight_replaces_and_later_tables_win(base: Path, tmp_path: Path
     merged = load_lexicon(base, overlay)
     # 1.0 each, one body hit each: below the default threshold of 3.0 either way
     assert merged.classify("", "AI export controls").themes == ()
-    assert merged.classify("", "AI export controls and the entity list").themes == ()
+    both = merged.explain("", "AI export controls and the entity list")
+    assert ("themes", "chips", "export controls", 1.0) in both
+    assert ("themes", "chips", "entity list", 1.0) in both  # not the base table's weights
     assert ("themes", "chips", "entity list", 1.0) in merged.explain("", TEXT)
 
 

@@ -86,6 +86,7 @@ class _Builder:
         self.alias_owner: dict[bytes, tuple[int, str]] = {}
         self.co_actors: list[tuple[int, CoActors]] = []
         self.opens_gate: list[int] = []
+        self.never_opens: list[int] = []
 
     def build(self, version: str, path: Path) -> Lexicon:
         _check_keys(self.doc, _TOP_KEYS, "the top level")
@@ -101,6 +102,7 @@ class _Builder:
             settings, themes, thresholds, bonuses, actors, self.keys, version, path, self.co_actors
         )
         lexicon.opens_gate = tuple(self.opens_gate)
+        lexicon.never_opens = tuple(self.never_opens)
         return lexicon
 
     # sections ---------------------------------------------------------------------------
@@ -154,11 +156,13 @@ class _Builder:
             themes.append(ThemeDef(tid, name, desc))
             thresholds.append(_number(table.get("threshold", default), f"{where} threshold"))
             bonuses.append(self._bonus(table.get("actor_bonus", {}), where))
-            opens = table.get("opens_gate", False)
-            if not isinstance(opens, bool):
+            opens = table.get("opens_gate")
+            if opens is not None and not isinstance(opens, bool):
                 raise _SchemaError(f"{where}: opens_gate must be true or false")
             if opens:
                 self.opens_gate.append(i)
+            elif opens is False:  # said explicitly: never, however dense (open-source software)
+                self.never_opens.append(i)
             rules = table.get("co_actors", [])
             for rule in rules if isinstance(rules, list) else [rules]:
                 self.co_actors.append((i, self._co(rule, where)))

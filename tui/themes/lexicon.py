@@ -56,7 +56,7 @@ from tui.themes.lookups import (
     positions,
 )
 from tui.themes.model import UserModel, features
-from tui.themes.rules import LONG_TOKENS, CoActors, main_themes, strong_topic
+from tui.themes.rules import LONG_TOKENS, CoActors, best_theme, main_themes, strong_topic
 from tui.themes.tokens import _CJK, _case_count, _count, _prepare, _segments, _split
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,10 @@ LEXICON_FILENAME = "themes.toml"
 # 2: issue 13 (co_actors, opens_gate, main themes, learned model)
 # 3: issue 13: a longer theme phrase cancels a shorter one only in the themes it lists
 #    itself (weight 0 = "not this theme"); accents are folded before tokenising
-SCORING_VERSION = 3
+# 4: issue 13: weaker AI context (0.3 of the gate) passes with one theme dense enough
+#    (2x its threshold for opens_gate themes, 2.5x for any other)
+# 5: issue 13: an AI item with no passing theme gets its best one at 0.65 of its threshold
+SCORING_VERSION = 5
 TITLE_MAX_CHARS = 1_000
 # Bodies longer than SPLIT_CHARS are scanned in segments of about SEGMENT_CHARS; only
 # segments with their own AI context feed the theme scores, so an AI article followed by
@@ -123,6 +126,7 @@ class Lexicon:
         self._co_actors = co_actors or []
         self.model: UserModel | None = None  # the user's learned model (see with_model)
         self.opens_gate: tuple[int, ...] = ()  # themes whose dense vocabulary opens the gate
+        self.never_opens: tuple[int, ...] = ()  # themes that never do (opens_gate = false)
         single: dict[bytes, _Key] = {}
         by_pair: dict[tuple[bytes, bytes], list[_Key]] = {}
         cjk_keys: list[_Key] = []
@@ -325,7 +329,12 @@ class Lexicon:
         self._tally(head, (head, body), True, 1.0, tally, ALL)
         self._tally(body, (head, body), False, self._damp(body), tally, GATE_ONLY if split else ALL)
         is_ai = tally.gate >= s.ai_threshold or strong_topic(
-            tally.gate, s.ai_threshold, tally.themes, self._thresholds, self.opens_gate
+            tally.gate,
+            s.ai_threshold,
+            tally.themes,
+            self._thresholds,
+            self.opens_gate,
+            self.never_opens,
         )
         if split:  # a long body: themes (and, for AI items, actors) from its AI segments
             src = topical if is_ai else body
@@ -354,6 +363,15 @@ class Lexicon:
                     trace.append((CO_ACTORS, i, "actors of every side named", extra))
         if len(body.toks) > LONG_TOKENS:
             raw = main_themes(raw, self._thresholds, len(body.toks))
+        lift = best_theme(
+            raw, self._thresholds, self.never_opens
+        )  # before the model, which may undo it
+        if lift is not None:
+            if trace is not None:
+                trace.append(
+                    (THEMES, lift, "best theme of an AI item", self._thresholds[lift] - raw[lift])
+                )
+            raw[lift] = self._thresholds[lift]
         use_model = use_model and self.model is not None
         if use_model or want_feats:
             phrases = [k.cjk or k.padded.strip().decode("ascii", "replace") for k in head.found]
