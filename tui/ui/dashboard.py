@@ -16,7 +16,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
 from tui.model import ItemDetail, ItemQuery
@@ -39,6 +39,7 @@ from tui.ui.messages import Picked, SourceHighlighted
 from tui.ui.state import Shared
 from tui.ui.widgets.actors import ACTOR_LIMIT, ActorsPanel
 from tui.ui.widgets.items import ItemList
+from tui.ui.widgets.key_footer import KeyFooter
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.refresh_bar import RefreshBar
 from tui.ui.widgets.search import SearchBar
@@ -85,7 +86,7 @@ class DashboardScreen(DashboardKeys):
                 yield ItemList(self.shared.store, self.shared.clock, id="items")
                 yield Reader(id="reader")
         yield RefreshBar(id="refresh-bar")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_panels()

@@ -6,12 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.analysis.watch import Alert, list_alerts, mark_seen
 from tui.store import Store
 from tui.ui.format import plain
+from tui.ui.widgets.key_footer import KeyFooter
 
 
 def alert_text(alert: Alert) -> Text:
@@ -52,7 +53,7 @@ class AlertsScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         yield Static("Alerts", id="alerts-title", markup=False)
         yield OptionList(id="alerts")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.reload()

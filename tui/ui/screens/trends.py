@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Sparkline, Static
+from textual.widgets import DataTable, Label, Sparkline, Static
 
 from tui.analysis.series import Trend
 from tui.analysis.trends import TrendReport, build_trends, watched_weekly
 from tui.model import ThemeDef
 from tui.store import Store
 from tui.ui.format import plain
+from tui.ui.widgets.key_footer import KeyFooter
 
 TREND_WEEKS = 12
 
@@ -105,7 +106,7 @@ class TrendsScreen(Screen[None]):
                 classes="section",
             )
             yield DataTable(id="cooccurrence", zebra_stripes=True, cursor_type="row")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
