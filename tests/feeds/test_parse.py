@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SHARED
 from tui.feeds.parse import (
     EMPTY_ERROR,
     HTML_PAGE_ERROR,
@@ -737,3 +738,30 @@ def test_feed_language(language: str, expected: str | None) -> None:
 )
 def test_canonical_url(url: str | None, expected: str | None) -> None:
     assert canonical_url(url) == expected
+
+
+def test_json_feed_titles_with_character_references_are_decoded() -> None:
+    """WordPress writes JSON Feed titles HTML-escaped (../shared/corpus has one): the
+    reader shows "Blog – InfluxData", not "Blog &#8211; InfluxData"; a bare `&` in a
+    plain title (AT&T, R&D) is not a reference and stays."""
+    sample = SHARED / "corpus" / "feed-rs/feed-rs/fixture/jsonfeed/jsonfeed_elastic_1.1.json"
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Chips &amp; Policy &#8211; Weekly",
+        "items": [
+            {"id": "1", "title": "AT&T and R&D: &lt;b&gt;not bold&lt;/b&gt;", "content_text": "x"},
+            {
+                "id": "2",
+                "title": "Nvidia &#x2014; &eacute;t&eacute; &bogus; done",
+                "content_text": "y",
+            },
+        ],
+    }
+    result = parse(json.dumps(doc).encode(), url="https://json.example.com/feed.json")
+    assert result.title == "Chips & Policy – Weekly"
+    first, second = result.entries
+    assert first.title == "AT&T and R&D: <b>not bold</b>"  # plain text: markup stays inert
+    assert second.title == "Nvidia — été &bogus; done"
+    if sample.is_file():  # ../shared is beside the clone in CI and here
+        shipped = parse(sample.read_bytes(), url="https://w2.influxdata.com/blog/feed/json")
+        assert shipped.title == "Blog – InfluxData"
