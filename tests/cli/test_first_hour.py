@@ -99,3 +99,25 @@ async def test_trends_on_old_data_are_anchored_to_the_newest_item(seeded: Path) 
         assert str(report.as_of) < "2026-12-25"  # not the empty last week of 2026
         assert any(sum(t.weekly) for t in report.themes)  # something to see
         assert any("older than a week" in n.message for n in raised(app))
+
+
+async def test_an_undated_item_just_fetched_does_not_pin_the_windows_to_today(
+    seeded: Path,
+) -> None:
+    """An undated entry sorts at its fetch time: it must not make an old corpus look
+    current (the trends then showed twelve empty weeks)."""
+    from tui.model import Classification, NewItem
+    from tui.store import Store
+
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    with Store.open(seeded) as store:
+        source_id, _ = store.add_source("http://127.0.0.1:9/old.xml", "Old feed")
+        undated = NewItem(guid="u1", title="An undated entry", sort_at=now.isoformat())
+        store.save_items(source_id, [(undated, Classification())])
+    app = make_app(seeded, clock=lambda: now)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("f2")
+        assert isinstance(app.screen, TrendsScreen)
+        report = app.screen.report
+        assert str(report.as_of) < "2026-12-25"
+        assert any(sum(t.weekly) for t in report.themes)

@@ -70,8 +70,15 @@ def describe_filter(
 
 
 def newest_item_at(store: Store) -> datetime | None:
-    """When the newest item was published (or fetched, if undated); None when empty."""
-    row = store.conn.execute("SELECT max(sort_at) FROM items").fetchone()
+    """When the newest dated item was published (the newest undated one's fetch time
+    when no item is dated); None when empty. An undated item sorts at its fetch time,
+    so one just fetched from an old feed would otherwise pin the windows to today and
+    leave the rest of an old corpus out of them (seen with the shared corpus's feeds)."""
+    row = store.conn.execute(
+        "SELECT max(sort_at) FROM items WHERE published IS NOT NULL"
+    ).fetchone()
+    if not row or not row[0]:
+        row = store.conn.execute("SELECT max(sort_at) FROM items").fetchone()
     if not row or not row[0]:
         return None
     try:
