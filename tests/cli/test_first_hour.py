@@ -121,3 +121,20 @@ async def test_an_undated_item_just_fetched_does_not_pin_the_windows_to_today(
         report = app.screen.report
         assert str(report.as_of) < "2026-12-25"
         assert any(sum(t.weekly) for t in report.themes)
+
+
+def test_the_commands_reports_on_the_seed_corpus_show_it_and_say_why(seeded: Path) -> None:
+    """`aigeo trends`, `brief` and `stories` on data older than their window end at the
+    newest item (as the dashboard does), say so on stderr, and keep --at's meaning;
+    trends span the dashboard's twelve weeks."""
+    runner = CliRunner()
+    trends = runner.invoke(main, ["--db", str(seeded), "trends"])
+    assert trends.exit_code == 0, trends.output
+    assert "as of the newest, 2025-" in trends.stderr
+    assert "12 weeks from 2025-" in trends.stdout and "Trends as of 2025-" in trends.stdout
+    brief = runner.invoke(main, ["--db", str(seeded), "brief"])
+    assert brief.exit_code == 0 and "No stories in this period" not in brief.stdout
+    stories = runner.invoke(main, ["--db", str(seeded), "stories", "--json"])
+    assert stories.exit_code == 0 and '"story_id"' in stories.stdout
+    chosen = runner.invoke(main, ["--db", str(seeded), "trends", "--at", "2026-11-30"])
+    assert "Trends as of 2026-11-30" in chosen.stdout and "newest" not in chosen.stderr

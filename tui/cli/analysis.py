@@ -6,15 +6,19 @@ from 2025, so `aigeo trends --at 2025-02-10` shows the weeks around the DeepSeek
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tui.analysis.series import Trend, sparkline
+from tui.analysis.trends import TREND_WEEKS
 from tui.cli.context import Context, emit_json, pass_ctx
 from tui.text import terminal_safe
+
+if TYPE_CHECKING:
+    from tui.store import Store
 
 
 def _as_of(at: str | None) -> datetime:
@@ -39,6 +43,41 @@ def _window_end(at: str | None) -> datetime:
     return day_end(_as_of(at).date())
 
 
+def _anchored(
+    store: Store, at: str | None, end: datetime, window: timedelta, what: str
+) -> datetime:
+    """`end`, or without --at, when every dated item is older than `window`, the newest
+    one's time (tui.analysis.anchor), said on stderr: an old corpus (the seed corpus on
+    a first run) would otherwise give an empty report."""
+    if at:
+        return end
+    from tui.analysis.anchor import anchored_now
+
+    newest = anchored_now(store, end, window)
+    if newest != end:
+        click.echo(
+            f"aigeo: every item is older than the window: {what} as of the newest, "
+            f"{newest:%Y-%m-%d} (--at DAY chooses the day)",
+            err=True,
+        )
+    return newest
+
+
+def _anchored_window(
+    store: Store, at: str | None, since: str, end: datetime, start: datetime, what: str
+) -> tuple[datetime, datetime]:
+    """[start, end) of a brief or story list, moved to end with the newest item's day
+    when every item is older than it (as `--at` that day would)."""
+    from tui.analysis.trends import day_end
+    from tui.query import parse_time
+
+    newest = _anchored(store, at, end, end - start, what)
+    if newest == end:
+        return start, end
+    end = day_end(newest.date())
+    return parse_time(since, end).at, end
+
+
 def _safe(text: str, width: int) -> str:
     value = terminal_safe(text, multiline=False)
     return value if len(value) <= width else value[: width - 1] + "…"
@@ -53,7 +92,7 @@ def _trend_line(trend: Trend, name: str) -> str:
 
 
 @click.command()
-@click.option("--weeks", default=8, show_default=True, type=click.IntRange(1, 104))
+@click.option("--weeks", default=TREND_WEEKS, show_default=True, type=click.IntRange(1, 104))
 @click.option("--at", "at", metavar="DAY", help="As of this day (YYYY-MM-DD; default today).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @pass_ctx
@@ -66,7 +105,9 @@ def trends(context: Context, weeks: int, at: str | None, as_json: bool) -> None:
     from tui.analysis.trends import build_trends, trends_to_json
     from tui.themes import load_lexicon
 
-    report = build_trends(context.store(), load_lexicon().themes, _as_of(at).date(), weeks)
+    store = context.store()
+    as_of = _anchored(store, at, _as_of(at), timedelta(days=7), "trends")
+    report = build_trends(store, load_lexicon().themes, as_of.date(), weeks)
     if as_json:
         emit_json(trends_to_json(report))
         return
@@ -158,6 +199,7 @@ def brief(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since") from exc
     store = context.store()
+    start, now = _anchored_window(store, at, since, now, start, "the brief")
     query = ItemQuery(tag=tag)
     words = [f"view {view}"] if view else []
     if view is not None:
@@ -224,6 +266,7 @@ def stories(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since") from exc
     store = context.store()
+    start, now = _anchored_window(store, at, since, now, start, "stories")
     query = ItemQuery(
         theme=theme,
         since=start.isoformat(timespec="seconds"),

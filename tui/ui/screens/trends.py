@@ -12,13 +12,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Sparkline, Static
 
 from tui.analysis.series import Trend
-from tui.analysis.trends import TrendReport, build_trends, watched_weekly
+from tui.analysis.trends import TREND_WEEKS, TrendReport, build_trends, watched_weekly
 from tui.model import ThemeDef
 from tui.store import Store
 from tui.ui.format import plain
 from tui.ui.widgets.key_footer import KeyFooter
-
-TREND_WEEKS = 12
 
 
 def rising_text(title: str, trends: list[Trend], names: dict[str, str]) -> Text:
