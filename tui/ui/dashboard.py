@@ -16,7 +16,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
-from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
 from tui.model import ItemDetail, ItemQuery
@@ -45,6 +44,7 @@ from tui.ui.widgets.refresh_bar import RefreshBar
 from tui.ui.widgets.search import SearchBar
 from tui.ui.widgets.sources import SourcesPanel, parse_source_option
 from tui.ui.widgets.themes import TREND_DAYS, ThemesPanel
+from tui.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from tui.feeds.refresh_types import RefreshSummary
@@ -75,7 +75,7 @@ class DashboardScreen(DashboardKeys):
         self._reader_pending = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 yield SourcesPanel(id="sources")

@@ -1,5 +1,6 @@
-"""The key bar (tui.ui.widgets.key_footer): the shown keys of what has focus, the
-palette's at the right, redrawn when focus moves, and a click presses the key."""
+"""The key bar and the title bar (tui.ui.widgets.key_footer, title_bar): the shown keys
+of what has focus with the palette's at the right, redrawn when focus moves, a click
+presses the key; the title says what the list shows."""
 
 from __future__ import annotations
 
@@ -63,3 +64,16 @@ async def test_a_click_on_a_key_presses_it(seeded: Path) -> None:
         await pilot.click(KeyFooter, offset=(column, 0))
         with Store.open(seeded) as store:
             await until(pilot, lambda: store.get_item(current.id).starred)  # type: ignore[union-attr]
+
+
+async def test_the_title_bar_says_what_the_list_shows(seeded: Path) -> None:
+    from tui.ui.widgets.title_bar import TitleBar
+
+    app = make_app(seeded, clock=lambda: FIXED_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.query_one(ItemList).count > 0)
+        bar = app.query_one(TitleBar)
+        assert str(bar.render()) == "aigeo — all items"
+        await pilot.press("slash", *"deepseek", "enter")
+        await until(pilot, lambda: "deepseek" in str(bar.render()))
+        assert str(bar.render()).startswith("aigeo — ")
