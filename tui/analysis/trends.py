@@ -14,9 +14,6 @@ from tui.analysis.series import BASELINE_WEEKS, Trend, rising_score, top_rising
 from tui.model import ItemQuery, ThemeDef
 from tui.store import Store
 
-#: Weeks a trends report spans: the dashboard's Trends screen and `aigeo trends` alike.
-TREND_WEEKS = 12
-
 COOCCURRENCE_DAYS = 30  # "this month"
 TOP_ACTORS = 12
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tui.analysis.series import Trend, sparkline
-from tui.analysis.trends import TREND_WEEKS
+from tui.analysis.windows import TREND_WEEKS
 from tui.cli.context import Context, emit_json, pass_ctx
 from tui.text import terminal_safe
 
@@ -47,11 +47,11 @@ def _anchored(
     store: Store, at: str | None, end: datetime, window: timedelta, what: str
 ) -> datetime:
     """`end`, or without --at, when every dated item is older than `window`, the newest
-    one's time (tui.analysis.anchor), said on stderr: an old corpus (the seed corpus on
+    one's time (tui.analysis.windows), said on stderr: an old corpus (the seed corpus on
     a first run) would otherwise give an empty report."""
     if at:
         return end
-    from tui.analysis.anchor import anchored_now
+    from tui.analysis.windows import anchored_now
 
     newest = anchored_now(store, end, window)
     if newest != end:

@@ -41,7 +41,7 @@ class AnalysisActions:
 
     def trends(self) -> None:
         """F2: the Trends screen as of today (the app's clock)."""
-        from tui.analysis.anchor import anchored_now
+        from tui.analysis.windows import anchored_now
         from tui.ui.screens.trends import TrendsScreen
 
         shared = self.view.shared
@@ -75,9 +75,9 @@ class AnalysisActions:
 
     def write_brief(self, path: Path) -> None:
         """Build the brief of the listed filter and write it where the user said."""
-        from tui.analysis.anchor import anchored_now
         from tui.analysis.brief import build_brief
         from tui.analysis.render import format_for_path, render
+        from tui.analysis.windows import anchored_now
 
         shared = self.view.shared
         now = anchored_now(shared.store, shared.clock(), timedelta(days=BRIEF_DAYS))

@@ -12,7 +12,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Sparkline, Static
 
 from tui.analysis.series import Trend
-from tui.analysis.trends import TREND_WEEKS, TrendReport, build_trends, watched_weekly
+from tui.analysis.trends import TrendReport, build_trends, watched_weekly
+from tui.analysis.windows import TREND_WEEKS
 from tui.model import ThemeDef
 from tui.store import Store
 from tui.ui.format import plain

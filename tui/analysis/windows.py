@@ -1,4 +1,4 @@
-"""Where the analysis windows end when the data is older than they are.
+"""The analysis windows: how long they are, and where they end when the data is older.
 
 A corpus that is months old (the seed corpus, an archive, feeds read again after a
 break) would show empty trends, briefs and story lists: the windows then end at the
@@ -10,6 +10,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from tui.store import Store
+
+#: Weeks a trends report spans: the dashboard's Trends screen and `aigeo trends` alike.
+TREND_WEEKS = 12
 
 
 def newest_item_at(store: Store) -> datetime | None:
