@@ -19,6 +19,12 @@ database, its -wal or its -shm with `open()`: use SQLite (ATTACH, the backup API
 A file found damaged or replaced under a running process is *poisoned* here: every
 later write through a Store on it is refused (Store.write checks `poisoned()`), so a
 process stops writing instead of writing into a file that is no longer the database.
+
+Writes can also be *held* (`hold_writes`) while the file is being checked in the
+background: every Store.write on it in this process waits (`wait_writable`) until the
+check lets them go (`release_writes`), poisoning the file first when it found damage.
+So `aigeo refresh` reads and fetches while SQLite's quick_check reads the whole file,
+and still never writes into a damaged one.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ FileKey = tuple[int, int]
 _lock = threading.Lock()
 _open: dict[FileKey, int] = {}
 _poisoned: dict[FileKey, str] = {}
+_held: dict[FileKey, threading.Event] = {}
 
 #: The files SQLite keeps beside a database (their names are the database's + suffix).
 SIDE_FILE_SUFFIXES = ("-wal", "-shm", "-journal")
@@ -99,6 +106,36 @@ def poisoned(key: FileKey | None) -> str | None:
     return _poisoned.get(key)
 
 
+def hold_writes(key: FileKey | None) -> None:
+    """Make every write to the file `key` in this process wait for `release_writes`."""
+    if key is None:
+        return
+    with _lock:
+        _held.setdefault(key, threading.Event())
+
+
+def release_writes(key: FileKey | None, refused: str | None = None) -> None:
+    """Let the writes held on `key` go; with `refused` (what a check found) the file is
+    poisoned first, so every waiting and later write is refused with that reason."""
+    if key is None:
+        return
+    with _lock:
+        if refused:
+            _poisoned.setdefault(key, refused)
+        gate = _held.pop(key, None)
+    if gate is not None:
+        gate.set()
+
+
+def wait_writable(key: FileKey | None) -> None:
+    """Wait while writes to the file `key` are held (returns at once when they are not)."""
+    if key is None:
+        return
+    gate = _held.get(key)
+    if gate is not None:
+        gate.wait()
+
+
 def is_database_family(database: Path, candidate: Path) -> bool:
     """True when `candidate` is the database file or one of the files SQLite keeps
     beside it (writing there would destroy the database)."""
@@ -121,6 +158,7 @@ def _forget_after_fork() -> None:
     global _lock
     _lock = threading.Lock()
     _open.clear()
+    _held.clear()  # the parent's checking thread is not in the child
 
 
 if hasattr(os, "register_at_fork"):

@@ -321,26 +321,33 @@ def refresh(
     failed, 1 if every feed failed.
     With --quiet (cron) only failures are printed, each feed once when it starts failing.
     """
-    from tui.feeds.refresh import refresh_sources
-
-    ids: list[int] | None = None
-    with open_store(context, check=True) as store:
-        if source_keys:
-            ids = []
-            for key in source_keys:
-                found = store.find_source(key)
-                if found is None or found.kind != "feed":
-                    raise click.ClickException(f"no feed source {key!r} (see `aigeo sources`)")
-                ids.append(found.id)
-        elif not store.has_feed_sources():
-            if not quiet and not as_json:
-                click.echo("no feeds yet: `aigeo import --defaults` or `aigeo add URL`", err=True)
-            if as_json:
-                emit_json({"total": 0, "ok": 0, "failed": 0, "new_items": 0, "results": []})
-            return
-    progress = _ProgressLine() if sys.stderr.isatty() and not quiet and not as_json else None
     stop = _StopOnSignal()
+    # The whole file is checked (quick_check) while the refresh reads and fetches; every
+    # write waits for the check, and a damaged file is refused, untouched.
+    wait_for_check = context.check_before_writes(on_damage=stop.event.set)
+    progress: _ProgressLine | None = None
     try:
+        from tui.feeds.refresh import refresh_sources
+
+        ids: list[int] | None = None
+        with open_store(context) as store:
+            if source_keys:
+                ids = []
+                for key in source_keys:
+                    found = store.find_source(key)
+                    if found is None or found.kind != "feed":
+                        raise click.ClickException(f"no feed source {key!r} (see `aigeo sources`)")
+                    ids.append(found.id)
+            elif not store.has_feed_sources():
+                wait_for_check()
+                if not quiet and not as_json:
+                    click.echo(
+                        "no feeds yet: `aigeo import --defaults` or `aigeo add URL`", err=True
+                    )
+                if as_json:
+                    emit_json({"total": 0, "ok": 0, "failed": 0, "new_items": 0, "results": []})
+                return
+        progress = _ProgressLine() if sys.stderr.isatty() and not quiet and not as_json else None
         settings = load_settings()
         with stop:
             summary = refresh_sources(
@@ -355,6 +362,7 @@ def refresh(
     finally:
         if progress is not None:
             progress.clear()
+        wait_for_check()  # a damaged file: this refusal is the one error reported
     if as_json:
         emit_json(summary.to_json())
     else:
