@@ -29,7 +29,6 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tui.analysis.watch import raise_alerts, record_hook_result
 from tui.feeds.alert_hook import AlertHook, HookRunner
 from tui.feeds.fetch import FetchResponse, fetch_feed
 from tui.feeds.known import classify_late, known_entries
@@ -258,7 +257,11 @@ class Poller:
         """Assign the refresh's deferred stories, then test the watched views against the
         items they covered, in one transaction: alerts dedupe by story, so they can only
         be raised once the stories are known (five outlets, one alert). Items a killed
-        refresh left without a story are covered by the next refresh's pass."""
+        refresh left without a story are covered by the next refresh's pass.
+        (tui.analysis.watch is imported here: a refresh that stored nothing new, an
+        all-304 one, never needs it.)"""
+        from tui.analysis.watch import raise_alerts
+
         with store.write():
             ids = store.assign_pending_stories()
             alerts = raise_alerts(store, ids)
@@ -284,6 +287,7 @@ class Poller:
             return
         outcome = await self._hooks.drain()
         if outcome:
+            from tui.analysis.watch import record_hook_result
 
             def record(store: Store) -> None:
                 for view_id, error in outcome.items():
