@@ -321,6 +321,9 @@ def refresh(
     failed, 1 if every feed failed.
     With --quiet (cron) only failures are printed, each feed once when it starts failing.
     """
+    from tui.feeds import tls
+
+    tls.prepare()  # the HTTP client's CA bundle loads in a thread while modules import
     stop = _StopOnSignal()
     # The whole file is checked (quick_check) while the refresh reads and fetches; every
     # write waits for the check, and a damaged file is refused, untouched.

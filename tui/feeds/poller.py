@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from tui.feeds import tls
 from tui.feeds.alert_hook import AlertHook, HookRunner
 from tui.feeds.fetch import FetchResponse, fetch_feed
 from tui.feeds.known import classify_late, known_entries
@@ -112,6 +113,7 @@ class Poller:
             ),
             headers={"User-Agent": s.user_agent},
             trust_env=s.trust_env,
+            verify=tls.take(s.trust_env),  # prepared in a thread by `aigeo refresh`
         )
         self._pool = ParsePool(
             s.parse_workers,
