@@ -173,6 +173,31 @@ class Context:
 
 pass_ctx = click.make_pass_decorator(Context)
 
+_skip_finalizing: list[bool] = []
+
+
+def exit_without_finalizing() -> None:
+    """Say this command, ending now, closed every connection, file and child it opened:
+    `run` (the real entry point) may then leave with os._exit once stdout and stderr are
+    flushed. Ignored while any other non-daemon thread is alive."""
+    _skip_finalizing.append(True)
+
+
+def forget_finalizing_request() -> None:
+    """Clear an earlier command's request (commands run in-process by tests ask too)."""
+    _skip_finalizing.clear()
+
+
+def finalizing_skippable() -> bool:
+    """True when the command asked (exit_without_finalizing) and no other non-daemon
+    thread runs (its work would be cut off)."""
+    import threading
+
+    if not _skip_finalizing:
+        return False
+    main = threading.main_thread()
+    return all(t is main or t.daemon for t in threading.enumerate())
+
 
 def open_store(context: Context, *, check: bool = False) -> Store:
     """The database, opened for feed management (the seed corpus is not needed here).

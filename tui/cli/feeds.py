@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from tui.cli.context import Context, emit_json, open_store, pass_ctx
+from tui.cli.context import Context, emit_json, exit_without_finalizing, open_store, pass_ctx
 from tui.config import load_settings, seeds_dir
 from tui.csvsafe import csv_text
 from tui.dbfile import is_database_family
@@ -383,6 +383,9 @@ def refresh(
                 + f"; {summary.new_items} new items"
                 + (f"; {summary.alerts} alerts (`aigeo alerts`)" if summary.alerts else "")
             )
+    # Every connection (open_store, the checker's, the store thread's), the HTTP client
+    # and the parse pool are closed, hooks awaited: nothing needs the finalization.
+    exit_without_finalizing()
     if summary.cancelled:
         done = len(summary.results)
         click.echo(
