@@ -9,17 +9,7 @@ only `tui.ui` does.
 
 from __future__ import annotations
 
-
-def __getattr__(name: str) -> str:
-    """`__version__`, read from the installed metadata on first use (importlib.metadata
-    costs ~35 ms to import: the dashboard and most commands never need it)."""
-    if name != "__version__":
-        raise AttributeError(f"module 'tui' has no attribute {name!r}")
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        found = version("aigeo")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        found = "0.0.0"
-    globals()["__version__"] = found
-    return found
+#: The version, kept equal to pyproject.toml's (tests/test_version.py checks both it and the
+#: installed metadata). A literal: every refresh puts it in its User-Agent, and reading
+#: it through importlib.metadata cost ~30 ms of imports (zipfile, email, csv) each time.
+__version__ = "0.1.0"

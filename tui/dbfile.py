@@ -21,8 +21,9 @@ later write through a Store on it is refused (Store.write checks `poisoned()`), 
 process stops writing instead of writing into a file that is no longer the database.
 
 A file whose check is still running is *held*: writes to it wait for the verdict
-(`hold_writes` / `await_verdict`), so the dashboard can draw while SQLite's quick_check
-reads the whole file, and still never writes into a damaged one.
+(`hold_writes` / `await_verdict`; tui.store.check), so the dashboard draws and `aigeo
+refresh` reads and fetches while SQLite's quick_check reads the whole file, and neither
+ever writes into a damaged one.
 """
 
 from __future__ import annotations

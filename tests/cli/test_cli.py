@@ -144,3 +144,40 @@ def test_items_search_takes_the_query_language(db_path: Path) -> None:
     assert len(items) < len(json.loads(everything))
     result = CliRunner().invoke(main, ["items", "--search", "since:abc chips"])
     assert result.exit_code == 0 and "since" in result.output
+
+
+def test_every_command_family_is_named_in_the_lazy_group() -> None:
+    """The group imports a family only when one of its commands is asked for: every
+    command of every family must be listed in COMMAND_MODULES under its own family."""
+    import importlib
+    import pkgutil
+
+    import tui.cli
+    from tui.cli.group import COMMAND_MODULES
+
+    found: dict[str, str] = {}
+    for info in pkgutil.iter_modules(tui.cli.__path__):
+        module = importlib.import_module(f"tui.cli.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            found[command.name] = info.name
+    assert found == COMMAND_MODULES
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for name in found:
+        assert f"  {name} " in result.output
+
+
+def test_a_command_loads_only_its_own_family(tmp_path: Path) -> None:
+    """`aigeo refresh` does not import the other families (start-up time)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tui.cli.group import main\n"
+        "main.get_command(None, 'refresh')\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tui.cli.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert done.stdout.strip() == "['tui.cli.context', 'tui.cli.feeds', 'tui.cli.group']"

@@ -185,6 +185,33 @@ def _env() -> dict[str, str]:
     return env
 
 
+def test_a_refresh_process_ends_with_its_output_its_status_and_the_file_closed(
+    db_path: Path, feed_server: FeedServer
+) -> None:
+    # `aigeo refresh` leaves with os._exit (no interpreter finalization): everything
+    # must be flushed and closed before, so the last connection's close removed the WAL.
+    run(db_path, "add", "--no-fetch", feed_server.route("/ok", Reply(body=FEED)))
+    run(db_path, "add", "--no-fetch", feed_server.url("/missing"))
+    for args, status in ((("refresh", "--json"), 2), (("refresh",), 2)):
+        done = subprocess.run(
+            [sys.executable, "-m", "tui", "--db", str(db_path), *args],
+            capture_output=True,
+            text=True,
+            env=_env() | {"PYTHONUNBUFFERED": "0"},  # buffered: the exit must flush
+            timeout=120,
+        )
+        assert done.returncode == status, done.stderr
+        if "--json" in args:
+            summary = json.loads(done.stdout)
+            assert (summary["ok"], summary["failed"], summary["new_items"]) == (1, 1, 2)
+        else:
+            assert "HTTP 404 Not Found" in done.stderr
+            assert done.stdout.endswith("1 ok, 1 failed; 0 new items\n")
+        assert not Path(f"{db_path}-wal").exists()
+    with Store.open(db_path) as store:
+        assert store.quick_check() is None
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_poll_refreshes_due_feeds_and_stops_cleanly(
     db_path: Path, feed_server: FeedServer, stop_signal: int

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-import tui.feeds.workers
 from tests.support.feedserver import FeedServer, Reply, Seen, rss
 from tests.support.parsehooks import HANG_MARKER, exploding_parse, hanging_parse
 from tui.feeds.refresh import refresh_sources
@@ -516,7 +515,9 @@ def test_parsing_falls_back_to_a_thread_without_processes(
     def no_processes(*args: object, **kwargs: object) -> None:
         raise OSError("sem_open is not available")
 
-    monkeypatch.setattr(tui.feeds.workers, "ProcessPoolExecutor", no_processes)
+    import concurrent.futures  # tui.feeds.workers imports the pool class when it starts one
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
     sid = add(db_path, feed_server.route("/feed", Reply(body=FEED)))
     (result,) = refresh(db_path).results
     assert result.outcome == "updated" and len(items(db_path, sid)) == 2

@@ -227,6 +227,20 @@ def test_damage_the_opening_does_not_see_is_reported_before_the_dashboard_starts
     assert snapshot(place) == before
 
 
+def test_refresh_writes_nothing_into_a_file_damaged_past_its_opening(
+    template: Path, place: Path
+) -> None:
+    # `refresh` checks the file beside its network phase (its writes wait for the
+    # verdict): the feed's outcome (the server on port 9 refuses) is never written.
+    SUBTLE.make(place, template)
+    before = snapshot(place)
+    for args in (("refresh",), ("refresh", "--json"), ("refresh", "--source", "1")):
+        done = aigeo(place, *args)
+        assert_one_clear_line(done, SUBTLE.expect)
+        assert done.stdout == b""
+    assert snapshot(place) == before
+
+
 # --------------------------------------------------------------------------- read-only
 
 

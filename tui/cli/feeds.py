@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from tui.cli.context import Context, emit_json, open_store, pass_ctx
+from tui.cli.context import Context, emit_json, exit_without_finalizing, open_store, pass_ctx
 from tui.config import load_settings, seeds_dir
 from tui.csvsafe import csv_text
 from tui.dbfile import is_database_family
@@ -321,26 +321,36 @@ def refresh(
     failed, 1 if every feed failed.
     With --quiet (cron) only failures are printed, each feed once when it starts failing.
     """
-    from tui.feeds.refresh import refresh_sources
+    from tui.feeds import tls
 
-    ids: list[int] | None = None
-    with open_store(context, check=True) as store:
-        if source_keys:
-            ids = []
-            for key in source_keys:
-                found = store.find_source(key)
-                if found is None or found.kind != "feed":
-                    raise click.ClickException(f"no feed source {key!r} (see `aigeo sources`)")
-                ids.append(found.id)
-        elif not store.has_feed_sources():
-            if not quiet and not as_json:
-                click.echo("no feeds yet: `aigeo import --defaults` or `aigeo add URL`", err=True)
-            if as_json:
-                emit_json({"total": 0, "ok": 0, "failed": 0, "new_items": 0, "results": []})
-            return
-    progress = _ProgressLine() if sys.stderr.isatty() and not quiet and not as_json else None
+    tls.prepare()  # the HTTP client's CA bundle loads in a thread while modules import
     stop = _StopOnSignal()
+    # The whole file is checked (quick_check) while the refresh reads and fetches; every
+    # write waits for the check, and a damaged file is refused, untouched.
+    wait_for_check = context.check_before_writes(on_damage=stop.event.set)
+    progress: _ProgressLine | None = None
     try:
+        from tui.feeds.refresh import refresh_sources
+
+        ids: list[int] | None = None
+        with open_store(context) as store:
+            if source_keys:
+                ids = []
+                for key in source_keys:
+                    found = store.find_source(key)
+                    if found is None or found.kind != "feed":
+                        raise click.ClickException(f"no feed source {key!r} (see `aigeo sources`)")
+                    ids.append(found.id)
+            elif not store.has_feed_sources():
+                wait_for_check()
+                if not quiet and not as_json:
+                    click.echo(
+                        "no feeds yet: `aigeo import --defaults` or `aigeo add URL`", err=True
+                    )
+                if as_json:
+                    emit_json({"total": 0, "ok": 0, "failed": 0, "new_items": 0, "results": []})
+                return
+        progress = _ProgressLine() if sys.stderr.isatty() and not quiet and not as_json else None
         settings = load_settings()
         with stop:
             summary = refresh_sources(
@@ -355,6 +365,7 @@ def refresh(
     finally:
         if progress is not None:
             progress.clear()
+        wait_for_check()  # a damaged file: this refusal is the one error reported
     if as_json:
         emit_json(summary.to_json())
     else:
@@ -372,6 +383,9 @@ def refresh(
                 + f"; {summary.new_items} new items"
                 + (f"; {summary.alerts} alerts (`aigeo alerts`)" if summary.alerts else "")
             )
+    # Every connection (open_store, the checker's, the store thread's), the HTTP client
+    # and the parse pool are closed, hooks awaited: nothing needs the finalization.
+    exit_without_finalizing()
     if summary.cancelled:
         done = len(summary.results)
         click.echo(

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tui.analysis.watch import raise_alerts, record_hook_result
+from tui.feeds import tls
 from tui.feeds.alert_hook import AlertHook, HookRunner
 from tui.feeds.fetch import FetchResponse, fetch_feed
 from tui.feeds.known import classify_late, known_entries
@@ -57,6 +57,7 @@ from tui.store.retention import prune_source
 HOLD_STATUSES = frozenset({429, 503})  # the server asked us to wait (Retry-After)
 POLL_RETRY_S = 5.0  # `poll`: how soon to look again when a source was never checked
 CANCEL_POLL_S = 0.1  # how often a refresh looks at its cancel event
+POOL_PER_SLOT = 2  # connections the HTTP client keeps alive per request slot
 # The parse workers start while fetching only when some feed was never parsed (a cold
 # refresh: parsing is sure). Otherwise the first changed body starts them, so a refresh
 # answered all 304 (or all unchanged bodies) starts no process at all.
@@ -111,14 +112,18 @@ class Poller:
         s = self.settings
         self._store = StoreThread(self.db_path)
         await self._store.call(lambda store: None)  # open (and migrate) now: fail early
+        # Requests in flight are capped by `_slots` (concurrency); the pool may keep more
+        # connections alive, so a request to one host does not close another host's idle
+        # connection only to reconnect to it next (100 feeds on 8 hosts: 37 connects at
+        # a pool of 16, ~30 ms more wall and ~15 ms more CPU than at 32).
+        pool = POOL_PER_SLOT * max(1, s.concurrency)
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             timeout=httpx.Timeout(s.deadline_s, connect=min(s.connect_timeout_s, s.deadline_s)),
-            limits=httpx.Limits(
-                max_connections=s.concurrency, max_keepalive_connections=s.concurrency
-            ),
+            limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
             headers={"User-Agent": user_agent_header(s.user_agent)},
             trust_env=s.trust_env,
+            verify=tls.take(s.trust_env),  # prepared in a thread by `aigeo refresh`
         )
         self._pool = ParsePool(
             s.parse_workers,
@@ -264,7 +269,11 @@ class Poller:
         """Assign the refresh's deferred stories, then test the watched views against the
         items they covered, in one transaction: alerts dedupe by story, so they can only
         be raised once the stories are known (five outlets, one alert). Items a killed
-        refresh left without a story are covered by the next refresh's pass."""
+        refresh left without a story are covered by the next refresh's pass.
+        (tui.analysis.watch is imported here: a refresh that stored nothing new, an
+        all-304 one, never needs it.)"""
+        from tui.analysis.watch import raise_alerts
+
         with store.write():
             ids = store.assign_pending_stories()
             alerts = raise_alerts(store, ids)
@@ -290,6 +299,7 @@ class Poller:
             return
         outcome = await self._hooks.drain()
         if outcome:
+            from tui.analysis.watch import record_hook_result
 
             def record(store: Store) -> None:
                 for view_id, error in outcome.items():

@@ -4,27 +4,31 @@ feedparser is CPU-bound and holds the GIL, so threads do not help; a small
 ProcessPoolExecutor uses every core. Each job has a deadline: a parse that runs past it
 is abandoned, the pool's processes are killed and a fresh pool takes over, so one
 pathological feed cannot hang a refresh. The lexicon is loaded once per worker.
+
+multiprocessing and concurrent.futures.process are imported when a pool or a capped task
+first starts: a refresh answered all 304 starts neither and no longer imports them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
 import os
 import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.feeds.known import KnownEntries, is_known
 from tui.feeds.refresh_types import default_workers
 from tui.lifecycle import die_with_parent, mark_owner
 from tui.model import FeedEntry
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 
 @dataclass(slots=True)
@@ -179,6 +183,8 @@ FORKSERVER_PRELOAD = [
 
 def _mp_context() -> multiprocessing.context.BaseContext:
     """forkserver on POSIX: workers never inherit a threaded parent (UI, HTTP server)."""
+    import multiprocessing
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
@@ -258,6 +264,8 @@ class ParsePool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
+            from concurrent.futures import ProcessPoolExecutor
+
             ctx = _mp_context()
             _start_helpers(ctx)
             self._executor = ProcessPoolExecutor(
@@ -294,6 +302,8 @@ class ParsePool:
 
     async def run(self, job: ParseJob) -> ParseOutcome:
         """Parse one job within the deadline. Never raises (except cancellation)."""
+        from concurrent.futures.process import BrokenProcessPool
+
         if self._slots is None:
             # Only as many jobs in flight as workers, so the deadline times the parse
             # itself rather than a wait in the pool's queue.
@@ -402,6 +412,9 @@ async def run_capped(
     `warm_up` runs first in the same process (imports), outside the deadline.
     Used for full-article extraction (tui.fulltext), one page at a time.
     """
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     ctx = _mp_context()
     _start_helpers(ctx)
     executor = ProcessPoolExecutor(

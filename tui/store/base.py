@@ -250,7 +250,8 @@ class StoreBase:
         except sqlite3.DatabaseError as exc:
             return str(exc)
         first = str(rows[0][0]) if rows else "no answer"
-        return None if first == "ok" else first
+        # One line: SQLite's complaint can span two ("*** in database main ***\nPage 256: …")
+        return None if first == "ok" else " ".join(first.split())
 
     def close(self) -> None:
         """Close the connection (checkpointing WAL if this is the last one)."""

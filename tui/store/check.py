@@ -10,8 +10,8 @@ file is therefore still never written to, as when the check ran first: a write t
 came too early waits (at most the check's length), then goes through or is refused.
 On a damaged file the dashboard leaves and the command line says why (tui.cli.group);
 a read that meets the damage before the verdict is answered the same way
-(AigeoApp._handle_exception). The command-line writers (refresh, poll) still check
-before they start: they have no first frame to show.
+(AigeoApp._handle_exception). `aigeo refresh` uses the same check while it reads and
+fetches (Context.check_before_writes); `poll` still checks before it starts.
 """
 
 from __future__ import annotations
@@ -35,13 +35,26 @@ def _yield_to_the_ui() -> None:
 
 
 class DatabaseCheck:
-    """One quick_check of the file at `path` in a thread; writes wait for its verdict."""
+    """One quick_check of the file at `path` in a thread; writes wait for its verdict.
 
-    def __init__(self, path: Path) -> None:
+    `on_damage` is called from the thread when the file is refused (a refresh cancels
+    itself); `yield_cpu` lowers the thread's priority (the dashboard: its first frame
+    matters more than an early verdict; a refresh, which waits for it to write, not).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        on_damage: Callable[[], None] | None = None,
+        yield_cpu: bool = True,
+    ) -> None:
         self.path = Path(path)
         self.problem: str | None = None  # the sentence for the user, once done
         self._done = threading.Event()
         self._settle: Callable[[str | None], None] = lambda reason: None
+        self._on_damage = on_damage
+        self._yield_cpu = yield_cpu
 
     def start(self) -> DatabaseCheck:
         """Hold this process's writes to the file and start checking it."""
@@ -50,7 +63,8 @@ class DatabaseCheck:
         return self
 
     def _run(self) -> None:
-        _yield_to_the_ui()
+        if self._yield_cpu:
+            _yield_to_the_ui()
         problem: str | None = None
         try:
             problem = self._verdict()
@@ -60,6 +74,8 @@ class DatabaseCheck:
             self.problem = problem
             self._settle(problem)
             self._done.set()
+        if problem and self._on_damage is not None:
+            self._on_damage()
 
     def _verdict(self) -> str | None:
         from tui.store import Store
