@@ -5,9 +5,10 @@ decisions on one half; then the product's suggestions are computed from them exa
 as `aigeo learned` computes them (`tui.themes.learning.learn` on the store), a policy
 decides which ones the user accepts, and they are accepted exactly as the Learned
 screen accepts them (`tui.themes.overlay.accept`: appended to a themes.local.toml and
-the store re-themed). The other half is scored with the lexicon that returns, and with
-the model then trained on the same decisions against it (what `aigeo retheme` does
-next: `tui.themes.training.retrain`), the combined effect a user gets.
+the store re-themed, with the user's model retrained on the same decisions against the
+new lexicon). The other half is scored with the lexicon that returns (the combined
+effect a user gets), with its rules alone (the phrases' effect) and with the model
+alone (no suggestion accepted).
 
 Policies see only what the Learned screen shows a user: the phrase, its theme, its
 evidence in the decided items and its impact on the store (the analyst's own half);
@@ -127,8 +128,11 @@ def simulate_suggestions(
             found = learn(store, overlay=overlay)  # as `aigeo learned` (and `L`) do
             suggested = found.suggestions()
             chosen = [s for s in suggested if POLICIES[policy](s)]
-            learned = accept(store, chosen, overlay=overlay)[1] if chosen else rules
-            both = retrain(store, learned, Path(tmp) / "model.json")  # `aigeo retheme`
+            # the Learned screen's accept: overlay, model retrained against it, re-theme
+            model = Path(tmp) / "model.json"
+            both = accept(store, chosen, overlay=overlay, model_path=model)[1] if chosen else None
+    both = model_only if both is None else both
+    learned = both.with_model(None)  # the accepted phrases without the model
     per_theme: dict[str, int] = {}
     for s in chosen:
         per_theme[s.theme] = per_theme.get(s.theme, 0) + 1

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from tui.cli.group import main
-from tui.ingest import classify_items
+from tui.ingest import LEXICON_META_KEY, classify_items
 from tui.model import NewItem
 from tui.store import Store
 from tui.themes import LexiconError, load_lexicon
@@ -213,3 +213,34 @@ def test_cli_learned_json_and_accept(db_path: Path, tmp_path: Path) -> None:
     assert "zorblat regime" in (tmp_path / "themes.local.toml").read_text()
     out = runner.invoke(main, ["learned", "--accept", "chips=no such phrase"])
     assert out.exit_code != 0 and "not a current suggestion" in out.output
+
+
+def test_accepting_with_the_shipped_lexicon_keeps_the_model(tmp_path: Path) -> None:
+    """The re-theme after accepting blends the model retrained against the new lexicon
+    (as `aigeo retheme` does), instead of dropping it until the next retheme."""
+    model_path, overlay = tmp_path / "model.json", tmp_path / "themes.local.toml"
+    with Store.memory() as store:
+        source_id, _ = store.add_source("https://wire.example/feed", "Wire")
+        lexicon = load_lexicon(overlay=None)
+        items = [
+            NewItem(guid=f"a{n}", title=f"AI firms and the zorblat regime {n}",
+                    text="Artificial intelligence chips and the zorblat regime.")
+            for n in range(6)
+        ]  # fmt: skip
+        items += [NewItem(f"b{n}", f"AI model {n}", text="AI models from firms.") for n in range(5)]
+        new = store.save_items(source_id, classify_items(lexicon, items)).new_ids
+        for item_id in new[:6]:
+            store.set_user_theme(item_id, "chips", True)
+        top = find_suggestion(learn(store, overlay=overlay), "chips", "zorblat regime")
+        assert top is not None
+        applied, blended = accept(store, [top], overlay=overlay, model_path=model_path)
+        assert blended.model is not None and model_path.is_file()
+        assert store.get_meta(LEXICON_META_KEY) == blended.version  # re-themed with it
+        assert applied.phrases == 1
+        # with a mini lexicon (no user model belongs to it) nothing is trained
+        model_path.unlink()
+        mini = tmp_path / "mini.toml"
+        mini.write_text(MINI)
+        second = Suggestion("chips", "zorblat", 1.0, 3.0, 6, 6, 0, 0, 0, 5)
+        _, rules = accept(store, [second], overlay=tmp_path / "o2.toml", lexicon_path=mini)
+        assert rules.model is None and not model_path.exists()
