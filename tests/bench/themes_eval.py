@@ -5,6 +5,8 @@
     uv run python -m tests.bench.themes_eval --half all --no-learning
     uv run python -m tests.bench.themes_eval --seeds 1,2,3,4,5,13  # the learning gain per seed
     uv run python -m tests.bench.themes_eval --seeds 1,2,3,13 --suggestions  # + phrase path
+    uv run python -m tests.bench.themes_eval --suggestions --decisions 5000 --mode review
+        # the ceiling: every theme of every item of the half decided
 
 Prints micro P/R/F1, hard-item F1, the distractor rate, actor P/R/F1, themes per
 on-topic item (and gold's), per-theme P/R/F1, the confusion of the worst themes, and
@@ -119,6 +121,12 @@ def main(argv: list[str] | None = None) -> int:
         " than one, each seed's gain and their mean and spread are printed",
     )
     parser.add_argument(
+        "--mode",
+        choices=["fix", "review"],
+        default="fix",
+        help="fix: the analyst fixes wrong items (default); review: also confirms right themes",
+    )
+    parser.add_argument(
         "--suggestions",
         action="store_true",
         help="also simulate accepting the phrase suggestions (both directions, ~5 s a run)",
@@ -138,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         train = half(items, other)
         test = chosen if args.half != "all" else half(items, HELD_OUT)
         seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-        results = [simulate(lexicon, train, test, args.decisions, seed) for seed in seeds]
+        results = [
+            simulate(lexicon, train, test, args.decisions, seed, args.mode) for seed in seeds
+        ]
         print("")
         print(results[0].describe())
         if len(results) > 1:
@@ -150,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"decided on {name}, scored on {other}": (test, train),
             }.items():
                 runs = [
-                    simulate_suggestions(lexicon, a, b, args.decisions, seed, policy)
+                    simulate_suggestions(lexicon, a, b, args.decisions, seed, policy, args.mode)
                     for policy in POLICIES
                     for seed in seeds
                 ]
