@@ -4,10 +4,16 @@
     uv run python -m tests.bench.themes_eval --half tune  # while tuning
     uv run python -m tests.bench.themes_eval --half all --no-learning
     uv run python -m tests.bench.themes_eval --seeds 1,2,3,4,5,13  # the learning gain per seed
+    uv run python -m tests.bench.themes_eval --seeds 1,2,3,13 --suggestions  # + phrase path
+    uv run python -m tests.bench.themes_eval --suggestions --decisions 5000 --mode review
+        # the ceiling: every theme of every item of the half decided
 
 Prints micro P/R/F1, hard-item F1, the distractor rate, actor P/R/F1, themes per
 on-topic item (and gold's), per-theme P/R/F1, the confusion of the worst themes, and
-the learning simulation (100 decisions on the other half, F1 before and after).
+the learning simulation (100 decisions on the other half, F1 before and after). With
+--suggestions also the phrase path (tests.support.themes_suggestion_sim): the
+suggestions those decisions give, accepted by each policy, alone and with the model,
+in both directions (decisions on either half, scored on the other).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from tests.support.themes_devset import (
     load_devset,
 )
 from tests.support.themes_learning_sim import SimResult, simulate
+from tests.support.themes_suggestion_sim import POLICIES, SuggestionResult, simulate_suggestions
 
 
 def report(name: str, s: Scores, worst: int = 3) -> list[str]:
@@ -78,6 +85,30 @@ def describe_seeds(seeds: list[int], results: list[SimResult]) -> str:
     return "\n".join(lines)
 
 
+def describe_suggestions(direction: str, seeds: list[int], runs: list[SuggestionResult]) -> str:
+    """Per policy and seed: phrases suggested/accepted, the gain of the model alone, of
+    the accepted phrases alone and of both, and the worst distractor rate."""
+    lines = [
+        f"== suggestion path, {direction} (policy seed: suggested/accepted,"
+        " gain model / phrases / both, distractor rate with both)"
+    ]
+    for policy in POLICIES:
+        mine = [r for r in runs if r.policy == policy]
+        for seed, r in zip(seeds, mine, strict=True):
+            lines.append(
+                f"  {policy:<8}{seed:>4}: {r.suggested:3d}/{len(r.accepted):<3d}"
+                f" {r.gain('model'):+5.1f} / {r.gain('phrases'):+5.1f} / {r.gain('both'):+5.1f}"
+                f"  {100 * r.both.distractor_rate:.1f}%"
+            )
+        means = [statistics.mean(r.gain(w) for r in mine) for w in ("model", "phrases", "both")]
+        worst = max(max(r.phrases.distractor_rate, r.both.distractor_rate) for r in mine)
+        lines.append(
+            f"  {policy:<8}mean: {means[0]:+.2f} / {means[1]:+.2f} / {means[2]:+.2f};"
+            f" worst distractor rate {100 * worst:.1f}%"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--half", choices=[TUNE, HELD_OUT, "all"], default=HELD_OUT)
@@ -89,6 +120,17 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated simulation seeds (the analyst's reading order); with more"
         " than one, each seed's gain and their mean and spread are printed",
     )
+    parser.add_argument(
+        "--mode",
+        choices=["fix", "review"],
+        default="fix",
+        help="fix: the analyst fixes wrong items (default); review: also confirms right themes",
+    )
+    parser.add_argument(
+        "--suggestions",
+        action="store_true",
+        help="also simulate accepting the phrase suggestions (both directions, ~5 s a run)",
+    )
     args = parser.parse_args(argv)
     from tui.themes import load_lexicon
 
@@ -99,16 +141,31 @@ def main(argv: list[str] | None = None) -> int:
     print(f"lexicon {lexicon.version}")
     print("\n".join(report(args.half, scores)))
     if not args.no_learning:
-        other = TUNE if args.half == HELD_OUT else HELD_OUT
+        other = HELD_OUT if args.half == TUNE else TUNE  # "all": learn on tune, score held-out
+        name = HELD_OUT if args.half == "all" else args.half
         train = half(items, other)
         test = chosen if args.half != "all" else half(items, HELD_OUT)
         seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-        results = [simulate(lexicon, train, test, args.decisions, seed) for seed in seeds]
+        results = [
+            simulate(lexicon, train, test, args.decisions, seed, args.mode) for seed in seeds
+        ]
         print("")
         print(results[0].describe())
         if len(results) > 1:
             print("")
             print(describe_seeds(seeds, results))
+        if args.suggestions:
+            for direction, (a, b) in {
+                f"decided on {other}, scored on {name}": (train, test),
+                f"decided on {name}, scored on {other}": (test, train),
+            }.items():
+                runs = [
+                    simulate_suggestions(lexicon, a, b, args.decisions, seed, policy, args.mode)
+                    for policy in POLICIES
+                    for seed in seeds
+                ]
+                print("")
+                print(describe_suggestions(direction, seeds, runs))
     return 0
 
 

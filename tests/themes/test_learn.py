@@ -10,12 +10,20 @@ import pytest
 from click.testing import CliRunner
 
 from tui.cli.group import main
-from tui.ingest import classify_items
+from tui.ingest import LEXICON_META_KEY, classify_items
 from tui.model import NewItem
 from tui.store import Store
 from tui.themes import LexiconError, load_lexicon
-from tui.themes.learning import Suggestion, find_suggestion, learn, terms_of, z_score
+from tui.themes.learning import (
+    Suggestion,
+    _suggest_for_theme,
+    find_suggestion,
+    learn,
+    terms_of,
+    z_score,
+)
 from tui.themes.overlay import accept, append_to_overlay, toml_string
+from tui.themes.story_groups import same_stories
 
 MINI = """
 [ai_context]
@@ -58,6 +66,9 @@ BACKGROUND = [
      "weather and sport were also in the news today.")
     for n in range(20)
 ]  # fmt: skip
+
+# distinct headlines: copies of one headline are one story, and count once as evidence
+LEADS = ["chip firms", "foundry owners", "cloud vendors", "model labs", "tool makers", "fund men"]
 
 
 @pytest.fixture
@@ -102,6 +113,44 @@ def test_terms_and_score_basics() -> None:
     assert "chips" in straddling and "intelligence chips" not in straddling
     assert "artificial intelligence" in straddling  # a known phrase itself (filtered later)
     assert z_score(4, 4, 0, 20) > 2.5 > 1 > z_score(2, 4, 10, 20)
+
+
+def test_name_fragments_and_story_copies_are_no_evidence() -> None:
+    names = {"abu": [("abu", "dhabi")]}
+    assert terms_of("", "an Abu Dhabi fund", None, names) >= {"fund"}
+    fragments = {"abu", "dhabi", "abu dhabi", "dhabi fund"}
+    assert not fragments & terms_of("", "Abu Dhabi fund", None, names)
+    titles = {
+        1: {"interpretability", "team", "maps", "features", "model"},
+        2: {"anthropic", "interpretability", "team", "maps", "features"},  # a rewrite of 1
+        3: {"chip", "export", "rules", "tighten"},
+        4: {"chip", "smuggling", "ring", "caught"},
+    }
+    assert same_stories(titles) == {1: 1, 2: 1, 3: 3, 4: 4}
+
+
+def test_support_precision_and_single_words() -> None:
+    """Support counts stories; a word needs more of them than a phrase; a phrase mostly
+    found in items without the theme is left out, items showing the theme do not count
+    against it."""
+    terms = {1: {"zorb", "zorb pact", "widely", "treaty"}, 2: {"zorb", "zorb pact", "widely"}}
+    terms |= {3: {"zorb pact", "widely"}, 4: {"treaty"}, 5: {"treaty"}}
+    terms |= {10 + n: {"widely"} for n in range(4)}  # four items without the theme
+    terms |= {20 + n: {"treaty"} for n in range(4)}  # four items already showing it
+    terms |= {30 + n: {"filler"} for n in range(200)}
+    yes, themed = {1, 2, 3, 4, 5}, set(range(20, 24))
+    found = _suggest_for_theme("t", yes, set(), terms, set(), 8, themed=themed)
+    by_phrase = {s.phrase: s for s in found}
+    # "zorb": in 2 stories (a word needs 3); "widely": 3 of its 7 items have the theme
+    assert set(by_phrase) == {"zorb pact", "treaty"}
+    assert by_phrase["zorb pact"].accepted == 3
+    treaty = by_phrase["treaty"]
+    assert treaty.others_themed == 4 and "(4 with the theme)" in treaty.evidence()
+    # counted as items without the theme, those four would make it 3 of 7: left out
+    assert "treaty" not in {s.phrase for s in _suggest_for_theme("t", yes, set(), terms, set(), 8)}
+    # three copies of one story are support 1; "treaty" is then in 2 stories
+    copies = {1: 1, 2: 1, 3: 1, 4: 4, 5: 1}
+    assert _suggest_for_theme("t", yes, set(), terms, set(), 8, themed=themed, story=copies) == []
 
 
 def test_decisions_produce_the_expected_top_suggestions(
@@ -193,9 +242,9 @@ def test_cli_learned_json_and_accept(db_path: Path, tmp_path: Path) -> None:
         source_id, _ = store.add_source("https://wire.example/feed", "Wire")
         lexicon = load_lexicon()
         items = [
-            NewItem(guid=f"a{n}", title=f"AI firms and the zorblat regime {n}",
+            NewItem(guid=f"a{n}", title=f"AI {lead} and the zorblat regime",
                     text="Artificial intelligence chips and the zorblat regime.")
-            for n in range(3)
+            for n, lead in enumerate(LEADS[:3])
         ]  # fmt: skip
         items += [NewItem(f"b{n}", f"AI model {n}", text="AI models from firms.") for n in range(5)]
         new = store.save_items(source_id, classify_items(lexicon, items)).new_ids
@@ -213,3 +262,34 @@ def test_cli_learned_json_and_accept(db_path: Path, tmp_path: Path) -> None:
     assert "zorblat regime" in (tmp_path / "themes.local.toml").read_text()
     out = runner.invoke(main, ["learned", "--accept", "chips=no such phrase"])
     assert out.exit_code != 0 and "not a current suggestion" in out.output
+
+
+def test_accepting_with_the_shipped_lexicon_keeps_the_model(tmp_path: Path) -> None:
+    """The re-theme after accepting blends the model retrained against the new lexicon
+    (as `aigeo retheme` does), instead of dropping it until the next retheme."""
+    model_path, overlay = tmp_path / "model.json", tmp_path / "themes.local.toml"
+    with Store.memory() as store:
+        source_id, _ = store.add_source("https://wire.example/feed", "Wire")
+        lexicon = load_lexicon(overlay=None)
+        items = [
+            NewItem(guid=f"a{n}", title=f"AI {lead} and the zorblat regime",
+                    text="Artificial intelligence chips and the zorblat regime.")
+            for n, lead in enumerate(LEADS)
+        ]  # fmt: skip
+        items += [NewItem(f"b{n}", f"AI model {n}", text="AI models from firms.") for n in range(5)]
+        new = store.save_items(source_id, classify_items(lexicon, items)).new_ids
+        for item_id in new[:6]:
+            store.set_user_theme(item_id, "chips", True)
+        top = find_suggestion(learn(store, overlay=overlay), "chips", "zorblat regime")
+        assert top is not None
+        applied, blended = accept(store, [top], overlay=overlay, model_path=model_path)
+        assert blended.model is not None and model_path.is_file()
+        assert store.get_meta(LEXICON_META_KEY) == blended.version  # re-themed with it
+        assert applied.phrases == 1
+        # with a mini lexicon (no user model belongs to it) nothing is trained
+        model_path.unlink()
+        mini = tmp_path / "mini.toml"
+        mini.write_text(MINI)
+        second = Suggestion("chips", "zorblat", 1.0, 3.0, 6, 6, 0, 0, 0, 5)
+        _, rules = accept(store, [second], overlay=tmp_path / "o2.toml", lexicon_path=mini)
+        assert rules.model is None and not model_path.exists()

@@ -150,7 +150,8 @@ def test_suggestions_are_topical_phrases() -> None:
 
 
 def test_a_dismissed_suggestion_is_never_suggested_again(store: Store) -> None:
-    texts = [(f"AI model quantum annealer result {n}", "A large language model.") for n in range(6)]
+    leads = ["lab reports", "startup shows", "team tests", "group unveils", "firm tries", "dean"]
+    texts = [(f"AI {lead} quantum annealer", "A large language model.") for lead in leads]
     texts += [(f"AI model release {n}", "A large language model.") for n in range(6)]
     ids = _fill(store, texts)
     for item_id in ids[:6]:

@@ -25,11 +25,10 @@ def teach(db_path: Path) -> tuple[list[int], list[int]]:
     """Three items the user accepted as chips, three undecided that share their phrase."""
     with Store.open(db_path) as store:
         source_id, _ = store.add_source("https://wire.example/feed", "Wire")
+        leads = ["chip firms", "foundry owners", "cloud vendors"]  # three stories, not copies
         items = [
-            NewItem(
-                f"a{n}", f"AI firms and the zorblat regime {n}", text="AI and the zorblat regime."
-            )
-            for n in range(3)
+            NewItem(f"a{n}", f"AI {lead} and the zorblat regime", text="AI and the zorblat regime.")
+            for n, lead in enumerate(leads)
         ]
         items += [NewItem(f"g{n}", f"AI zorblat regime widened {n}", text="AI.") for n in range(3)]
         items += [NewItem(f"b{n}", f"AI model {n}", text="AI models, firms.") for n in range(30)]

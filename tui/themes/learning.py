@@ -8,6 +8,17 @@ occurs), a score (the log-odds ratio of "accepted" against "other" items divided
 its standard error: a z-score, small samples count for little) and what adding it
 would change (how many items would gain or lose the theme on a re-theme).
 
+What counts as evidence (decided on the dev-set simulation, tests.support.
+themes_suggestion_sim, by the phrases suggested for the tuning half; the held-out
+gain stays within ±0.1 points of before either way, as the accepted phrases' gain did):
+support is counted in stories, not items (accepted items whose headlines share half
+their words are copies of one story: one story's wording is not a phrase); a single
+word needs MIN_WORD_SUPPORT stories, a phrase MIN_SUPPORT ("president", "money",
+"doubling" came from two items each); words inside a multi-word actor name ("abu",
+"dhabi") are never candidates; and of the items containing a phrase, at least
+MIN_PRECISION must be accepted ones or ones the store already shows with the theme
+(those are left out of the z-score's "others": they are not evidence against it).
+
 Accepted suggestions are appended to the user's lexicon overlay (`themes.local.toml`,
 merged by `load_lexicon`), then the store is re-themed; user decisions stay.
 Nothing here imports Textual.
@@ -34,12 +45,15 @@ from tui.themes.loader import (
     lexicon_document,
     user_overlay_path,
 )
+from tui.themes.story_groups import same_stories
 from tui.themes.tokens import tokenize
 
 MIN_ACCEPTED = 2  # a theme needs this many accepted items before anything is suggested
-MIN_SUPPORT = 2  # a phrase must occur in at least this many accepted items …
+MIN_SUPPORT = 2  # a phrase must occur in at least this many accepted stories …
+MIN_WORD_SUPPORT = 3  # … a single word (more ambiguous than a phrase) in this many
 MIN_SHARE = 0.3  # … and in at least this share of them
 MIN_SCORE = 2.0  # z-score: below this the difference could be chance
+MIN_PRECISION = 0.5  # of the items containing it, this share has the theme (or gets it)
 BACKGROUND_ITEMS = 4_000  # "the rest of the store" is sampled evenly to this many items
 SCAN_CHARS = 6_000  # the head of each text is enough to find a theme's vocabulary
 IMPACT_CANDIDATES = 3_000  # items checked per suggestion for what accepting would change
@@ -78,6 +92,7 @@ class Suggestion:
     rejected_total: int
     others: int  # other (sampled) items containing it …
     others_total: int  # … out of this many
+    others_themed: int = 0  # of those other items, how many already show the theme
     gain: int | None = None  # undecided items that would gain the theme on a re-theme
     lose: int | None = None  # … or lose it
     helps: int | None = None  # accepted items the rule would then tag as well
@@ -90,7 +105,8 @@ class Suggestion:
         text = f"in {self.accepted}/{self.accepted_total} accepted"
         if self.rejected_total:
             text += f", {self.rejected}/{self.rejected_total} rejected"
-        return text + f", {self.others}/{self.others_total} other items"
+        text += f", {self.others}/{self.others_total} other items"
+        return text + (f" ({self.others_themed} with the theme)" if self.others_themed else "")
 
     def impact(self) -> str:
         """What accepting it would change, in words."""
@@ -138,15 +154,21 @@ class Learned:
 PhraseIndex = dict[str, list[tuple[str, ...]]]
 
 
-def terms_of(title: str, text: str, phrases: PhraseIndex | None = None) -> set[str]:
+def terms_of(
+    title: str, text: str, phrases: PhraseIndex | None = None, names: PhraseIndex | None = None
+) -> set[str]:
     """The candidate words and word pairs of one item (lowercase, stop words out).
 
     A pair that straddles the edge of a known multi-word phrase (`phrases`, by first
     token) is no candidate: "artificial intelligence chips" gives "chips", not
-    "intelligence chips".
+    "intelligence chips". Words inside a multi-word name (`names`: the actor aliases)
+    are no candidates either: "Abu Dhabi" gives neither "abu" nor "dhabi" (the name
+    itself is an actor, never theme evidence).
     """
     toks = tokenize(f"{title}\n{text[:SCAN_CHARS]}")
     good = [len(t) >= 3 and t not in STOP_WORDS and bool(_WORDY.match(t)) for t in toks]
+    if names:
+        good = [ok and at < 0 for ok, at in zip(good, _cover(toks, names), strict=True)]
     terms = {t for t, ok in zip(toks, good, strict=True) if ok}
     cover = _cover(toks, phrases) if phrases else None
     for i in range(len(toks) - 1):
@@ -169,10 +191,15 @@ def _cover(toks: list[str], phrases: PhraseIndex) -> list[int]:
 
 def phrase_index(doc: dict[str, Any]) -> PhraseIndex:
     """Every multi-word phrase of the lexicon's gate and themes, by its first token."""
-    index: PhraseIndex = {}
     texts = list(doc.get("ai_context", {}))
     for theme in doc.get("themes", []):
         texts += list(theme.get("phrases", {}))
+    return index_of(texts)
+
+
+def index_of(texts: Iterable[str]) -> PhraseIndex:
+    """The multi-word texts by their first token."""
+    index: PhraseIndex = {}
     for text in texts:
         toks = tuple(tokenize(text))
         if len(toks) > 1:
@@ -224,32 +251,45 @@ def _suggest_for_theme(
     known: set[str],
     per_theme: int,
     keep: Callable[[str], bool] | None = None,
+    themed: set[int] | None = None,
+    story: dict[int, int] | None = None,
 ) -> list[Suggestion]:
     """Rank the candidate phrases of one theme (see the module docstring); `keep` says
-    which candidates may be suggested at all (topical, not dismissed)."""
+    which candidates may be suggested at all (topical, not dismissed); `themed` are the
+    items the store already shows with the theme (neither evidence for nor against a
+    phrase's z-score, but for its precision); `story` maps an item to its story (see
+    `same_stories`): support is counted in stories, one story's copies are one."""
+    themed = (themed or set()) - yes - no
     in_yes: dict[str, int] = {}
     for item_id in yes:
         for term in terms.get(item_id, ()):
             in_yes[term] = in_yes.get(term, 0) + 1
+    support = _story_support(yes, terms, story or {})
     n_yes = len(yes)
     need = max(MIN_SUPPORT, math.ceil(MIN_SHARE * n_yes))
-    wanted = {t for t, n in in_yes.items() if n >= need and t not in known}
+    wanted = {
+        t
+        for t, n in support.items()
+        if n >= (need if " " in t else max(need, MIN_WORD_SUPPORT)) and t not in known
+    }
     if keep is not None:
         wanted = {t for t in wanted if keep(t)}
     others = [i for i in terms if i not in yes]
-    in_other: dict[str, int] = dict.fromkeys(wanted, 0)
-    in_no: dict[str, int] = dict.fromkeys(wanted, 0)
+    in_other = dict.fromkeys(wanted, 0)
+    in_no = dict.fromkeys(wanted, 0)
+    in_themed = dict.fromkeys(wanted, 0)
     for item_id in others:
+        counts = in_no if item_id in no else in_themed if item_id in themed else None
         for term in terms[item_id] & wanted:
             in_other[term] += 1
-            if item_id in no:
-                in_no[term] += 1
-    n_other = len(others)
+            if counts is not None:
+                counts[term] += 1
+    n_contrast = len(others) - len(themed & terms.keys())
     found: list[Suggestion] = []
     for term in wanted:
-        a, b = in_yes[term], in_other[term]
-        score = z_score(a, n_yes, b, n_other)
-        if score < MIN_SCORE or in_no[term] >= a:
+        a, b, t = in_yes[term], in_other[term], in_themed[term]
+        score = z_score(a, n_yes, b - t, n_contrast)
+        if score < MIN_SCORE or in_no[term] >= a or (a + t) / (a + b) < MIN_PRECISION:
             continue
         found.append(
             Suggestion(
@@ -262,11 +302,23 @@ def _suggest_for_theme(
                 rejected=in_no[term],
                 rejected_total=len(no),
                 others=b - in_no[term],
-                others_total=n_other - len(no & terms.keys()),
+                others_total=len(others) - len(no & terms.keys()),
+                others_themed=t,
             )
         )
     found.sort(key=lambda s: (-s.score, -s.accepted, s.phrase))
     return _drop_redundant(found)[:per_theme]
+
+
+def _story_support(
+    items: set[int], terms: dict[int, set[str]], story: dict[int, int]
+) -> dict[str, int]:
+    """Per term, in how many distinct stories of `items` it occurs."""
+    seen: dict[str, set[int]] = {}
+    for item_id in items:
+        for term in terms.get(item_id, ()):
+            seen.setdefault(term, set()).add(story.get(item_id, item_id))
+    return {term: len(stories) for term, stories in seen.items()}
 
 
 def _drop_redundant(ranked: list[Suggestion]) -> list[Suggestion]:
@@ -307,8 +359,9 @@ def learn(
     texts = store.item_texts(decided)
     for item_id, title, text in store.sample_item_texts(background) if decided else []:
         texts.setdefault(item_id, (title, text))
-    index = phrase_index(doc)
-    terms = {item_id: terms_of(title, text, index) for item_id, (title, text) in texts.items()}
+    index, names = phrase_index(doc), index_of(actors)
+    terms = {i: terms_of(title, text, index, names) for i, (title, text) in texts.items()}
+    story = same_stories({i: _title_words(texts[i][0]) for i in decided if i in texts})
     result: list[ThemeLearning] = []
     for theme in lexicon.themes:
         yes, no = decisions.get(theme.id, (set(), set()))
@@ -324,7 +377,10 @@ def learn(
             def keep(phrase: str, tid: str = tid) -> bool:
                 return is_topical(phrase, actors) and (tid, phrase) not in skip
 
-            learning.suggestions = _suggest_for_theme(tid, yes, no, terms, known, per_theme, keep)
+            themed = set(store.item_ids(ItemQuery(theme=tid))) & terms.keys()
+            learning.suggestions = _suggest_for_theme(
+                tid, yes, no, terms, known, per_theme, keep, themed, story
+            )
             if not learning.suggestions:
                 learning.note = "no phrase stands out yet"
         result.append(learning)
@@ -333,6 +389,10 @@ def learn(
     if impacts:
         measure_impacts(store, doc, lexicon, found, decisions)
     return found
+
+
+def _title_words(title: str) -> set[str]:
+    return {t for t in tokenize(title) if len(t) >= 3 and t not in STOP_WORDS}
 
 
 def _overlay_path(lexicon_path: Path | None, overlay: Path | str | None) -> Path | None:
