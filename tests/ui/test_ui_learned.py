@@ -85,3 +85,32 @@ async def test_L_without_decisions_says_how_to_make_some(db_path: Path) -> None:
         assert "press e on an item" in str(listing.get_option_at_index(0).prompt)
         await pilot.press("escape")
         assert not isinstance(app.screen, LearnedScreen)
+
+
+async def test_d_dismisses_a_suggestion_for_good(db_path: Path) -> None:
+    from tui.themes.dismissed import dismissed
+
+    teach(db_path)
+    app = make_app(db_path, clock=lambda: NOW)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("L")
+        await wait_for_learning(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, LearnedScreen)
+        listing = screen.query_one(OptionList)
+        highlighted = listing.get_option_at_index(listing.highlighted)  # type: ignore[arg-type]
+        assert "zorblat regime" in str(highlighted.prompt)
+        await pilot.press("d")
+        assert "dismissed" in str(listing.get_option_at_index(listing.highlighted or 0).prompt)
+        await pilot.press("space", "a")  # a dismissed row can be neither marked nor added
+        await wait_for_learning(app, pilot)
+        assert not any("Added" in n.message for n in raised(app))
+        with Store.open(db_path) as store:
+            assert ("chips", "zorblat regime") in dismissed(store)
+        await pilot.press("escape")
+        await pilot.press("L")  # asked again: it is not suggested any more
+        await wait_for_learning(app, pilot)
+        listing = app.screen.query_one(OptionList)
+        rows = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        assert not any("zorblat regime" in r for r in rows)
+    assert not Path(os.environ["AIGEO_THEMES_LOCAL"]).exists()

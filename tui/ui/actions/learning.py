@@ -77,7 +77,16 @@ class LearningActions:
     def _show(self, learned: Learned) -> None:
         from tui.ui.screens.learned import LearnedScreen
 
-        self.view.app.push_screen(LearnedScreen(learned), self._chosen)
+        self.view.app.push_screen(LearnedScreen(learned, self._dismiss), self._chosen)
+
+    def _dismiss(self, suggestion: Suggestion) -> None:
+        """d on the Learned screen: remember the phrase is not wanted for its theme."""
+        from tui.themes.dismissed import dismiss
+
+        dismiss(self.view.shared.store, [(suggestion.theme, suggestion.phrase)])
+        self.view.notify(
+            terminal_safe(f"Will not suggest {suggestion.phrase!r} again", multiline=False)
+        )
 
     def _chosen(self, chosen: list[Suggestion] | None) -> None:
         if not chosen or self._busy():

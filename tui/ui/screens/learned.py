@@ -1,11 +1,15 @@
 """The "What aigeo learned" screen: per theme, the decisions and the phrases they suggest.
 
 The user marks suggestions (space) and accepts them (a); the screen returns the chosen
-suggestions and the app writes them to the lexicon overlay and re-themes.
+suggestions and the app writes them to the lexicon overlay and re-themes. `d` dismisses
+the highlighted one for good (`on_dismiss` records it, as `aigeo learned --dismiss`
+does): it is struck out here and never suggested again.
 Every text is shown as plain `Text` (phrases come from feed text: never markup).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -47,6 +51,7 @@ class LearnedScreen(ModalScreen[list[Suggestion] | None]):
         Binding("escape,q", "close", "Close"),
         Binding("space,enter", "toggle_mark", "Mark / unmark"),
         Binding("a", "accept", "Add marked to lexicon"),
+        Binding("d", "dismiss_suggestion", "Dismiss for good"),
     ]
     DEFAULT_CSS = """
     LearnedScreen { align: center middle; }
@@ -58,11 +63,15 @@ class LearnedScreen(ModalScreen[list[Suggestion] | None]):
     LearnedScreen .hint { color: $text-muted; }
     """
 
-    def __init__(self, learned: Learned) -> None:
+    def __init__(
+        self, learned: Learned, on_dismiss: Callable[[Suggestion], None] | None = None
+    ) -> None:
         super().__init__()
         self.learned = learned
         self.suggestions = learned.suggestions()
         self.chosen: set[int] = set()
+        self.dismissed: set[int] = set()
+        self._on_dismiss = on_dismiss
 
     def compose(self) -> ComposeResult:
         found = self.learned
@@ -76,7 +85,8 @@ class LearnedScreen(ModalScreen[list[Suggestion] | None]):
             )
             yield OptionList(*self._options(), id="learned")
             yield Label(
-                "space: mark   a: add marked phrases to your lexicon and re-theme   Esc: close",
+                "space: mark   a: add marked phrases to your lexicon and re-theme   "
+                "d: dismiss for good   Esc: close",
                 classes="hint",
             )
 
@@ -104,18 +114,43 @@ class LearnedScreen(ModalScreen[list[Suggestion] | None]):
         event.stop()
         self.action_toggle_mark()
 
+    def _highlighted(self) -> tuple[str, int] | None:
+        """The highlighted suggestion's option id and index, if one is highlighted."""
+        listing = self.query_one(OptionList)
+        if listing.highlighted is None:
+            return None
+        option_id = listing.get_option_at_index(listing.highlighted).id or ""
+        if not option_id.startswith("s:"):
+            return None
+        return option_id, int(option_id.split(":", 1)[1])
+
     def action_toggle_mark(self) -> None:
         """Mark or unmark the highlighted suggestion."""
         listing = self.query_one(OptionList)
-        if listing.highlighted is None:
+        found = self._highlighted()
+        if found is None or found[1] in self.dismissed:
             return
-        option = listing.get_option_at_index(listing.highlighted)
-        if not (option.id or "").startswith("s:"):
-            return
-        index = int(option.id.split(":", 1)[1])  # type: ignore[union-attr]
+        option_id, index = found
         self.chosen ^= {index}
         prompt = suggestion_prompt(self.suggestions[index], index in self.chosen)
-        listing.replace_option_prompt(option.id, prompt)  # type: ignore[arg-type]
+        listing.replace_option_prompt(option_id, prompt)
+
+    def action_dismiss_suggestion(self) -> None:
+        """d: never suggest the highlighted phrase for its theme again."""
+        found = self._highlighted()
+        if found is None or found[1] in self.dismissed or self._on_dismiss is None:
+            return
+        option_id, index = found
+        suggestion = self.suggestions[index]
+        self._on_dismiss(suggestion)
+        self.dismissed.add(index)
+        self.chosen.discard(index)
+        listing = self.query_one(OptionList)
+        struck = Text(
+            f"    {suggestion.phrase}  (dismissed: not suggested again)", style="dim strike"
+        )
+        listing.replace_option_prompt(option_id, struck)
+        listing.disable_option(option_id)
 
     def action_accept(self) -> None:
         """Return the marked suggestions (nothing marked: the highlighted one)."""
