@@ -18,6 +18,7 @@ per feature keeps this cheap in pure Python (~15 µs an article, no numpy import
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import random
@@ -85,10 +86,18 @@ def feature_hash(feature: str) -> int:
 
 
 _EMPTY = 1 << _VALUE_BITS  # above every 16-bit value
-_rng = random.Random(20250415)  # fixed: stored band keys must mean the same forever
-_PROBES: tuple[tuple[int, ...], ...] = tuple(
-    tuple(_rng.randrange(SKETCH_SIZE) for _ in range(4 * SKETCH_SIZE)) for _ in range(SKETCH_SIZE)
-)
+
+
+@functools.cache
+def _probes() -> tuple[tuple[int, ...], ...]:
+    """Each bin's fixed probe sequence (seeded: stored band keys must mean the same
+    forever). Built on first use, not at import: 9,216 draws cost every process that
+    imports the store ~4 ms, and only a story pass sketches anything."""
+    rng = random.Random(20250415)
+    return tuple(
+        tuple(rng.randrange(SKETCH_SIZE) for _ in range(4 * SKETCH_SIZE))
+        for _ in range(SKETCH_SIZE)
+    )
 
 
 def sketch(features: Iterable[str]) -> list[int]:
@@ -103,9 +112,10 @@ def sketch(features: Iterable[str]) -> list[int]:
         _, slot, value = _hashed(feature)
         if value < mins[slot]:
             mins[slot] = value
+    probes = _probes()
     for slot in range(SKETCH_SIZE):
         if mins[slot] == _EMPTY:
-            for probe in _PROBES[slot]:
+            for probe in probes[slot]:
                 if mins[probe] < _EMPTY:
                     mins[slot] = mins[probe]
                     break
