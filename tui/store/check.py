@@ -58,7 +58,11 @@ class DatabaseCheck:
 
     def start(self) -> DatabaseCheck:
         """Hold this process's writes to the file and start checking it."""
-        self._settle = dbfile.hold_writes(dbfile.file_key(self.path))
+        key = dbfile.file_key(self.path)
+        if key is None:  # a new database (this process creates it): nothing to check,
+            self._done.set()  # and a check racing its migrations could misread it
+            return self
+        self._settle = dbfile.hold_writes(key)
         threading.Thread(target=self._run, name="aigeo-quick-check", daemon=True).start()
         return self
 
@@ -80,8 +84,6 @@ class DatabaseCheck:
     def _verdict(self) -> str | None:
         from tui.store import Store
 
-        if not self.path.exists():  # a new database: nothing in it to be damaged
-            return None
         try:
             store = Store.open(self.path, migrate=False)  # migrating writes: it waits for us
         except StoreError as exc:
