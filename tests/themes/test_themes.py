@@ -1062,3 +1062,18 @@ def test_a_summit_mentioned_in_passing_is_not_governance(lex: Lexicon) -> None:
     summit = "UN summit agrees first global rules for military AI"
     body = "Delegates at the United Nations summit adopted a resolution on AI in weapons."
     assert "governance" in lex.classify(summit, body).theme_ids()
+
+
+def test_the_seed_corpus_negatives_get_no_theme_and_the_essays_two_to_four() -> None:
+    """The seed corpus keeps three unrelated "related" stories as real-world negatives
+    (a robot artist, Bitcoin's Crypto Week, hotels selling street food): no theme for
+    them, and the five essays get their main themes only."""
+    from tui.corpus import read_seed_documents
+
+    lexicon = load_lexicon(overlay=None)
+    for doc in read_seed_documents():
+        got = lexicon.classify(doc.title, doc.text).themes
+        if doc.role == "related":
+            assert not got, (doc.title, got)
+        else:
+            assert 2 <= len(got) <= 4, (doc.title, got)

@@ -72,7 +72,7 @@ LEXICON_FILENAME = "themes.toml"
 # 4: issue 13: weaker AI context (0.3 of the gate) passes with one theme dense enough
 #    (2x its threshold for opens_gate themes, 2.5x for any other)
 # 5: issue 13: an AI item with no passing theme gets its best one at 0.65 of its threshold
-SCORING_VERSION = 5
+SCORING_VERSION = 6
 TITLE_MAX_CHARS = 1_000
 # Bodies longer than SPLIT_CHARS are scanned in segments of about SEGMENT_CHARS; only
 # segments with their own AI context feed the theme scores, so an AI article followed by
@@ -363,9 +363,13 @@ class Lexicon:
                     trace.append((CO_ACTORS, i, "actors of every side named", extra))
         if len(body.toks) > LONG_TOKENS:
             raw = main_themes(raw, self._thresholds, len(body.toks))
-        lift = best_theme(
-            raw, self._thresholds, self.never_opens
-        )  # before the model, which may undo it
+        # before the model, which may undo it; a headline and a summary only: a whole
+        # article with no theme past its threshold is not about one
+        lift = (
+            best_theme(raw, self._thresholds, self.never_opens)
+            if len(body.toks) <= LONG_TOKENS
+            else None
+        )
         if lift is not None:
             if trace is not None:
                 trace.append(

@@ -18,7 +18,9 @@ Kept apart from the phrase scanner (tui.themes) because they are policy, not mat
   thresholds gets its best-scoring theme, if that scores at least FALLBACK_SHARE of its
   threshold. An AI-geopolitics item is nearly always about something; on the dev set
   this halved the on-topic items left with no theme (held-out 22 -> 14) with no new
-  distractor (they fail the gate), and the best theme was right in most of them.
+  distractor (they fail the gate), and the best theme was right in most of them. Only
+  for texts up to LONG_TOKENS: a whole article that brings no theme to its threshold is
+  not about one (the seed corpus's robot-artist story got "talent" from two words).
 - `main_themes`: a long essay touches most themes in passing; a reader tags it with the
   two to four it is mainly about. For bodies longer than LONG_TOKENS, a theme is kept
   when its raw score is at least MAIN_SHARE of the best theme's, at most MAX_MAIN.
