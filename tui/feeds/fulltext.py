@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 import httpx
 
-from tui import __version__
 from tui.feeds.fetch import FetchResponse, fetch_feed
 from tui.feeds.netguard import guarded_transport
+from tui.feeds.refresh_types import DEFAULT_USER_AGENT
 from tui.model import Classification, ItemDetail
 from tui.store import Store
 from tui.text import html_to_text, safe_url, sanitize_html
@@ -31,7 +31,7 @@ from tui.themes import Lexicon
 
 HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-USER_AGENT = f"aigeo/{__version__} (+terminal feed reader)"
+USER_AGENT = DEFAULT_USER_AGENT
 MIN_ARTICLE_CHARS = 200  # less than this is a teaser, a paywall or a cookie wall
 #: RLIMIT_DATA of the extraction worker. lxml builds a tree of every element of the
 #: page: a 10 MiB page of tiny elements took ~1 GiB and minutes in the main process.
@@ -122,7 +122,7 @@ async def fetch_page(
         timeout=httpx.Timeout(
             limits.deadline_s, connect=min(limits.connect_timeout_s, limits.deadline_s)
         ),
-        headers={"User-Agent": limits.user_agent or USER_AGENT},
+        headers={"User-Agent": limits.user_agent},
         trust_env=limits.trust_env and not guarded,
         transport=guarded_transport() if guarded else None,
     ) as own:

@@ -39,7 +39,6 @@ from tui.feeds.refresh_types import (
     PollSettings,
     ProgressCallback,
     RefreshSummary,
-    user_agent_header,
 )
 from tui.feeds.schedule import parse_time
 from tui.feeds.store_thread import StoreThread
@@ -121,7 +120,7 @@ class Poller:
             follow_redirects=False,
             timeout=httpx.Timeout(s.deadline_s, connect=min(s.connect_timeout_s, s.deadline_s)),
             limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
-            headers={"User-Agent": user_agent_header(s.user_agent)},
+            headers={"User-Agent": s.user_agent},
             trust_env=s.trust_env,
             verify=tls.take(s.trust_env),  # prepared in a thread by `aigeo refresh`
         )

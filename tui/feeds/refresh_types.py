@@ -8,6 +8,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
+from tui import __version__
+
+DEFAULT_USER_AGENT = f"aigeo/{__version__} (+terminal feed reader)"
 Outcome = Literal["updated", "unchanged", "not_modified", "error", "gone", "skipped"]
 OK_OUTCOMES: frozenset[str] = frozenset({"updated", "unchanged", "not_modified"})
 
@@ -15,14 +18,6 @@ OK_OUTCOMES: frozenset[str] = frozenset({"updated", "unchanged", "not_modified"}
 def default_workers() -> int:
     """One parse worker per core, at most four."""
     return max(1, min(4, os.cpu_count() or 1))
-
-
-def user_agent_header(configured: str) -> str:
-    """The User-Agent sent: the configured one, else aigeo's own with its version (read
-    here, not at import: importlib.metadata costs the dashboard's start-up ~18 ms)."""
-    from tui import __version__
-
-    return configured or f"aigeo/{__version__} (+terminal feed reader)"
 
 
 @dataclass(slots=True)
@@ -41,7 +36,7 @@ class PollSettings:
     parse_workers: int = field(default_factory=default_workers)
     max_items: int = 500  # entries kept per feed and fetch
     keep_items: int = 0  # items kept per feed (0: all); user-marked ones always (store.retention)
-    user_agent: str = ""  # "": aigeo's own (user_agent_header)
+    user_agent: str = DEFAULT_USER_AGENT
     trust_env: bool = True  # honour HTTP(S)_PROXY / NO_PROXY from the environment
     min_interval_s: float = 30 * 60.0
     default_interval_s: float = 60 * 60.0
