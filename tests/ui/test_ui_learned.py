@@ -47,15 +47,20 @@ async def wait_for_learning(app: AigeoApp, pilot: Pilot[None], timeout: float = 
     raise AssertionError("learning did not finish")
 
 
+async def open_learned(app: AigeoApp, pilot: Pilot[None]) -> OptionList:
+    """Press L, wait for the Learned screen, and return its list."""
+    await pilot.press("L")
+    await wait_for_learning(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, LearnedScreen)
+    return screen.query_one(OptionList)
+
+
 async def test_L_shows_suggestions_and_a_adds_the_marked_ones(db_path: Path) -> None:
     accepted, undecided = teach(db_path)
     app = make_app(db_path, clock=lambda: NOW)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("L")
-        await wait_for_learning(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, LearnedScreen)
-        listing = screen.query_one(OptionList)
+        listing = await open_learned(app, pilot)
         rows = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
         assert any("3 accepted, 0 rejected" in r for r in rows)
         top = next(r for r in rows if "zorblat regime" in r)
@@ -93,11 +98,7 @@ async def test_d_dismisses_a_suggestion_for_good(db_path: Path) -> None:
     teach(db_path)
     app = make_app(db_path, clock=lambda: NOW)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("L")
-        await wait_for_learning(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, LearnedScreen)
-        listing = screen.query_one(OptionList)
+        listing = await open_learned(app, pilot)
         highlighted = listing.get_option_at_index(listing.highlighted)  # type: ignore[arg-type]
         assert "zorblat regime" in str(highlighted.prompt)
         await pilot.press("d")

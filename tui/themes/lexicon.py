@@ -72,6 +72,7 @@ LEXICON_FILENAME = "themes.toml"
 # 4: issue 13: weaker AI context (0.3 of the gate) passes with one theme dense enough
 #    (2x its threshold for opens_gate themes, 2.5x for any other)
 # 5: issue 13: an AI item with no passing theme gets its best one at 0.65 of its threshold
+# 6: that fallback only for texts up to LONG_TOKENS (a whole article is not lifted)
 SCORING_VERSION = 6
 TITLE_MAX_CHARS = 1_000
 # Bodies longer than SPLIT_CHARS are scanned in segments of about SEGMENT_CHARS; only
