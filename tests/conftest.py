@@ -81,6 +81,22 @@ def every_toast_kept() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def no_poisoned_files_left() -> Iterator[None]:
+    """A file one test poisons (tui.dbfile: found damaged, writes refused) or holds for a
+    check stays so for the whole process, keyed by (st_dev, st_ino); a later test's new
+    database can get the same inode once the first file is deleted, and then every write
+    of it was refused (a saved view "lost" in tests/ui/test_ui_search.py)."""
+    from tui import dbfile
+
+    poisoned, held = dict(dbfile._poisoned), dict(dbfile._held)
+    yield
+    dbfile._poisoned.clear()
+    dbfile._poisoned.update(poisoned)
+    dbfile._held.clear()
+    dbfile._held.update(held)
+
+
+@pytest.fixture(autouse=True)
 def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests talk to 127.0.0.1 only: never through a proxy from the environment."""
     for name in PROXY_VARIABLES:
