@@ -6,10 +6,9 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tui import corpus
 from tui.config import seeds_dir
-from tui.corpus import SeedDocument, read_seed_documents
 from tui.model import Classification, NewItem, SaveResult
 from tui.store import Store
 from tui.text import content_hash
@@ -18,6 +17,12 @@ from tui.themes import Lexicon, load_lexicon
 LEXICON_META_KEY = "lexicon_version"
 SEEDS_META_KEY = "seed_corpus_digest"
 SEED_FILES_META_KEY = "seed_corpus_files"  # a digest of the raw files (see seed_files_digest)
+
+if TYPE_CHECKING:  # tui.corpus (its regexes, ~2 ms) loads only when the seeds have changed
+    from tui.corpus import SeedDocument
+
+#: The seed reader's source, beside this module (part of seed_files_digest).
+CORPUS_MODULE = Path(__file__).with_name("corpus.py")
 
 
 def classify_items(
@@ -78,7 +83,7 @@ def seed_files_digest(lexicon: Lexicon, directory: Path | None = None) -> tuple[
     command paid to find nothing new."""
     directory = seeds_dir() if directory is None else directory
     digest = hashlib.sha256(f"{lexicon.version}\0".encode())
-    for module in (Path(corpus.__file__), Path(__file__)):
+    for module in (CORPUS_MODULE, Path(__file__)):
         st = module.stat()
         digest.update(f"{module.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     paths = sorted((p for p in directory.glob("*.md") if p.is_file()), key=lambda p: p.name)
@@ -97,6 +102,8 @@ def load_seed_corpus(store: Store, lexicon: Lexicon | None = None) -> SeedLoad:
         files = None  # read_seed_documents says what is wrong
     if files is not None and store.get_meta(SEED_FILES_META_KEY) == files:
         return SeedLoad(source_id, count, None)
+    from tui.corpus import read_seed_documents
+
     docs = read_seed_documents()
     digest = _seed_digest(docs, lexicon)
     if store.get_meta(SEEDS_META_KEY) == digest:

@@ -3,13 +3,13 @@
     python -m tests.bench.probe hello --t0 EPOCH --out OUT.json
     python -m tests.bench.probe aigeo --db DB --t0 EPOCH --out OUT.json [--interact]
 
-Both apps run the same way: headless at 160x48, under `App.run(headless=True)`.
-`aigeo` goes through the real command line (`tui.cli.group.main(["--db", DB])`: click, the
-seed-corpus check, `make_app`, `App.run`), with `App.run` patched to run headless; `hello`
-is a one-Static Textual app. Start-up is the time from `--t0` (the parent's clock just
-before it started this process, so interpreter start and every import count) to the
-first frame: the first compositor update handed to `App._display` (headless skips only
-the terminal write).
+Both apps run the same way: headless at 160x48, under `App.run(headless=True)`. `aigeo`
+goes through the real command line (the entry point's collector pause, then
+`tui.cli.group.main(["--db", DB])`: click, the seed-corpus check, `make_app`,
+`App.run`), with `App.run` patched to run headless; `hello` is a one-Static Textual app.
+Start-up is the time from `--t0` (the parent's clock just before it started this
+process, so interpreter start and every import count) to the first frame: the first
+compositor update handed to `App._display` (headless skips only the terminal write).
 
 With `--interact` the aigeo probe then times, each as key press to the next frame
 (Textual's Pilot): one row down (`j`, which also shows the item in the reading pane),
@@ -157,6 +157,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--interact", action="store_true")
     args = parser.parse_args()
+    if args.app == "aigeo":  # what the `aigeo` script does first (tui.entry.run)
+        from tui.startup import pause_collector
+
+        pause_collector()
     frames = Frames()
     result: dict[str, Any] = {"app": args.app}
 

@@ -18,6 +18,7 @@ import click
 
 from tui.cli.context import Context, finalizing_skippable, forget_finalizing_request
 from tui.config import load_settings
+from tui.startup import resume_collector
 from tui.store import describe_database_error
 
 if TYPE_CHECKING:
@@ -110,7 +111,9 @@ def main(ctx: click.Context, db: str | None) -> None:
         )
     ctx.obj = Context(db)
     if ctx.invoked_subcommand is None:
-        launch_dashboard(ctx.obj)
+        launch_dashboard(ctx.obj)  # the dashboard resumes the collector after its first frame
+    else:
+        resume_collector()  # click has imported the command's family (tui.startup)
 
 
 def has_terminal() -> bool:

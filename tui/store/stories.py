@@ -5,16 +5,19 @@ near-duplicates (the sketches are tui.analysis.sketches').
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tui.model import (
     ItemDetail,
     ItemQuery,
     ItemRow,
 )
-from tui.store.clusters import StoryClusterer
 from tui.store.columns import ITEM_ROW_SELECT, item_row_fields
 from tui.store.labels import LabelsPart
 from tui.store.planner import _build_where, _marks
+
+if TYPE_CHECKING:  # the clusterer (and its sketches) loads when a refresh first needs it
+    from tui.store.clusters import StoryClusterer
 
 # --------------------------------------------------------------------------- stories
 
@@ -77,6 +80,8 @@ class StoriesPart(LabelsPart):
     def _clusterer(self) -> StoryClusterer:
         found = self.__dict__.get("_story_clusterer")
         if found is None:
+            from tui.store.clusters import StoryClusterer
+
             found = self.__dict__["_story_clusterer"] = StoryClusterer(self.conn)
         return found
 

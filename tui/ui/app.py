@@ -19,6 +19,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui.config import Settings, save_setting
+from tui.startup import resume_collector
 from tui.store import Store, StoreError
 from tui.themes import Lexicon, load_lexicon
 from tui.ui.dashboard import DashboardScreen
@@ -31,6 +32,9 @@ from tui.ui.state import Clock, Shared, utc_clock
 if TYPE_CHECKING:  # imported when a refresh starts (httpx, multiprocessing)
     from tui.feeds.refresh_types import PollSettings
     from tui.store.check import DatabaseCheck
+
+#: The longest the collector stays paused after the app mounts (tui.startup).
+STARTUP_COLLECTOR_S = 2.0
 
 #: How often the app looks whether the start-up check of the file has its verdict.
 CHECK_POLL_S = 0.05
@@ -73,6 +77,10 @@ class AigeoApp(App[None]):
         return self.shared.lexicon
 
     def on_mount(self) -> None:
+        # start-up is over once the first frame is out (tui.startup); the timer is for a
+        # first frame that never comes (a headless run with no screen updates)
+        self.call_after_refresh(resume_collector)
+        self.set_timer(STARTUP_COLLECTOR_S, resume_collector)
         self.db_watch.start()
         if self.database_check is not None:
             self._checking = self.set_interval(CHECK_POLL_S, self._look_at_check)

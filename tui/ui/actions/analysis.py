@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from tui.ui.actions.base import Dashboard
-from tui.ui.screens.prompt import TextPrompt
 
 BRIEF_DAYS = 7
 
@@ -56,6 +55,8 @@ class AnalysisActions:
 
     def brief(self) -> None:
         """b: write a brief of the current filter (the last 7 days) to a file."""
+        from tui.ui.screens.prompt import TextPrompt
+
         now = self.view.shared.clock()
         default = Path.home() / f"aigeo-brief-{now:%Y-%m-%d}.md"
 

@@ -10,13 +10,11 @@ from typing import TYPE_CHECKING
 
 from tui.text import terminal_safe
 from tui.ui.actions.base import Dashboard
-from tui.ui.screens.confirm import Confirm
-from tui.ui.screens.prompt import TextPrompt
-from tui.ui.screens.source_editor import SourceEdit, SourceEditor
 from tui.ui.widgets.sources import SourcesPanel
 
 if TYPE_CHECKING:  # tui.feeds.discover imports httpx: only when a URL is looked at
     from tui.feeds.discover import Discovery
+    from tui.ui.screens.source_editor import SourceEdit
 
 
 def _url_problem(url: str) -> str | None:
@@ -47,6 +45,8 @@ class ManageActions:
 
     def add_source(self, text: str = "") -> None:
         """a: ask for a feed (or a site page that links one); it is looked at, then added."""
+        from tui.ui.screens.prompt import TextPrompt
+
         prompt = TextPrompt(
             "Add a feed (or a web page that links one)",
             placeholder="https://example.org/feed.xml",
@@ -104,6 +104,8 @@ class ManageActions:
 
     def edit_highlighted(self) -> None:
         """E: edit the highlighted feed (title, URL, category) or rename the view."""
+        from tui.ui.screens.source_editor import SourceEditor
+
         row = self._highlighted()
         if row is None:
             self.view.notify("Highlight a feed or a view in the Sources panel first")
@@ -169,6 +171,8 @@ class ManageActions:
 
     def remove_highlighted(self) -> None:
         """Delete: remove the highlighted feed with its items, or delete the view (asks)."""
+        from tui.ui.screens.confirm import Confirm
+
         row = self._highlighted()
         if row is None:
             self.view.notify("Highlight a feed or a view in the Sources panel first")

@@ -18,8 +18,6 @@ from tui.model import ItemQuery, ItemRow
 from tui.query import ParsedQuery, parse_query
 from tui.store import Store
 from tui.ui.actions.base import Dashboard
-from tui.ui.screens.confirm import Confirm
-from tui.ui.screens.prompt import TextPrompt
 from tui.ui.widgets.actors import ACTOR_LIMIT
 from tui.ui.widgets.items import BLOCK
 from tui.ui.widgets.search import SearchBar
@@ -147,6 +145,7 @@ class SearchActions:
 
     def save_requested(self, text: str) -> None:
         """Ctrl+S in the search bar: name the query and keep it as a view."""
+        from tui.ui.screens.prompt import TextPrompt
 
         def named(name: str | None) -> None:
             if name:
@@ -174,6 +173,8 @@ class SearchActions:
 
     def rename_view(self, view_id: int) -> None:
         """Give a saved view another name."""
+        from tui.ui.screens.prompt import TextPrompt
+
         store = self.view.shared.store
         found = [v for v in store.views() if v[0] == view_id]
         if not found:
@@ -191,6 +192,8 @@ class SearchActions:
 
     def delete_view(self, view_id: int) -> None:
         """Forget a saved view (asks first)."""
+        from tui.ui.screens.confirm import Confirm
+
         store = self.view.shared.store
         found = [v for v in store.views() if v[0] == view_id]
         if not found:

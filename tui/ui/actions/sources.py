@@ -7,8 +7,6 @@ from pathlib import Path
 from tui.config import seeds_dir
 from tui.store import Store
 from tui.ui.actions.base import Dashboard
-from tui.ui.screens.confirm import Confirm
-from tui.ui.screens.prompt import TextPrompt
 
 DEFAULTS_OFFERED_KEY = "default_feeds_offered"
 
@@ -28,6 +26,8 @@ class SourceActions:
         """Once per database: offer the researched default feed list (nothing is fetched)."""
         if self.store.get_meta(DEFAULTS_OFFERED_KEY) or self.store.has_feed_sources():
             return
+        from tui.ui.screens.confirm import Confirm
+
         self.store.set_meta(DEFAULTS_OFFERED_KEY, "1")
 
         def answered(yes: bool | None) -> None:
@@ -61,6 +61,7 @@ class SourceActions:
 
     def import_opml(self) -> None:
         """Ask for an OPML file path and import it."""
+        from tui.ui.screens.prompt import TextPrompt
 
         def chosen(path: str | None) -> None:
             if path:
@@ -72,6 +73,7 @@ class SourceActions:
 
     def export_opml(self) -> None:
         """Ask for a path and write every feed to it as OPML."""
+        from tui.ui.screens.prompt import TextPrompt
 
         def chosen(path: str | None) -> None:
             from tui.feeds.opml import write_opml

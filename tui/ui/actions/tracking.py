@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from tui.text import terminal_safe
 from tui.ui.actions.base import Dashboard
-from tui.ui.screens.confirm import Confirm
-from tui.ui.screens.tag_prompt import TagPrompt
-from tui.ui.screens.theme_editor import ThemeEditor
 from tui.ui.tracking import Tracker
 
 
@@ -42,6 +39,8 @@ class TrackingActions:
 
     def tag(self) -> None:
         """t: add or remove tags on the item under the cursor."""
+        from tui.ui.screens.tag_prompt import TagPrompt
+
         current = self.view.current_detail()
         if current is None:
             return
@@ -56,6 +55,9 @@ class TrackingActions:
 
     def tag_all(self) -> None:
         """T: tag every item of the current filter (asks first, showing the count)."""
+        from tui.ui.screens.confirm import Confirm
+        from tui.ui.screens.tag_prompt import TagPrompt
+
         ids = self.view.shared.store.item_ids(self.view.current_query())
         if not ids:
             return
@@ -79,6 +81,8 @@ class TrackingActions:
 
     def edit_themes(self) -> None:
         """e: accept, add or reject themes on the item under the cursor."""
+        from tui.ui.screens.theme_editor import ThemeEditor
+
         current = self.view.current_detail()
         if current is None:
             return

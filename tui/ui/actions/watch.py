@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.analysis.watch import unwatch_view, view_infos, watch_view
 from tui.store.notes import set_note
 from tui.text import terminal_safe
 from tui.ui.actions.base import Dashboard
-from tui.ui.screens.alerts import AlertsScreen
-from tui.ui.screens.prompt import TextPrompt
 
 if TYPE_CHECKING:
     from tui.feeds.refresh_types import RefreshSummary
@@ -28,6 +25,8 @@ class WatchActions:
 
     def saved_view_of_search(self) -> str | None:
         """The name of the saved view whose query is what the search bar says."""
+        from tui.analysis.watch import view_infos
+
         text = self.view.current_search().text.strip()
         for info in view_infos(self.view.shared.store):
             if text and info.query.strip() == text:
@@ -36,6 +35,7 @@ class WatchActions:
 
     def alerts(self) -> None:
         """!: the Alerts screen; choosing an alert opens its view."""
+        from tui.ui.screens.alerts import AlertsScreen
 
         def chosen(query: str | None) -> None:
             self.view.refresh_panels()
@@ -46,6 +46,9 @@ class WatchActions:
 
     def watch(self) -> None:
         """W: watch the search (saving it as a view first), or stop watching its view."""
+        from tui.analysis.watch import unwatch_view, view_infos, watch_view
+        from tui.ui.screens.prompt import TextPrompt
+
         store = self.view.shared.store
         search = self.view.current_search()
         text = search.text.strip()
