@@ -15,7 +15,6 @@ from tui.themes.compiled import ACTORS, GATE, THEMES, _Context, _Key, _Rule, _Se
 from tui.themes.lexicon import _THEME_ID_RE, ACTOR_KINDS, Lexicon
 from tui.themes.rules import CoActors
 from tui.themes.tokens import (
-    _CJK,
     _STOP_WORDS,
     _case_pattern,
     _norm_key,
@@ -23,6 +22,7 @@ from tui.themes.tokens import (
     _SchemaError,
     _split,
     _sub_spans,
+    has_cjk,
 )
 
 _TOP_KEYS = {"classifier", "ai_context", "themes", "actors"}
@@ -259,7 +259,7 @@ class _Builder:
     def _key(self, text: str, where: str) -> _Key:
         if not isinstance(text, str):
             raise _SchemaError(f"{where}: must be a string")
-        if _CJK.search(text):
+        if has_cjk(text):
             cjk = text.strip()
             padded = b"cjk:" + cjk.encode()
             key = self.keys.get(padded)

@@ -57,7 +57,7 @@ from tui.themes.lookups import (
 )
 from tui.themes.model import UserModel, features
 from tui.themes.rules import LONG_TOKENS, CoActors, best_theme, main_themes, strong_topic
-from tui.themes.tokens import _CJK, _case_count, _count, _prepare, _segments, _split
+from tui.themes.tokens import _case_count, _count, _prepare, _segments, _split, has_cjk
 
 log = logging.getLogger(__name__)
 
@@ -273,7 +273,7 @@ class Lexicon:
                         n = doc.norm.count(key.padded)
                         if n:
                             found[key] = n
-        if tables.cjk_keys and not text.isascii() and _CJK.search(text):
+        if tables.cjk_keys and not text.isascii() and has_cjk(text):
             for key in tables.cjk_keys:
                 n = text.count(key.cjk)
                 if n:

@@ -13,11 +13,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.feeds.health import source_health
-from tui.item_body import article_body
 from tui.labels import item_label
 from tui.model import ItemDetail, Source, ThemeDef
 from tui.text import clip, terminal_safe
-from tui.themes.why import why_line
 from tui.ui.format import date_label, plain
 
 
@@ -70,7 +68,10 @@ class Reader(VerticalScroll):
         lines = render_header(item, themes)
         key = (item.id, item.source_kind, item.content, item.summary, item.text)
         if self._converted is None or self._converted[0] != key:
-            # HTML → Markdown costs milliseconds: once per article, not per redraw
+            # HTML → Markdown costs milliseconds: once per article, not per redraw; its
+            # module (and tui.themes.why) load with the first article, after the first frame
+            from tui.item_body import article_body
+
             self._converted = key, article_body(item)
         body, is_markdown = self._converted[1]
         body = terminal_safe(body) or "(no text)"
@@ -136,6 +137,8 @@ def render_header(item: ItemDetail, themes: dict[str, ThemeDef]) -> list[Text]:
             row.append_text(plain(name))
             row.append(f" {theme.score:.2f}" if theme.origin == "rule" else " (you)", style="dim")
         lines.append(row)
+        from tui.themes.why import why_line
+
         rule_themes = [t.id for t in item.themes if t.origin == "rule"]
         reasons = why_line(item.title, item.text or item.summary or "", rule_themes)
         if reasons:  # "Why this theme?": the phrases that scored (issue 13)

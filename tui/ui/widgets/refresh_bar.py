@@ -2,13 +2,19 @@
 
 Its progress bar and label are mounted by the first refresh, not at start-up: the
 ProgressBar is three widgets with their CSS, ~5-10 ms of the first frame for a line
-that is hidden until a refresh starts.
+that is hidden until a refresh starts. Its module (with Textual's clock, ETA and bar
+renderable) is imported then too.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.containers import Horizontal
-from textual.widgets import Label, ProgressBar
+from textual.widgets import Label
+
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
 
 
 class RefreshBar(Horizontal):
@@ -23,6 +29,8 @@ class RefreshBar(Horizontal):
 
     def _parts(self) -> tuple[ProgressBar, Label]:
         """The bar and the label, mounted on first use."""
+        from textual.widgets import ProgressBar
+
         bars, labels = self.query("#refresh-progress"), self.query("#refresh-label")
         if bars and labels:
             return bars.first(ProgressBar), labels.first(Label)
