@@ -85,3 +85,13 @@ def test_the_aigeo_script_loads_the_command_line_with_the_collector_paused() -> 
     assert done.stderr.strip() == str(
         [("click", False), ("tui.cli.group", False), ("tui.store", False)]
     )
+
+
+def test_refresh_ends_the_pause_itself(db_path: Path) -> None:
+    """The group leaves the pause to refresh (RESUME_AFTER_OWN_IMPORTS), which ends it
+    once httpx and the poller are loaded, whatever it then finds to do."""
+    startup.pause_collector()
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "refresh"])
+    assert result.exit_code == 0, result.output
+    assert "no feeds yet" in result.output
+    assert gc.isenabled() and not startup.collector_paused()

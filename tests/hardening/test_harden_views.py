@@ -170,12 +170,12 @@ async def test_the_dashboard_walks_every_hostile_item(hostile_db: Path) -> None:
 async def test_a_failing_render_is_an_inert_line_in_the_reader(
     hostile_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.ui.widgets.reader as reader_module
+    import tui.item_body as item_body  # the reader imports article_body on first use
 
     def broken(_item: object) -> tuple[str, bool]:
         raise RecursionError("maximum recursion depth exceeded [bold]markup[/]")
 
-    monkeypatch.setattr(reader_module, "article_body", broken)
+    monkeypatch.setattr(item_body, "article_body", broken)
     app = make_app(hostile_db, clock=lambda: NOW)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()

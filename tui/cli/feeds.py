@@ -31,6 +31,7 @@ from tui.csvsafe import csv_text
 from tui.dbfile import is_database_family
 from tui.feeds.schedule import parse_time
 from tui.model import ItemQuery, SourceSummary
+from tui.startup import resume_collector
 from tui.text import json_text, terminal_safe
 
 
@@ -332,6 +333,7 @@ def refresh(
     try:
         from tui.feeds.refresh import refresh_sources
 
+        resume_collector()  # start-up is over: the refresh's modules are in (tui.startup)
         ids: list[int] | None = None
         with open_store(context) as store:
             if source_keys:
@@ -455,6 +457,7 @@ def poll(context: Context, quiet: bool, max_sleep: float) -> None:
     from tui.feeds.refresh import poll_forever
     from tui.feeds.refresh_types import FeedResult
 
+    resume_collector()  # start-up is over: the poller's modules are in (tui.startup)
     open_store(context, check=True).close()  # fail early on an unusable database
     config = load_settings()
     settings = context.poll_settings(config)
