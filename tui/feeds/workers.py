@@ -380,13 +380,29 @@ class ParsePool:
 
 
 def _kill_executor(executor: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers and make sure its manager thread ends.
+
+    A worker killed while it was writing its result (a parse outcome is megabytes)
+    leaves half a message in the result pipe: the executor's manager thread then waits
+    in recv() for the rest, forever, since this process holds the pipe's write end too,
+    and at exit the interpreter joins that thread (concurrent.futures' atexit hook): a
+    refresh stopped by Ctrl+C hung there (tests/safety/test_orphans.py, 1 run in ~30 on a
+    loaded machine). Once the workers are dead nothing else writes to that pipe, so
+    closing our end turns the wait into end-of-file: the thread marks the pool broken
+    and returns.
+    """
     processes = list((getattr(executor, "_processes", None) or {}).values())
+    # taken before shutdown(), which drops the executor's reference to the queue
+    writer = getattr(getattr(executor, "_result_queue", None), "_writer", None)
     for process in processes:
         if process.is_alive():
             process.kill()
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.join(timeout=2)
+    if writer is not None and all(not process.is_alive() for process in processes):
+        with contextlib.suppress(OSError):
+            writer.close()
 
 
 # --------------------------------------------------------------------------- one capped task
