@@ -281,17 +281,17 @@ def test_directory_reads_only_markdown_sorted_and_fails_on_a_bad_file(tmp_path: 
 def test_a_loaded_corpus_is_not_parsed_again_and_an_edit_is_picked_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Loading the seeds again costs a read of their bytes, not a parse (tui.ingest);
-    a changed seed file is loaded again."""
+    """Loading the seeds again costs a read of their bytes, not a parse (tui.ingest,
+    which imports tui.corpus only to parse); a changed seed file is loaded again."""
     import shutil
 
-    from tui import ingest
+    from tui import corpus, ingest
     from tui.store import Store
 
     seeds = tmp_path / "seeds"
     shutil.copytree(seeds_dir(), seeds, ignore=shutil.ignore_patterns("*.toml"))
     monkeypatch.setattr(ingest, "seeds_dir", lambda: seeds)
-    monkeypatch.setattr(ingest, "read_seed_documents", lambda: read_seed_documents(seeds))
+    monkeypatch.setattr(corpus, "read_seed_documents", lambda: read_seed_documents(seeds))
     with Store.open(tmp_path / "a.db") as store:
         first = ingest.load_seed_corpus(store)
         assert first.result is not None and first.result.new_ids
@@ -299,10 +299,10 @@ def test_a_loaded_corpus_is_not_parsed_again_and_an_edit_is_picked_up(
         def no_parsing() -> list[SeedDocument]:
             raise AssertionError("parsed the seeds although nothing changed")
 
-        monkeypatch.setattr(ingest, "read_seed_documents", no_parsing)
+        monkeypatch.setattr(corpus, "read_seed_documents", no_parsing)
         again = ingest.load_seed_corpus(store)
         assert again.result is None and again.documents == first.documents
-        monkeypatch.setattr(ingest, "read_seed_documents", lambda: read_seed_documents(seeds))
+        monkeypatch.setattr(corpus, "read_seed_documents", lambda: read_seed_documents(seeds))
         edited = sorted(seeds.glob("*.md"))[0]
         edited.write_text(edited.read_text("utf-8") + "\nOne more paragraph.\n", "utf-8")
         changed = ingest.load_seed_corpus(store)
