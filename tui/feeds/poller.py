@@ -326,7 +326,10 @@ class Poller:
         try:
             try:
                 # The host's slot first: a source waiting for its host holds no place in
-                # the intake, so a busy host never keeps the others' fetches waiting.
+                # the intake, so a busy host never keeps the others' fetches waiting. A
+                # source with entries keeps its place until they are stored; the others
+                # give it back at once (an all-304 refresh fetched 7% slower when its
+                # places waited for the writes of the source rows).
                 async with self._host_slot(source.url):
                     await self._intake.enter()
                     admitted = True
@@ -335,6 +338,9 @@ class Poller:
                 self._intake.hold(held)
                 entries, fields, ttl = await self._interpret(source, response, result)
                 response.body = None  # parsed: not held while the write waits its turn
+                if not entries:  # a 304, the same body, an error: nothing big to hold
+                    admitted = False
+                    self._intake.leave(held)
             except Exception as exc:  # a bug here must cost one feed, not the refresh
                 response = FetchResponse(url=source.url)
                 entries, fields, ttl = [], {}, None
