@@ -15,8 +15,10 @@ import contextlib
 from collections import deque
 
 #: Sources admitted beyond the fetch concurrency, per parse worker: enough that a worker
-#: finishing a parse finds the next body already fetched.
-PER_WORKER = 2
+#: finishing a parse finds the next body already fetched, even from a slow server
+#: (~2.5 MiB of farm bodies a worker; 2 a worker kept up on an idle machine, but fetched
+#: too little ahead when the farm itself was starved of CPU).
+PER_WORKER = 8
 #: Bodies held (fetched, not yet stored) past which no new fetch starts.
 MAX_HELD_BYTES = 48 * 1024 * 1024
 
