@@ -187,7 +187,7 @@ class DayBandIndex:
     arrival order alone.
 
     Memory: a band held by one item maps to that item's id, not to a list of one (most
-    bands are: 3.7 KB an item with lists, 2.3 KB without). The item budget keeps a cold
+    bands are: 3.7 KB an item with lists, 2.2 KB without). The item budget keeps a cold
     pass over a dense store (500 farm feeds: 30,710 items in 64 days) to the days its
     window needs; the 64 days stay for a sparse one, where reloading would cost.
     """
