@@ -6,10 +6,12 @@
 
 One farm (tests.bench.farm), one database refreshed cold once; then, `--rounds` times,
 each tree refreshes a fresh copy of it, all 304 ("unchanged") and with every tenth feed
-bumped ("changed"), trees alternating (A B A B …) so the machine's load falls on all of
-them alike. Each refresh is a whole process (`python -m tui --db COPY refresh --json`
-with PYTHONPATH set to the tree) under tests.bench.runner: wall time and the CPU of its
-process tree. Prints the medians. On a shared 2-core machine single runs lie by ±15%:
+bumped ("changed"), and with `--phases cold` a copy of the empty database (the sources
+only: every feed parsed, every story assigned), trees alternating (A B A B …) so the
+machine's load falls on all of them alike. Each refresh is a whole process
+(`python -m tui --db COPY refresh --json` with PYTHONPATH set to the tree) under
+tests.bench.runner: wall time, the CPU of its process tree and the peak RSS of its
+largest process. Prints the medians. On a shared 2-core machine single runs lie by ±15%:
 use 8 rounds or more, and trust differences that hold in CPU as well as wall time.
 """
 
@@ -28,8 +30,9 @@ from tests.bench.refresh import bench_env, start_farm
 from tui.store import Store
 
 
-def refresh(tree: Path, db: Path, work: Path) -> tuple[float, float]:
-    """One refresh by `tree`'s code; (wall, CPU) seconds."""
+def refresh(tree: Path, db: Path, work: Path) -> tuple[float, float, float]:
+    """One refresh by `tree`'s code; (wall, CPU) seconds and the largest process's
+    peak RSS (MiB)."""
     out = work / "run.json"
     env = bench_env() | {"PYTHONPATH": str(tree)}
     command = [sys.executable, "-m", "tui", "--db", str(db), "refresh", "--json"]
@@ -43,7 +46,7 @@ def refresh(tree: Path, db: Path, work: Path) -> tuple[float, float]:
     summary = json.loads(out.with_suffix(".stdout").read_text())
     if summary["failed"]:
         raise SystemExit(f"{tree}: {summary['failed']} feeds failed")
-    return measured["wall_s"], measured["cpu_s"]
+    return measured["wall_s"], measured["cpu_s"], measured["max_rss_mib"]
 
 
 def copy_db(source: Path, target: Path) -> None:
@@ -69,31 +72,37 @@ def main() -> None:
     farm = start_farm(args.feeds, args.latency_ms, lifetime_s=3600)
     work = Path(tempfile.mkdtemp(prefix="aigeo-ab-"))
     try:
-        base = work / "base.db"
-        with Store.open(base) as store, store.write():
+        base, empty = work / "base.db", work / "empty.db"
+        with Store.open(empty) as store, store.write():
             for url in farm.urls:
                 store.add_source(url)
+        copy_db(empty, base)
         refresh(trees[0], base, work)  # cold, once
         for tree in trees:  # each tree's first run (migrations, caches) is not timed
             refresh(tree, base, work)
-        times: dict[tuple[str, Path], list[tuple[float, float]]] = {}
+        times: dict[tuple[str, Path], list[tuple[float, float, float]]] = {}
         for round_number in range(args.rounds):
             for phase in phases:
                 for tree in trees:
-                    copy_db(base, work / "t.db")
+                    copy_db(empty if phase == "cold" else base, work / "t.db")
                     if phase == "changed":
                         farm.control("/_bump")
                     try:
-                        wall, cpu = refresh(tree, work / "t.db", work)
+                        wall, cpu, rss = refresh(tree, work / "t.db", work)
                     finally:
                         if phase == "changed":
                             farm.control("/_reset")
-                    times.setdefault((phase, tree), []).append((wall, cpu))
-                    print(f"{round_number} {phase:9} {tree}  {wall:.3f} s  {cpu:.3f} s CPU")
+                    times.setdefault((phase, tree), []).append((wall, cpu, rss))
+                    print(
+                        f"{round_number} {phase:9} {tree}  {wall:.3f} s  {cpu:.3f} s CPU  "
+                        f"{rss:.0f} MiB",
+                        flush=True,
+                    )
         for (phase, tree), values in times.items():
             wall = statistics.median(v[0] for v in values)
             cpu = statistics.median(v[1] for v in values)
-            print(f"{phase:9} {tree!s:40} wall {wall:.3f} s  CPU {cpu:.3f} s")
+            rss = statistics.median(v[2] for v in values)
+            print(f"{phase:9} {tree!s:40} wall {wall:.3f} s  CPU {cpu:.3f} s  {rss:.0f} MiB")
     finally:
         farm.close()
         shutil.rmtree(work, ignore_errors=True)

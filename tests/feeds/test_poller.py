@@ -10,6 +10,7 @@ import textwrap
 import threading
 import tracemalloc
 import zlib
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -17,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.feedserver import FeedServer, Reply, Seen, rss
-from tests.support.parsehooks import HANG_MARKER, exploding_parse, hanging_parse
+from tests.support.parsehooks import HANG_MARKER, exploding_parse, hanging_parse, slow_parse
+from tui.feeds.intake import intake_limit
 from tui.feeds.refresh import refresh_sources
 from tui.feeds.refresh_types import FeedResult, PollSettings
 from tui.feeds.schedule import parse_time
@@ -432,6 +434,43 @@ def test_100_feeds_are_fetched_16_at_a_time(db_path: Path, feed_server: FeedServ
     summary = refresh(db_path, concurrency=16, per_host=16)
     assert summary.ok == 100 and summary.new_items == 1000
     assert feed_server.peak_in_flight == 16
+
+
+def test_fetched_bodies_wait_for_a_parser_a_few_at_a_time(
+    db_path: Path, feed_server: FeedServer
+) -> None:
+    """Fetching outruns parsing (one slow worker): bodies fetched and not yet stored
+    stay within the intake, not one per feed (a cold refresh of 500 feeds held 342
+    bodies, 121 MiB). Counted as the server sees it: requests answered minus feeds done."""
+    done = [0]
+    held: list[int] = []
+
+    def answer(body: bytes) -> Callable[[Seen], Reply]:
+        def reply(seen: Seen) -> Reply:
+            held.append(len(feed_server.requests) - done[0])
+            return Reply(body=body)
+
+        return reply
+
+    for n in range(60):
+        body = rss([(f"i{n}-{k}", f"Item {k}", f"text {n} {k}") for k in range(5)])
+        add(db_path, feed_server.route(f"/i{n}", answer(body)))
+
+    def progress(count: int, total: int, result: FeedResult) -> None:
+        done[0] = count
+
+    summary = refresh_sources(
+        db_path,
+        None,
+        settings(concurrency=4, per_host=4, parse_workers=1),
+        on_progress=progress,
+        parser=slow_parse,
+    )
+    assert summary.ok == 60 and summary.new_items == 300
+    limit = intake_limit(4, 1)
+    assert limit < 20
+    assert max(held) <= limit  # without the intake: all 60 fetched before a tenth parsed
+    assert max(held) >= 4  # ...and the fetches still ran 4 at a time
 
 
 def test_due_only_refreshes_sources_whose_time_has_come(

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.newsdata import ARTICLES
+from tui.analysis.sketches import MAX_INDEX_ITEMS
 from tui.model import Classification, NewItem
 from tui.store import Store
-from tui.store.clusters import StoryClusterer
+from tui.store.clusters import BATCH, StoryClusterer
 from tui.text import content_hash
 
 OUTLETS = [f"outlet{n}" for n in range(7)]
@@ -107,11 +108,22 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
 REFRESH = _events(2, 24, 90) + _fixtures()
 
 
-def _variant(history: Path, tmp: Path, seed: int | None, batch: int, days: int, warm: bool):
-    path = tmp / f"v{seed}-{batch}-{days}-{warm}.db"
+def _variant(
+    history: Path,
+    tmp: Path,
+    seed: int | None,
+    batch: int,
+    days: int,
+    warm: bool,
+    assign_batch: int = BATCH,
+    max_items: int = MAX_INDEX_ITEMS,
+):
+    path = tmp / f"v{seed}-{batch}-{days}-{warm}-{assign_batch}-{max_items}.db"
     shutil.copy(history, path)
     with Store.open(path) as store:
-        store.__dict__["_story_clusterer"] = StoryClusterer(store.conn, max_days=days)
+        store.__dict__["_story_clusterer"] = StoryClusterer(
+            store.conn, max_days=days, batch=assign_batch, max_items=max_items
+        )
         if warm:  # the index already holds other days from an earlier pass
             store.__dict__["_story_clusterer"]._load([f"2025-03-{d:02d}" for d in range(1, 29, 3)])
         _store(store, REFRESH, batch, None if seed is None else random.Random(seed))
@@ -132,3 +144,15 @@ def test_stories_do_not_depend_on_order_batches_or_cache(history: Path, tmp_path
         assert _variant(history, tmp_path, seed, batch, days, warm) == reference, (
             seed, batch, days, warm,
         )  # fmt: skip
+
+
+def test_stories_do_not_depend_on_the_pass_batch_or_the_index_budget(
+    history: Path, tmp_path: Path
+) -> None:
+    """The pass decides and writes a batch at a time, and its index drops days past an
+    item budget: neither changes a story (batches of 1, 7 and 50 cross the refresh's
+    items many times; a budget of 50 items keeps only a window's days)."""
+    reference = _variant(history, tmp_path, None, 100, 64, False)
+    for seed, assign_batch, max_items in [(6, 7, MAX_INDEX_ITEMS), (7, 50, 50), (8, 1, 0)]:
+        got = _variant(history, tmp_path, seed, 3, 64, True, assign_batch, max_items)
+        assert got == reference, (seed, assign_batch, max_items)

@@ -22,3 +22,9 @@ def hanging_parse(job: ParseJob) -> ParseOutcome:
 def exploding_parse(job: ParseJob) -> ParseOutcome:
     """Fails loudly: for tests where nothing may be parsed."""
     raise AssertionError(f"parse was called for {job.url}")
+
+
+def slow_parse(job: ParseJob) -> ParseOutcome:
+    """Parses 50 ms late: fetching outruns parsing, as on a cold refresh of many feeds."""
+    time.sleep(0.05)
+    return parse_and_classify(job)

@@ -169,6 +169,8 @@ def unpack_bands(blob: bytes) -> array[int]:
 
 
 MAX_CANDIDATES = 24  # articles compared exactly with a new one, at most
+MAX_INDEX_ITEMS = 10_000  # items a band index keeps past the days a window needs
+KEEP_DAYS = 2 * WINDOW_DAYS + 1  # a window's days: never evicted for the item budget
 HOT_BUCKET = 48  # a band shared by this many items is two common words: it stops counting
 
 
@@ -177,16 +179,24 @@ class DayBandIndex:
 
     A loaded day holds every stored sketch dated that day (the clusterer loads it whole
     from SQLite and adds what it assigns), so what a query finds never depends on which
-    other days are cached: a day evicted (least recently used first, past `max_days`)
-    is simply loaded again when needed. A band is *hot* when the window's days hold
+    other days are cached: a day evicted (least recently used first, past `max_days`,
+    or past `max_items` items while more than `KEEP_DAYS` days are loaded) is simply
+    loaded again when needed. A band is *hot* when the window's days hold
     `HOT_BUCKET` or more items under it: it then yields no candidates (two common words).
     Candidates are ranked by shared bands, then by (sort_at, source, id), never by
     arrival order alone.
+
+    Memory: a band held by one item maps to that item's id, not to a list of one (most
+    bands are: 3.7 KB an item with lists, 2.2 KB without). The item budget keeps a cold
+    pass over a dense store (500 farm feeds: 30,710 items in 64 days) to the days its
+    window needs; the 64 days stay for a sparse one, where reloading would cost.
     """
 
-    def __init__(self, max_days: int = 64) -> None:
+    def __init__(self, max_days: int = 64, max_items: int = MAX_INDEX_ITEMS) -> None:
         self.max_days = max_days
-        self.days: dict[str, dict[int, list[int]]] = {}  # insertion order = recency
+        self.max_items = max_items
+        # insertion order = recency; a band's items: one id, or a list of two or more
+        self.days: dict[str, dict[int, int | list[int]]] = {}
         # item → (packed features, story, source, sort_at)
         self.items: dict[int, tuple[bytes, int, int, str]] = {}
         self.rank: dict[int, tuple[str, int, int]] = {}  # (sort_at, source, id)
@@ -206,7 +216,9 @@ class DayBandIndex:
         """Start a day as loaded (empty); evicts the least recently used days past the cap."""
         self.days[day] = {}
         self._day_items[day] = []
-        while len(self.days) > self.max_days:
+        while len(self.days) > self.max_days or (
+            len(self.items) > self.max_items and len(self.days) > KEEP_DAYS
+        ):
             self._evict(next(iter(self.days)))
 
     def _evict(self, day: str) -> None:
@@ -228,7 +240,9 @@ class DayBandIndex:
         for band in bands:
             found = buckets.get(band)
             if found is None:
-                buckets[band] = [item_id]
+                buckets[band] = item_id
+            elif isinstance(found, int):
+                buckets[band] = [found, item_id]
             else:
                 found.append(item_id)
 
@@ -241,10 +255,18 @@ class DayBandIndex:
         hits: dict[int, int] = {}
         loaded = [self.days[d] for d in days if d in self.days]
         for band in bands:
-            lists = [found for buckets in loaded if (found := buckets.get(band))]
-            if not lists or sum(map(len, lists)) >= HOT_BUCKET:
+            lists = [found for buckets in loaded if (found := buckets.get(band)) is not None]
+            if not lists:
+                continue
+            size = 0
+            for found in lists:
+                size += 1 if isinstance(found, int) else len(found)
+            if size >= HOT_BUCKET:
                 continue
             for found in lists:
+                if isinstance(found, int):
+                    hits[found] = hits.get(found, 0) + 1
+                    continue
                 for item_id in found:
                     hits[item_id] = hits.get(item_id, 0) + 1
         if len(hits) <= limit:

@@ -32,6 +32,7 @@ import httpx
 from tui.feeds import tls
 from tui.feeds.alert_hook import AlertHook, HookRunner
 from tui.feeds.fetch import FetchResponse, fetch_feed
+from tui.feeds.intake import Intake, intake_limit
 from tui.feeds.known import classify_late, known_entries
 from tui.feeds.outcome import http_reason, next_check_at, outcome_fields
 from tui.feeds.refresh_types import (
@@ -105,6 +106,7 @@ class Poller:
         self._pool: ParsePool | None = None
         self._store: StoreThread | None = None
         self._slots: asyncio.Semaphore | None = None
+        self._intake: Intake | None = None  # sources fetched and not yet stored (intake.py)
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Poller:
@@ -131,6 +133,7 @@ class Poller:
             memory_limit=worker_memory_limit(s.max_bytes),
         )
         self._slots = asyncio.Semaphore(max(1, s.concurrency))
+        self._intake = Intake(intake_limit(s.concurrency, self._pool.workers))
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -316,28 +319,50 @@ class Poller:
 
     async def _refresh_one(self, source: Source) -> FeedResult:
         """Fetch, parse and store one source. Never raises (except cancellation)."""
+        assert self._intake is not None
         result = FeedResult(source.id, source.title, source.url)
         started = time.perf_counter()
+        admitted, held = False, 0
         try:
-            response, started = await self._fetch(source)
-            entries, fields, ttl = await self._interpret(source, response, result)
-        except Exception as exc:  # a bug here must cost one feed, not the refresh
-            response = FetchResponse(url=source.url)
-            entries, fields, ttl = [], {}, None
-            result.outcome, result.error = "error", f"internal error: {type(exc).__name__}: {exc}"
-        result.duration_ms = int((time.perf_counter() - started) * 1000)
-        try:
-            await self._commit(source, response, result, entries, fields, ttl)
-        except Exception as exc:
-            result.outcome = "error"
-            result.error = f"could not store the result: {type(exc).__name__}: {exc}"
-        return result
+            try:
+                # The host's slot first: a source waiting for its host holds no place in
+                # the intake, so a busy host never keeps the others' fetches waiting. A
+                # source with entries keeps its place until they are stored; the others
+                # give it back at once (an all-304 refresh fetched 7% slower when its
+                # places waited for the writes of the source rows).
+                async with self._host_slot(source.url):
+                    await self._intake.enter()
+                    admitted = True
+                    response, started = await self._fetch(source)
+                held = len(response.body or b"")
+                self._intake.hold(held)
+                entries, fields, ttl = await self._interpret(source, response, result)
+                response.body = None  # parsed: not held while the write waits its turn
+                if not entries:  # a 304, the same body, an error: nothing big to hold
+                    admitted = False
+                    self._intake.leave(held)
+            except Exception as exc:  # a bug here must cost one feed, not the refresh
+                response = FetchResponse(url=source.url)
+                entries, fields, ttl = [], {}, None
+                result.outcome = "error"
+                result.error = f"internal error: {type(exc).__name__}: {exc}"
+            result.duration_ms = int((time.perf_counter() - started) * 1000)
+            try:
+                await self._commit(source, response, result, entries, fields, ttl)
+            except Exception as exc:
+                result.outcome = "error"
+                result.error = f"could not store the result: {type(exc).__name__}: {exc}"
+            return result
+        finally:
+            if admitted:
+                self._intake.leave(held)
 
     async def _fetch(self, source: Source) -> tuple[FetchResponse, float]:
-        """Fetch within the concurrency limits; also returns when the fetch really started."""
+        """Fetch within the overall concurrency limit (the caller holds the host's slot);
+        also returns when the fetch really started."""
         assert self._client is not None and self._slots is not None
         s = self.settings
-        async with self._host_slot(source.url), self._slots:
+        async with self._slots:
             started = time.perf_counter()
             response = await fetch_feed(
                 self._client,

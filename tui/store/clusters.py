@@ -11,20 +11,26 @@ Decisions:
   Nothing is reloaded or dropped wholesale, so the cost per new item is the cost of its
   own window (7 days), whatever the store holds and however far apart its dates are.
 - Writes are batched: cluster ids, heads, sketches and story counts go out in a few
-  `executemany` statements per call; new stories get explicit ids from
-  `sqlite_sequence` (the caller holds the write transaction).
+  `executemany` statements per `BATCH` items; new stories get explicit ids from
+  `sqlite_sequence` (the caller holds the write transaction). A batch is written
+  before the next is decided, so a call holds one batch (texts, decisions, sketches
+  not yet written), not all its items: a cold refresh's single pass over 38,682 farm
+  items held every decision and sketch until its end (+106 MiB in the refresh
+  process); batched, with the band index's item budget (`sketches.DayBandIndex`),
+  the same pass peaks at 46 MiB RSS alone, and assigns the same stories.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from tui.analysis import sketches
 
 MAX_DAYS = 64  # days of band keys a connection keeps (a window is 7)
+BATCH = 500  # items decided, then written, at a time (and ids per IN (...) query)
 
 
 def story_days(day: str) -> tuple[str, str, list[str]] | None:
@@ -63,9 +69,17 @@ class _Story:
 class StoryClusterer:
     """Assigns stories on one connection; keeps that connection's band index."""
 
-    def __init__(self, conn: sqlite3.Connection, max_days: int = MAX_DAYS) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        max_days: int = MAX_DAYS,
+        *,
+        batch: int = BATCH,
+        max_items: int = sketches.MAX_INDEX_ITEMS,
+    ) -> None:
         self.conn = conn
-        self.index = sketches.DayBandIndex(max(max_days, 2 * sketches.WINDOW_DAYS + 1))
+        self.batch = max(1, batch)
+        self.index = sketches.DayBandIndex(max(max_days, sketches.KEEP_DAYS), max_items)
         last = conn.execute("SELECT max(item_id) FROM story_sketches").fetchone()[0]
         self.index.last_id = int(last or 0)
         # sketches decided in this call, not yet written: a day loaded meanwhile gets them
@@ -114,26 +128,53 @@ class StoryClusterer:
     # ------------------------------------------------------------------ assigning
 
     def assign(self, item_ids: Sequence[int]) -> int:
-        """Put the given items that have no story into one; returns how many joined one."""
-        rows: list[tuple[int, int, str, str | None]] = []
-        ids = list(dict.fromkeys(item_ids))
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows += self.conn.execute(
-                "SELECT id, source_id, COALESCE(sort_at, ''), story_key "
-                f"FROM items WHERE id IN ({_marks(len(chunk))}) AND cluster_id IS NULL",
-                chunk,
-            ).fetchall()
-        if not rows:
+        """Put the given items that have no story into one; returns how many joined one.
+
+        The items are put in canonical order first (only their ids are kept), then
+        decided and written `batch` (`BATCH`) at a time: what a batch decided is in SQLite before
+        the next one starts (its stories, cluster ids and sketches), so the next batch
+        finds it there as it would have found it in memory, and what this call holds
+        is one batch's worth whatever the number of items.
+        """
+        order = self._canonical(item_ids)
+        if not order:
             return 0
-        rows.sort(key=lambda r: (r[2], r[1], r[0]))  # canonical, not arrival, order
         self._catch_up()
+        joined = 0
+        try:
+            for start in range(0, len(order), self.batch):
+                joined += self._assign_batch(order[start : start + self.batch])
+        finally:
+            self._pending.clear()
+            self._next_story = None
+        return joined
+
+    def _canonical(self, item_ids: Sequence[int]) -> list[int]:
+        """The ids of the given items without a story, in (sort_at, source, id) order."""
+        keys: list[tuple[str, int, int]] = []
+        ids = list(dict.fromkeys(item_ids))
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            keys += (
+                (str(r[0]), int(r[1]), int(r[2]))
+                for r in self.conn.execute(
+                    "SELECT COALESCE(sort_at, ''), source_id, id "
+                    f"FROM items WHERE id IN ({_marks(len(chunk))}) AND cluster_id IS NULL",
+                    chunk,
+                )
+            )
+        keys.sort()  # canonical, not arrival, order
+        return [key[2] for key in keys]
+
+    def _assign_batch(self, ids: list[int]) -> int:
+        """Decide the stories of these items (in this order) and write them."""
+        rows = self._rows(ids)
         copies = self._stored_copies([r[3] for r in rows if r[3]])
         touched: dict[int, _Story] = {}
         placed: list[tuple[int, int]] = []  # (item, story)
         kept: list[tuple[int, bytes, bytes]] = []
         joined = 0
-        for item_id, source_id, sort_at, story_key, title, text in self._with_texts(rows):
+        for item_id, source_id, sort_at, story_key, title, text in rows:
             story = copies.get(story_key) if story_key else None
             sketch = None if story else sketches.article_sketch(title or "", text or "")
             if story is None and sketch is not None:
@@ -150,31 +191,24 @@ class StoryClusterer:
                 info = (sketch[0], story, source_id, sort_at)
                 self._pending.setdefault(sort_at[:10], []).append((item_id, sketch[1], info))
                 self.index.add(item_id, sketch[1], info)  # when its day is loaded
-        try:
-            self._write(touched, placed, kept)
-        finally:
-            self._pending.clear()
-            self._next_story = None
+        self._write(touched, placed, kept)
+        # Written: a day loaded from now on reads these sketches from SQLite.
+        self._pending.clear()
         return joined
 
-    def _with_texts(
-        self, rows: list[tuple[int, int, str, str | None]]
-    ) -> Iterator[tuple[int, int, str, str | None, str | None, str | None]]:
-        """The rows with their titles and ledes, read 500 at a time (a cold refresh
-        assigns tens of thousands of items: their whole texts would not fit in memory)."""
-        for start in range(0, len(rows), 500):
-            chunk = rows[start : start + 500]
-            texts = {
-                r[0]: (r[1], r[2])
-                for r in self.conn.execute(
-                    f"SELECT id, title, substr(text, 1, {sketches.LEDE_CHARS}) FROM items "
-                    f"WHERE id IN ({_marks(len(chunk))})",
-                    [r[0] for r in chunk],
-                )
-            }
-            for item_id, source_id, sort_at, story_key in chunk:
-                title, text = texts.get(item_id, (None, None))
-                yield item_id, source_id, sort_at, story_key, title, text
+    def _rows(self, ids: list[int]) -> list[tuple[int, int, str, str | None, str | None, str]]:
+        """(id, source, sort_at, story key, title, lede) of these items, in this order:
+        only the first `LEDE_CHARS` characters of a text are read (all the features use)."""
+        found = {
+            int(r[0]): (int(r[1]), str(r[2]), r[3], r[4], r[5] or "")
+            for r in self.conn.execute(
+                "SELECT id, source_id, COALESCE(sort_at, ''), story_key, title, "
+                f"substr(text, 1, {sketches.LEDE_CHARS}) FROM items "
+                f"WHERE id IN ({_marks(len(ids))})",
+                ids,
+            )
+        }
+        return [(item_id, *found[item_id]) for item_id in ids if item_id in found]
 
     def _stored_copies(self, keys: list[str]) -> dict[str, int]:
         """Story of the oldest stored, assigned item per story key (exact copies)."""
