@@ -6,11 +6,13 @@
 
 One farm (tests.bench.farm), one database refreshed cold once; then, `--rounds` times,
 each tree refreshes a fresh copy of it, all 304 ("unchanged") and with every tenth feed
-bumped ("changed"), trees alternating (A B A B …) so the machine's load falls on all of
-them alike. Each refresh is a whole process (`python -m tui --db COPY refresh --json`
-with PYTHONPATH set to the tree) under tests.bench.runner: wall time and the CPU of its
-process tree. Prints the medians. On a shared 2-core machine single runs lie by ±15%:
-use 8 rounds or more, and trust differences that hold in CPU as well as wall time.
+bumped ("changed"), or a copy of the database as it was before that first refresh, only
+the sources in it ("cold": every item parsed, classified and stored), trees alternating
+(A B A B …) so the machine's load falls on all of them alike. Each refresh is a whole
+process (`python -m tui --db COPY refresh --json` with PYTHONPATH set to the tree) under
+tests.bench.runner: wall time and the CPU of its process tree. Prints the medians. On a
+shared 2-core machine single runs lie by ±15%: use 8 rounds or more, and trust
+differences that hold in CPU as well as wall time.
 """
 
 from __future__ import annotations
@@ -62,17 +64,20 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=100)
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--phases", default="unchanged,changed")
+    parser.add_argument("--phases", default="unchanged,changed", help="of cold,unchanged,changed")
     args = parser.parse_args()
     trees = [tree.resolve() for tree in args.trees]
     phases = args.phases.split(",")
+    if unknown := set(phases) - {"cold", "unchanged", "changed"}:
+        parser.error(f"unknown phases: {', '.join(sorted(unknown))}")
     farm = start_farm(args.feeds, args.latency_ms, lifetime_s=3600)
     work = Path(tempfile.mkdtemp(prefix="aigeo-ab-"))
     try:
-        base = work / "base.db"
-        with Store.open(base) as store, store.write():
+        base, empty = work / "base.db", work / "empty.db"
+        with Store.open(empty) as store, store.write():
             for url in farm.urls:
                 store.add_source(url)
+        copy_db(empty, base)
         refresh(trees[0], base, work)  # cold, once
         for tree in trees:  # each tree's first run (migrations, caches) is not timed
             refresh(tree, base, work)
@@ -80,7 +85,7 @@ def main() -> None:
         for round_number in range(args.rounds):
             for phase in phases:
                 for tree in trees:
-                    copy_db(base, work / "t.db")
+                    copy_db(empty if phase == "cold" else base, work / "t.db")
                     if phase == "changed":
                         farm.control("/_bump")
                     try:
