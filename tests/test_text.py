@@ -146,6 +146,31 @@ def test_sanitize_html_drops_relative_links_without_a_base() -> None:
     assert sanitize_html('<a href="/a">x</a>', None) == "<a>x</a>"
 
 
+def test_sanitize_html_base_is_per_call_and_per_thread() -> None:
+    """The reused cleaner reads its base per thread: one call's base never leaks into the
+    next call, nor into another thread sanitising at the same time."""
+    import threading
+
+    assert sanitize_html('<a href="/a">x</a>', "https://one.example/") == (
+        '<a href="https://one.example/a">x</a>'
+    )
+    assert sanitize_html('<a href="/a">x</a>') == "<a>x</a>"  # no base left behind
+    html = "".join(f'<a href="/{n}">{n}</a>' for n in range(300))
+    results: dict[str, set[str]] = {}
+
+    def work(host: str) -> None:
+        results[host] = {sanitize_html(html, f"https://{host}/") for _ in range(30)}
+
+    threads = [threading.Thread(target=work, args=(f"h{n}.example",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for host, outs in results.items():
+        expected = "".join(f'<a href="https://{host}/{n}">{n}</a>' for n in range(300))
+        assert outs == {expected}
+
+
 def test_sanitize_html_removes_escapes_and_controls_even_from_entities() -> None:
     out = sanitize_html("<p>\x1b[31mred &#27;]52;c;eA==&#7; &#x202e;rtl \x00nul &#x9b;2J</p>")
     assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in out)

@@ -13,8 +13,8 @@ import hashlib
 import html as html_lib
 import json
 import re
+import threading
 import unicodedata
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -214,13 +214,48 @@ def _xhtml_fixups(html: str) -> str:
     return _BR_PAIR.sub(r"\1", html)
 
 
-def _relative_resolver(base: str | None) -> Callable[[str], str | None]:
-    """nh3's hook for relative URLs: resolve against `base`, keep only http(s)."""
+class _Cleaners(threading.local):
+    """nh3 Cleaners built once per thread: `nh3.clean` builds ammonia's allowlist anew on
+    every call, which was a third of its cost (0.074 → 0.050 ms an item on farm feeds).
 
-    def resolve(url: str) -> str | None:
+    The relative-URL hook cannot take an argument, so it reads `base`, set before each
+    clean in the same thread (the hook runs in the thread that calls `clean`).
+    """
+
+    def __init__(self) -> None:
+        self.base: str | None = None
+        self.feed = nh3.Cleaner(
+            tags=set(SAFE_TAGS),
+            clean_content_tags=set(DROP_CONTENT_TAGS),
+            attributes=SAFE_ATTRIBUTES,
+            url_schemes=set(LINK_SCHEMES),
+            url_relative=self._resolve,
+            link_rel=None,
+            strip_comments=True,
+        )
+        self.skeleton = nh3.Cleaner(
+            tags=set(_BLOCK_TAGS | _CELL_TAGS | {"br"}),
+            clean_content_tags=set(DROP_CONTENT_TAGS),
+            attributes={"*": set()},  # not {}: that keeps ammonia's generic lang/title
+            strip_comments=True,
+        )
+
+    def _resolve(self, url: str) -> str | None:
+        """nh3's hook for relative URLs: resolve against `base`, keep only http(s)."""
+        base = self.base
         return safe_url(url, base) if base else None
 
-    return resolve
+
+_cleaners: _Cleaners | None = None
+
+
+def _cleaner() -> _Cleaners:
+    """This process's cleaners (made on first use: a process that never sanitises, and
+    the fork server before it forks, need not build them)."""
+    global _cleaners
+    if _cleaners is None:
+        _cleaners = _Cleaners()
+    return _cleaners
 
 
 def sanitize_html(html: str | None, base_url: str | None = None) -> str:
@@ -235,16 +270,12 @@ def sanitize_html(html: str | None, base_url: str | None = None) -> str:
     if not html:
         return ""
     html = _xhtml_fixups(terminal_safe(html[:MAX_HTML_CHARS]))
-    clean = nh3.clean(
-        html,
-        tags=set(SAFE_TAGS),
-        clean_content_tags=set(DROP_CONTENT_TAGS),
-        attributes=SAFE_ATTRIBUTES,
-        url_schemes=set(LINK_SCHEMES),
-        url_relative=_relative_resolver(base_url),
-        link_rel=None,
-        strip_comments=True,
-    )
+    cleaners = _cleaner()
+    cleaners.base = base_url
+    try:
+        clean = cleaners.feed.clean(html)
+    finally:
+        cleaners.base = None
     if len(clean) > MAX_HTML_CHARS:  # escaping can grow it; re-clean closes any cut tag
         clean = nh3.clean(clean[:MAX_HTML_CHARS], tags=set(SAFE_TAGS), attributes=SAFE_ATTRIBUTES)
     return _POST_CONTROLS.sub("", clean).strip()
@@ -291,13 +322,7 @@ def html_to_text(html: str | None, *, sanitized: bool = False) -> str:
         return ""
     if sanitized:
         return _text_of(html, _TAG_WITH_ATTRIBUTES)
-    skeleton = nh3.clean(
-        _xhtml_fixups(html[:MAX_HTML_CHARS]),
-        tags=set(_BLOCK_TAGS | _CELL_TAGS | {"br"}),
-        clean_content_tags=set(DROP_CONTENT_TAGS),
-        attributes={"*": set()},  # not {}: that keeps ammonia's generic lang/title
-        strip_comments=True,
-    )
+    skeleton = _cleaner().skeleton.clean(_xhtml_fixups(html[:MAX_HTML_CHARS]))
     return _text_of(skeleton, _TAG_SPLIT)
 
 
