@@ -92,3 +92,21 @@ def test_blank_runs_precheck_changes_nothing(text: str) -> None:
     from tui.text import _BLANK_RUNS, _no_blank_runs
 
     assert _no_blank_runs(text) == _BLANK_RUNS.sub("\n\n", text)
+
+
+def test_the_only_printable_whitespace_is_the_space() -> None:
+    """What _one_spaced relies on, over every code point."""
+    assert [c for c in range(0x110000) if chr(c).isspace() and chr(c).isprintable()] == [0x20]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    line=st.lists(
+        st.sampled_from([" ", "  ", "\t", "\xa0", "\u3000", "\u2028", "\x1c", "a", "é", "wörd"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_one_spaced_is_the_split_and_join(line: str) -> None:
+    from tui.text import _one_spaced
+
+    assert _one_spaced(line) == " ".join(line.split())

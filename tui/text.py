@@ -401,10 +401,23 @@ def _text_of(markup: str, tag_pattern: re.Pattern[str]) -> str:
     blocks = []
     for block in "".join(pieces).split(_BLOCK):
         if block:
-            lines = "\n".join([" ".join(line.split()) for line in block.split(_LINE)])
+            lines = "\n".join([_one_spaced(line) for line in block.split(_LINE)])
             if lines := lines.strip("\n"):
                 blocks.append(lines)
     return terminal_safe(_no_blank_runs("\n\n".join(blocks))).strip()
+
+
+def _one_spaced(line: str) -> str:
+    """`" ".join(line.split())`, without splitting a line that is so already.
+
+    A printable string holds no whitespace but U+0020 (every other str.isspace character
+    is a control or a separator: checked over all of Unicode in tests/test_text_fast.py),
+    so with no double, leading or trailing space it is its own result. Two thirds of the
+    farm bodies' lines are: html_to_text 10 µs an item faster (of 69).
+    """
+    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":
+        return line
+    return " ".join(line.split())
 
 
 def _walk_text(parts: list[str]) -> str:
