@@ -110,3 +110,33 @@ def test_one_spaced_is_the_split_and_join(line: str) -> None:
     from tui.text import _one_spaced
 
     assert _one_spaced(line) == " ".join(line.split())
+
+
+def test_printable_text_holds_nothing_terminal_safe_removes() -> None:
+    """What terminal_safe's one-line fast path relies on, over every code point: a
+    printable character is no escape opener, control, bidi control or surrogate."""
+    from tui.text import _BIDI, _CONTROLS_ALL, _ESCAPES, _SURROGATES
+
+    for code in range(0x110000):
+        char = chr(code)
+        if char.isprintable():
+            sample = f"a{char}[31m]0;t\x07b"
+            assert _ESCAPES.search(sample) is None, hex(code)
+            assert not (_BIDI.search(char) or _SURROGATES.search(char)), hex(code)
+            assert not _CONTROLS_ALL.search(char), hex(code)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(PIECES, max_size=12).map("".join))
+def test_one_line_fast_path_agrees_with_the_substitutions(text: str) -> None:
+    import tui.text
+
+    expected = " ".join(
+        tui.text._CONTROLS_ALL.sub(
+            " ",
+            tui.text._BIDI.sub(
+                "", tui.text._SURROGATES.sub(tui.text.REPLACEMENT, tui.text.strip_escapes(text))
+            ),
+        ).split()
+    )
+    assert tui.text.terminal_safe(text, multiline=False) == expected

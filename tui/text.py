@@ -111,6 +111,11 @@ def terminal_safe(text: str | None, *, multiline: bool = True) -> str:
         return ""
     if multiline and not needs_cleaning(text):  # "\r" is one of them
         return text  # the common case: one cheap scan instead of three substitutions
+    if not multiline and text.isprintable():
+        # printable: no control (ESC and C1 included), bidi control or surrogate, and no
+        # whitespace but the space; only the spaces are left to tidy (titles, authors:
+        # 1 µs where the four substitutions took 4-5)
+        return " ".join(text.split())
     text = strip_escapes(text)
     text = _BIDI.sub("", _SURROGATES.sub(REPLACEMENT, text))
     if multiline:
