@@ -121,12 +121,15 @@ def no_user_lexicon_overlay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.fixture
 def sanitiser_inputs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The length of every document handed to nh3.clean while the test runs.
+    """The length of every document handed to nh3 while the test runs (`nh3.clean` and
+    the cleaners of tui.text).
 
     Tests of the size caps assert on this (the work the sanitiser was given) instead of
     on wall time: a cap that stops the work shows here on any machine, however loaded.
     """
     import nh3
+
+    import tui.text
 
     lengths: list[int] = []
     clean = nh3.clean
@@ -135,7 +138,33 @@ def sanitiser_inputs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         lengths.append(len(html))
         return clean(html, *args, **kwargs)
 
+    class Spied:
+        """One of tui.text's nh3 Cleaners, recording what it is given."""
+
+        def __init__(self, cleaner: Any) -> None:
+            self.cleaner = cleaner
+
+        def clean(self, html: str) -> str:
+            lengths.append(len(html))
+            return str(self.cleaner.clean(html))
+
+    class SpiedCleaners:
+        """The thread's cleaners behind spies; `base` is the real one's."""
+
+        def __init__(self, real: Any) -> None:
+            self.real, self.feed, self.skeleton = real, Spied(real.feed), Spied(real.skeleton)
+
+        @property
+        def base(self) -> str | None:
+            return self.real.base  # type: ignore[no-any-return]
+
+        @base.setter
+        def base(self, value: str | None) -> None:
+            self.real.base = value
+
+    cleaners = SpiedCleaners(tui.text._cleaner())
     monkeypatch.setattr(nh3, "clean", spy)
+    monkeypatch.setattr(tui.text, "_cleaner", lambda: cleaners)
     return lengths
 
 

@@ -93,6 +93,20 @@ def test_content_hash_is_blind_to_case_and_spacing() -> None:
 )
 def test_safe_url(url: str | None, base: str | None, expected: str | None) -> None:
     assert safe_url(url, base) == expected
+    assert safe_url(url, base) == expected  # again: now from the memo
+
+
+def test_safe_url_memo_is_bounded_and_keyed_by_both_arguments() -> None:
+    from tui.text import _safe_url
+
+    _safe_url.cache_clear()
+    for n in range(1_000):
+        assert safe_url(f"/p{n}", f"https://h{n % 7}.example/") == f"https://h{n % 7}.example/p{n}"
+    assert _safe_url.cache_info().currsize == 256
+    assert safe_url("/p", "https://one.example/") == "https://one.example/p"
+    assert safe_url("/p", "https://two.example/") == "https://two.example/p"
+    assert safe_url("/p", "") is None and safe_url("/p") is None
+    assert safe_url(["not", "a", "string"]) is None  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- sanitize_html
@@ -144,6 +158,31 @@ def test_sanitize_html_keeps_harmless_markup_and_resolves_links() -> None:
 
 def test_sanitize_html_drops_relative_links_without_a_base() -> None:
     assert sanitize_html('<a href="/a">x</a>', None) == "<a>x</a>"
+
+
+def test_sanitize_html_base_is_per_call_and_per_thread() -> None:
+    """The reused cleaner reads its base per thread: one call's base never leaks into the
+    next call, nor into another thread sanitising at the same time."""
+    import threading
+
+    assert sanitize_html('<a href="/a">x</a>', "https://one.example/") == (
+        '<a href="https://one.example/a">x</a>'
+    )
+    assert sanitize_html('<a href="/a">x</a>') == "<a>x</a>"  # no base left behind
+    html = "".join(f'<a href="/{n}">{n}</a>' for n in range(300))
+    results: dict[str, set[str]] = {}
+
+    def work(host: str) -> None:
+        results[host] = {sanitize_html(html, f"https://{host}/") for _ in range(30)}
+
+    threads = [threading.Thread(target=work, args=(f"h{n}.example",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for host, outs in results.items():
+        expected = "".join(f'<a href="https://{host}/{n}">{n}</a>' for n in range(300))
+        assert outs == {expected}
 
 
 def test_sanitize_html_removes_escapes_and_controls_even_from_entities() -> None:

@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+
+def _reduce_to_fields(self: Any) -> tuple[type, tuple[object, ...]]:
+    """Pickle as a constructor call with the field values (in slot order = field order).
+
+    For the classes that cross from the parse workers with every item (NewItem,
+    Classification, ThemeScore): dataclass's slots pickling looks the fields up again
+    per object. Pickling and unpickling the 2,290 farm items' outcomes took 0.034 ms
+    CPU an item, 0.023 with this (min of 7). None of them is pickled to disk.
+    """
+    return type(self), tuple([getattr(self, name) for name in type(self).__slots__])
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +34,8 @@ class ThemeScore:
     score: float
     origin: str = "rule"  # "rule" (classifier) or "user" (a keyboard decision)
 
+    __reduce__ = _reduce_to_fields
+
 
 @dataclass(frozen=True, slots=True)
 class Classification:
@@ -33,6 +47,8 @@ class Classification:
     def theme_ids(self) -> list[str]:
         """The theme ids, best first."""
         return [t.id for t in self.themes]
+
+    __reduce__ = _reduce_to_fields
 
 
 @dataclass(slots=True)
@@ -51,6 +67,8 @@ class NewItem:
     lang: str | None = None
     canonical_url: str | None = None
     sort_at: str | None = None  # where an undated item sorts (default: published, else fetch time)
+
+    __reduce__ = _reduce_to_fields
 
 
 #: A parsed entry on its way to the store. The classification is None when the parse

@@ -64,10 +64,13 @@ def as_text(value: object) -> str:
 
 def any_in(ctx: _Context, docs: Iterable[_Doc]) -> bool:
     """True if any word/phrase of `ctx` occurs anywhere in the item (title or body)."""
+    single, multi = ctx.single, ctx.multi
     for doc in docs:
-        if not ctx.single.isdisjoint(doc.counts):
+        # through the keys view: isdisjoint then walks the smaller side (from a frozenset
+        # it walks every counted token of the document)
+        if not doc.counts.keys().isdisjoint(single):
             return True
-        if any(p in doc.norm for p in ctx.multi):
+        if multi and any(map(doc.norm.__contains__, multi)):
             return True
     return False
 

@@ -19,7 +19,26 @@ from tui.feeds.formats.fast_values import (
 )
 
 _A = f"{{{ATOM}}}"
+# Atom element names, made once (the entry loop compared each child with ~10 of them,
+# each concatenated anew)
+_A_AUTHOR = _A + "author"
+_A_CATEGORY = _A + "category"
+_A_CONTENT = _A + "content"
+_A_ENTRY = _A + "entry"
+_A_GENERATOR = _A + "generator"
+_A_ICON = _A + "icon"
+_A_ID = _A + "id"
+_A_LINK = _A + "link"
+_A_LOGO = _A + "logo"
+_A_PUBLISHED = _A + "published"
+_A_RIGHTS = _A + "rights"
+_A_SUBTITLE = _A + "subtitle"
+_A_SUMMARY = _A + "summary"
+_A_TITLE = _A + "title"
+_A_UPDATED = _A + "updated"
 _TYPE = frozenset({"type"})
+_CATEGORY_ATTRS = frozenset({"term", "scheme", "label"})
+_GENERATOR_ATTRS = frozenset({"uri", "version"})
 _LINK_ATTRS = frozenset({"rel", "type", "href", "hreflang", "title", "length"})
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -41,32 +60,32 @@ class AtomReader(Reader):
 
     def feed_child(self, child: ET.Element, lang: str | None, seen: set[str]) -> None:
         tag = child.tag
-        if tag == _A + "entry":
+        if tag == _A_ENTRY:
             self.entry(child, lang)
-        elif tag == _A + "link":
+        elif tag == _A_LINK:
             self.link(self.feed, child)
-        elif tag == _A + "title":
+        elif tag == _A_TITLE:
             once(seen, tag)
             detail = self.content(child, "text/plain", lang, _TYPE)
             self.feed["title"], self.feed["title_detail"] = detail["value"], detail
-        elif tag == _A + "id":
+        elif tag == _A_ID:
             once(seen, tag)
             known_attrs(child, NO_ATTRS)
             self.feed.setdefault("link", self.text(child, uri=True))
-        elif tag == _A + "author":
+        elif tag == _A_AUTHOR:
             once(seen, tag)
             self.author(self.feed, child)
-        elif tag in (_A + "subtitle", _A + "rights"):
+        elif tag in (_A_SUBTITLE, _A_RIGHTS):
             once(seen, tag)
             self.content(child, "text/plain", lang, _TYPE)
-        elif tag in (_A + "updated", _A + "icon", _A + "logo"):
+        elif tag in (_A_UPDATED, _A_ICON, _A_LOGO):
             known_attrs(child, NO_ATTRS)
             no_children(child)
-        elif tag == _A + "generator":
-            known_attrs(child, frozenset({"uri", "version"}))
+        elif tag == _A_GENERATOR:
+            known_attrs(child, _GENERATOR_ATTRS)
             no_children(child)
-        elif tag == _A + "category":
-            known_attrs(child, frozenset({"term", "scheme", "label"}))
+        elif tag == _A_CATEGORY:
+            known_attrs(child, _CATEGORY_ATTRS)
             no_children(child)
         else:
             raise Unsure(f"feed/{tag}")
@@ -117,34 +136,34 @@ class AtomReader(Reader):
         for child in element:
             tag = child.tag
             child_lang = lang_of(child, lang)
-            if tag == _A + "link":
+            if tag == _A_LINK:
                 self.link(entry, child)
                 continue
-            if tag == _A + "category":
-                known_attrs(child, frozenset({"term", "scheme", "label"}))
+            if tag == _A_CATEGORY:
+                known_attrs(child, _CATEGORY_ATTRS)
                 no_children(child)
                 continue
             once(seen, tag)
-            if tag == _A + "id":
+            if tag == _A_ID:
                 known_attrs(child, NO_ATTRS)
                 entry["id"] = self.text(child, uri=True)
                 entry.setdefault("link", entry["id"])
-            elif tag == _A + "title":
+            elif tag == _A_TITLE:
                 detail = self.content(child, "text/plain", child_lang, _TYPE)
                 entry["title"], entry["title_detail"] = detail["value"], detail
-            elif tag == _A + "content":
+            elif tag == _A_CONTENT:
                 detail = self.content(child, "text/plain", child_lang, _TYPE)
                 entry["content"] = [detail]
                 entry.setdefault("summary", detail["value"])
-            elif tag == _A + "summary":
+            elif tag == _A_SUMMARY:
                 detail = self.content(child, "text/plain", child_lang, _TYPE)
                 entry["summary"], entry["summary_detail"] = detail["value"], detail
-            elif tag in (_A + "published", _A + "updated"):
+            elif tag in (_A_PUBLISHED, _A_UPDATED):
                 known_attrs(child, NO_ATTRS)
                 self.date(entry, tag[len(_A) :], child)
-            elif tag == _A + "author":
+            elif tag == _A_AUTHOR:
                 self.author(entry, child)
-            elif tag == _A + "rights":
+            elif tag == _A_RIGHTS:
                 self.content(child, "text/plain", child_lang, _TYPE)
             else:
                 raise Unsure(f"entry/{tag}")
