@@ -13,10 +13,10 @@ from __future__ import annotations
 import random
 import tracemalloc
 
+from tests.support.newsdata import news_item
 from tui.model import Classification, NewItem
 from tui.store import Store
 from tui.store.clusters import StoryClusterer
-from tui.text import content_hash
 
 WORDS = [f"Name{n}" for n in range(400)]
 
@@ -31,16 +31,7 @@ def _items(days: int, per_day: int) -> list[NewItem]:
             text = " ".join(f"{w} said more on {rng.choice(names)}." for w in names) * 3
             when = f"2025-{1 + day // 28:02d}-{1 + day % 28:02d}T{n % 24:02d}:00:00+00:00"
             guid = f"{day}-{n}"
-            out.append(
-                NewItem(
-                    guid=guid,
-                    title=title,
-                    text=text,
-                    url=f"https://news.example/{guid}",
-                    published=when,
-                    content_hash=content_hash(title, text),
-                )
-            )
+            out.append(news_item(guid, title, text, when))
     return out
 
 

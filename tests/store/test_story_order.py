@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.newsdata import ARTICLES
+from tests.support.newsdata import ARTICLES, news_item
 from tui.analysis.sketches import MAX_INDEX_ITEMS
 from tui.model import Classification, NewItem
 from tui.store import Store
 from tui.store.clusters import BATCH, StoryClusterer
-from tui.text import content_hash
 
 OUTLETS = [f"outlet{n}" for n in range(7)]
 NAMES = [
@@ -48,24 +47,13 @@ def _events(seed: int, days: int, count: int) -> list[Entry]:
                 f"{rng.randrange(60):02d}:{rng.randrange(60):02d}+00:00"
             )
             guid = f"{outlet}/{seed}/{event}"
-            out.append((outlet, _item(guid, title, text, when)))
+            out.append((outlet, news_item(guid, title, text, when)))
     return out
-
-
-def _item(guid: str, title: str, text: str, when: str) -> NewItem:
-    return NewItem(
-        guid=guid,
-        title=title,
-        text=text,
-        url=f"https://news.example/{guid}",
-        published=when,
-        content_hash=content_hash(title, text),
-    )
 
 
 def _fixtures() -> list[Entry]:
     return [
-        (a.outlet, _item(a.guid, a.title, a.text, a.published or "2025-03-10T00:00:00+00:00"))
+        (a.outlet, news_item(a.guid, a.title, a.text, a.published or "2025-03-10T00:00:00+00:00"))
         for a in ARTICLES
     ]
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tui.model import NewItem
+from tui.text import content_hash
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -234,3 +237,15 @@ STORY: dict[str, str] = {a.guid: a.story for a in ARTICLES}
 def by_guid(guid: str) -> Article:
     """The article with this guid."""
     return next(a for a in ARTICLES if a.guid == guid)
+
+
+def news_item(guid: str, title: str, text: str, when: str) -> NewItem:
+    """A storable item of `text` published at `when`, its URL made from its guid."""
+    return NewItem(
+        guid=guid,
+        title=title,
+        text=text,
+        url=f"https://news.example/{guid}",
+        published=when,
+        content_hash=content_hash(title, text),
+    )
