@@ -97,7 +97,7 @@ def test_safe_url(url: str | None, base: str | None, expected: str | None) -> No
 
 
 def test_safe_url_memo_is_bounded_and_keyed_by_both_arguments() -> None:
-    from tui.text import _safe_url
+    from tui.plain_text import _safe_url
 
     _safe_url.cache_clear()
     for n in range(1_000):

@@ -58,7 +58,7 @@ def test_blocks_lines_and_cells() -> None:
 def test_needs_cleaning_agrees_with_the_regex_on_every_character() -> None:
     """The bytes.translate check of ASCII text and the regex of other text find exactly
     the characters terminal_safe removes, wherever they sit."""
-    from tui.text import _NEEDS_CLEANING, needs_cleaning
+    from tui.plain_text import _NEEDS_CLEANING, needs_cleaning
 
     for code in [*range(0x3000), *range(0xD7F0, 0xE010), 0xFEFF, 0x10FFFF]:
         char = chr(code)
@@ -115,7 +115,7 @@ def test_one_spaced_is_the_split_and_join(line: str) -> None:
 def test_printable_text_holds_nothing_terminal_safe_removes() -> None:
     """What terminal_safe's one-line fast path relies on, over every code point: a
     printable character is no escape opener, control, bidi control or surrogate."""
-    from tui.text import _BIDI, _CONTROLS_ALL, _ESCAPES, _SURROGATES
+    from tui.plain_text import _BIDI, _CONTROLS_ALL, _ESCAPES, _SURROGATES
 
     for code in range(0x110000):
         char = chr(code)
@@ -129,14 +129,14 @@ def test_printable_text_holds_nothing_terminal_safe_removes() -> None:
 @settings(max_examples=300, deadline=None)
 @given(text=st.lists(PIECES, max_size=12).map("".join))
 def test_one_line_fast_path_agrees_with_the_substitutions(text: str) -> None:
-    import tui.text
+    import tui.plain_text as plain
 
     expected = " ".join(
-        tui.text._CONTROLS_ALL.sub(
+        plain._CONTROLS_ALL.sub(
             " ",
-            tui.text._BIDI.sub(
-                "", tui.text._SURROGATES.sub(tui.text.REPLACEMENT, tui.text.strip_escapes(text))
+            plain._BIDI.sub(
+                "", plain._SURROGATES.sub(plain.REPLACEMENT, plain.strip_escapes(text))
             ),
         ).split()
     )
-    assert tui.text.terminal_safe(text, multiline=False) == expected
+    assert plain.terminal_safe(text, multiline=False) == expected

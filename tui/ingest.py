@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from tui.config import seeds_dir
 from tui.model import Classification, NewItem, SaveResult
+from tui.plain_text import content_hash
 from tui.store import Store
-from tui.text import content_hash
 from tui.themes import Lexicon, load_lexicon
 
 LEXICON_META_KEY = "lexicon_version"

@@ -6,7 +6,7 @@ feed said). The label is marked by a trailing ellipsis when it is cut from the t
 
 from __future__ import annotations
 
-from tui.text import one_line
+from tui.plain_text import one_line
 
 LEAD_WORDS = 12
 LEAD_CHARS = 160  # what the store reads of an untitled item's text for its label

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from tui.plain_text import terminal_safe
 from tui.store.base import utc_now
-from tui.text import terminal_safe
 
 if TYPE_CHECKING:
     from tui.store import Store

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tui.plain_text import one_line
 from tui.store import Store
-from tui.text import one_line
 from tui.themes.learning import Suggestion
 from tui.themes.lexicon import Lexicon
 from tui.themes.loader import (

@@ -19,8 +19,8 @@ from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from tui.model import ItemDetail, ItemQuery
+from tui.plain_text import terminal_safe
 from tui.query import ParsedQuery
-from tui.text import terminal_safe
 from tui.ui.actions.analysis import AnalysisActions
 from tui.ui.actions.article import ArticleActions
 from tui.ui.actions.learning import LearningActions

@@ -8,7 +8,7 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.model import ThemeScore
-from tui.text import terminal_safe
+from tui.plain_text import terminal_safe
 
 
 def plain(text: str | None, *, style: str | Style = "", multiline: bool = False) -> Text:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from textual.worker import get_current_worker
 
 from tui.model import ItemDetail
-from tui.text import safe_url, terminal_safe
+from tui.plain_text import safe_url, terminal_safe
 from tui.ui.actions.base import Dashboard
 
 if TYPE_CHECKING:

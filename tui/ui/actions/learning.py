@@ -12,8 +12,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
+from tui.plain_text import terminal_safe
 from tui.store import Store, StoreError
-from tui.text import terminal_safe
 from tui.themes import Lexicon, LexiconError
 from tui.ui.actions.base import Dashboard
 

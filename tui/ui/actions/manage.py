@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.text import terminal_safe
+from tui.plain_text import terminal_safe
 from tui.ui.actions.base import Dashboard
 from tui.ui.widgets.sources import SourcesPanel
 

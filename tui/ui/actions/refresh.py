@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
-from tui.text import terminal_safe
+from tui.plain_text import terminal_safe
 from tui.ui.actions.base import Dashboard
 
 if TYPE_CHECKING:  # tui.feeds.refresh (httpx, multiprocessing) is imported when a refresh starts

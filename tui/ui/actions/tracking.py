@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.text import terminal_safe
+from tui.plain_text import terminal_safe
 from tui.ui.actions.base import Dashboard
 from tui.ui.tracking import Tracker
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tui.plain_text import terminal_safe
 from tui.store.notes import set_note
-from tui.text import terminal_safe
 from tui.ui.actions.base import Dashboard
 
 if TYPE_CHECKING:

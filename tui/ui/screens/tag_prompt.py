@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
-from tui.text import terminal_safe
+from tui.plain_text import terminal_safe
 from tui.ui.widgets.ordered_input import OrderedInput
 
 _SEPARATORS = re.compile(r"[\s,]+")

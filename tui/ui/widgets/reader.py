@@ -15,7 +15,7 @@ from textual.widgets import Static
 from tui.feeds.health import source_health
 from tui.labels import item_label
 from tui.model import ItemDetail, Source, ThemeDef
-from tui.text import clip, terminal_safe
+from tui.plain_text import clip, terminal_safe
 from tui.ui.format import date_label, plain
 
 
