@@ -10,13 +10,12 @@ import click
 
 from tui.config import Settings, load_settings, resolve_db_path
 from tui.store import Store, StoreError, describe_database_error
-from tui.text import json_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from tui.feeds.alert_hook import AlertHook
-    from tui.feeds.refresh_types import PollSettings
+    from tui.feeds.poll_settings import PollSettings
     from tui.themes import Lexicon
 
 
@@ -29,7 +28,7 @@ class Context:
 
     def poll_settings(self, settings: Settings | None = None) -> PollSettings:
         """Poller limits from the [poll] table of config.toml (problems go to stderr)."""
-        from tui.feeds.refresh_types import PollSettings
+        from tui.feeds.poll_settings import PollSettings
 
         settings = settings or load_settings()
         poll, problems = PollSettings.from_mapping(settings.poll)
@@ -141,4 +140,6 @@ def open_store(context: Context, *, check: bool = False) -> Store:
 
 def emit_json(document: Any) -> None:
     """Print one JSON document (see json_text: terminal-safe, still exactly the data)."""
+    from tui.text import json_text  # not at module level: the dashboard never needs it
+
     click.echo(json_text(document))

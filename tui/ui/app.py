@@ -30,7 +30,7 @@ from tui.ui.macros import MacroRunner, checked_macros
 from tui.ui.state import Clock, Shared, utc_clock
 
 if TYPE_CHECKING:  # imported when a refresh starts (httpx, multiprocessing)
-    from tui.feeds.refresh_types import PollSettings
+    from tui.feeds.poll_settings import PollSettings
     from tui.store.check import DatabaseCheck
 
 #: The longest the collector stays paused after the app mounts (tui.startup).

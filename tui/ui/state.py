@@ -19,7 +19,7 @@ from tui.store import Store
 from tui.themes import Lexicon
 
 if TYPE_CHECKING:  # imported when a refresh starts (httpx, multiprocessing)
-    from tui.feeds.refresh_types import PollSettings
+    from tui.feeds.poll_settings import PollSettings
 
 Clock = Callable[[], datetime]
 
@@ -66,7 +66,7 @@ class Shared:
     def poll_settings(self) -> PollSettings:
         """The refresh limits (defaults unless the app was given some)."""
         if self._poll_settings is None:
-            from tui.feeds.refresh_types import PollSettings
+            from tui.feeds.poll_settings import PollSettings
 
             self._poll_settings = PollSettings()
         return self._poll_settings
