@@ -75,6 +75,19 @@ class CountsPart(StoreBase):
             for r in self.conn.execute("SELECT id, name, query FROM views ORDER BY lower(name)")
         ]
 
+    def view_badges(self) -> list[tuple[int, str, str, bool, int]]:
+        """Saved views as (id, name, query, watched, unseen alerts), by name: what the
+        Sources panel shows (tui.analysis.watch.view_infos has the rest; the panel is
+        drawn in the first frame, which does not wait for that module)."""
+        return [
+            (int(r[0]), str(r[1]), str(r[2]), bool(r[3]), int(r[4]))
+            for r in self.conn.execute(
+                "SELECT v.id, v.name, v.query, v.watched, "
+                "(SELECT count(*) FROM alerts a WHERE a.view_id = v.id AND a.seen = 0) "
+                "FROM views v ORDER BY lower(v.name)"
+            )
+        ]
+
     def delete_view(self, view_id: int) -> bool:
         """Forget a saved view."""
         with self.write():

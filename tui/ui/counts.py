@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 
 from tui.analysis.series import daily_series
 from tui.model import ItemQuery, ThemeDef
+from tui.plain_text import terminal_safe
 from tui.query import ParsedQuery, parse_query
 from tui.store import Store
-from tui.text import terminal_safe
 
 
 def theme_series(
@@ -31,15 +31,13 @@ def view_label(name: str, watched: bool, unseen: int) -> str:
 
 def view_counts(store: Store, now: datetime) -> list[tuple[int, str, int]]:
     """Each saved view with its badge and current count: (id, label, items)."""
-    from tui.analysis.watch import view_infos
-
     return [
         (
-            info.id,
-            view_label(info.name, info.watched, info.unseen),
-            store.count_items(parse_query(info.query, now=now).to_item_query()),
+            view_id,
+            view_label(name, watched, unseen),
+            store.count_items(parse_query(query, now=now).to_item_query()),
         )
-        for info in view_infos(store)
+        for view_id, name, query, watched, unseen in store.view_badges()
     ]
 
 
